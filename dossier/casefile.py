@@ -1,0 +1,834 @@
+"""Read and check the case file: a human-edited TOML document that holds the whole case.
+
+Loading turns the TOML into typed, frozen records (:class:`Case`) and checks everything that can be
+checked without a database: field names and types, required fields, ids, references between records,
+dates, and that every cited span is found exactly once in its source. Every error names the place as
+``file:line`` and the record id, in one line.
+
+The field declarations of the dataclasses below *are* the case-file format: the README documents
+them, and the loader reads them to know which keys each kind of record takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from dossier.dates import DateError, PartialDate
+from dossier.errors import CaseFileError
+from dossier.errors import shown as shown_path
+from dossier.evidence import Span, SpanError, locate
+
+FORMAT_VERSION = 1
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+
+
+# --------------------------------------------------------------------------------------------------
+# Field helpers: metadata tells the loader what a field refers to or which values it allows.
+
+
+def ref(*kinds: str, required: bool = True) -> Any:
+    """A reference to the id of a record of one of ``kinds``."""
+    meta = {"ref": kinds}
+    return field(metadata=meta) if required else field(default=None, metadata=meta)
+
+
+def refs(*kinds: str) -> Any:
+    return field(default=(), metadata={"ref": kinds})
+
+
+def choice(*values: str, default: str | None = None, required: bool = True) -> Any:
+    meta = {"choices": values}
+    if required and default is None:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def doc(text: str, default: Any = dataclasses.MISSING) -> Any:
+    return field(default=default, metadata={"doc": text})
+
+
+# --------------------------------------------------------------------------------------------------
+# Values inside records.
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A cited span: the exact words, and optionally the words just before/after to pick one."""
+
+    quote: str
+    source: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    """One step in a charge's history: charged, indicted, on trial..."""
+
+    status: str = choice(
+        "charged", "indicted", "on trial", "convicted", "acquitted", "dismissed", "appealed"
+    )
+    date: PartialDate | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An evidence item resolved against its source."""
+
+    source: str
+    span: Span
+
+
+# --------------------------------------------------------------------------------------------------
+# Records. ``TABLE`` is the TOML array-of-tables name; ``KIND`` the kind stored in the database.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    TABLE: ClassVar[str] = ""
+    KIND: ClassVar[str] = ""
+
+    id: str
+    evidence: tuple[Evidence, ...] = ()
+    source: str | None = None
+    """Default source for this record's evidence items (else the case's ``default_source``)."""
+
+    def evidence_items(self) -> tuple[Evidence, ...]:
+        return self.evidence
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source(Record):
+    TABLE: ClassVar[str] = "sources"
+    KIND: ClassVar[str] = "source"
+
+    file: str
+    title: str
+    title_editorial: bool = False
+    """True when the title is the analyst's, because the source prints none."""
+    published: PartialDate
+    language: str
+    sha256: str
+    publisher: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person(Record):
+    TABLE: ClassVar[str] = "people"
+    KIND: ClassVar[str] = "person"
+
+    name: str
+    type: str = choice("person", "group", default="person")
+    aliases: tuple[str, ...] = ()
+    """Other spellings the sources print (each must occur in a source)."""
+    editorial_aliases: tuple[str, ...] = ()
+    """Spellings from outside the sources (the usual spelling of a misspelt name)."""
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organization(Record):
+    TABLE: ClassVar[str] = "organizations"
+    KIND: ClassVar[str] = "organization"
+
+    name: str
+    type: str = choice(
+        "state",
+        "government",
+        "legislature",
+        "prosecution",
+        "court",
+        "embassy",
+        "media",
+        "organisation",
+        default="organisation",
+    )
+    aliases: tuple[str, ...] = ()
+    editorial_aliases: tuple[str, ...] = ()
+    description: str | None = None
+
+
+ENTITY = ("person", "organization")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Role(Record):
+    TABLE: ClassVar[str] = "roles"
+    KIND: ClassVar[str] = "role"
+
+    holder: str = ref(*ENTITY)
+    title: str
+    organization: str | None = ref("organization", required=False)
+    of: str | None = ref(*ENTITY, required=False)
+    """For a role held for someone: the lawyer *of* a client."""
+    status: str | None = choice("current", "former", required=False)
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Charge(Record):
+    TABLE: ClassVar[str] = "charges"
+    KIND: ClassVar[str] = "charge"
+
+    defendant: str = ref("person")
+    offence: str
+    alleges: str | None = None
+    plea: str | None = choice("denies", "admits", required=False)
+    history: tuple[StatusStep, ...] = ()
+
+    def evidence_items(self) -> tuple[Evidence, ...]:
+        return self.evidence + tuple(e for step in self.history for e in step.evidence)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sentence(Record):
+    TABLE: ClassVar[str] = "sentences"
+    KIND: ClassVar[str] = "sentence"
+
+    defendant: str = ref("person")
+    kind: str = choice("requested", "imposed")
+    """``requested`` by prosecutors, or ``imposed`` by a court: never to be confused."""
+    by: str = ref(*ENTITY)
+    charge: str | None = ref("charge", required=False)
+    penalty: str = "prison"
+    term: str
+    """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``."""
+    date: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Custody(Record):
+    TABLE: ClassVar[str] = "custody"
+    KIND: ClassVar[str] = "custody"
+
+    person: str = ref("person")
+    status: str = choice(
+        "arrested",
+        "preventive detention",
+        "released on bail",
+        "house arrest",
+        "released",
+        "in prison",
+    )
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Asylum(Record):
+    TABLE: ClassVar[str] = "asylum"
+    KIND: ClassVar[str] = "asylum"
+
+    type: str = choice("sought", "intercepted", "granted", "refused", "safe conduct")
+    person: str = ref(*ENTITY)
+    state: str = ref("organization")
+    embassy: str | None = ref("organization", required=False)
+    date: PartialDate | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diplomatic(Record):
+    TABLE: ClassVar[str] = "diplomatic"
+    KIND: ClassVar[str] = "diplomatic"
+
+    type: str = choice(
+        "ambassador expelled",
+        "ambassador recalled",
+        "relations severed",
+        "relations deteriorated",
+        "relations restored",
+        "protest",
+    )
+    actor: str = ref("organization")
+    counterpart: str = ref("organization")
+    by: str | None = ref("person", required=False)
+    date: PartialDate | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event(Record):
+    TABLE: ClassVar[str] = "events"
+    KIND: ClassVar[str] = "event"
+
+    type: str
+    title: str
+    participants: tuple[str, ...] = refs(*ENTITY)
+    date: PartialDate | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote(Record):
+    TABLE: ClassVar[str] = "quotes"
+    KIND: ClassVar[str] = "quote"
+
+    kind: str = choice("direct", "reported", "epithet")
+    text: str
+    """The words themselves, exactly as the source prints them; cited automatically."""
+    speakers: tuple[str, ...] = refs(*ENTITY)
+    """Who said it; empty for an unattributed quote or epithet."""
+    mentions: tuple[str, ...] = refs(*ENTITY)
+    """Who it names or is about."""
+    date: PartialDate | None = None
+    context: str | None = None
+
+    def evidence_items(self) -> tuple[Evidence, ...]:
+        return (Evidence(quote=self.text, source=self.source), *self.evidence)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note(Record):
+    TABLE: ClassVar[str] = "notes"
+    KIND: ClassVar[str] = "note"
+
+    kind: str = choice("discrepancy", "editorial")
+    """``discrepancy``: inside the sources; ``editorial``: the analyst's, from outside them."""
+    text: str
+    about: tuple[str, ...] = refs()
+    basis: str | None = None
+    """For an editorial note: where the analyst's knowledge comes from."""
+
+
+KINDS: tuple[type[Record], ...] = (
+    Source,
+    Person,
+    Organization,
+    Role,
+    Charge,
+    Sentence,
+    Custody,
+    Asylum,
+    Diplomatic,
+    Event,
+    Quote,
+    Note,
+)
+BY_TABLE: dict[str, type[Record]] = {k.TABLE: k for k in KINDS}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    id: str
+    title: str
+    summary: str
+    default_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A loaded, checked case file."""
+
+    path: Path
+    sha256: str
+    info: CaseInfo
+    records: tuple[Record, ...]
+    texts: Mapping[str, str]
+    """Source id → the source's text."""
+    located: Mapping[str, tuple[Located, ...]]
+    """Record id → its evidence, resolved to spans."""
+    lines: Mapping[str, int]
+    """Record id → the case-file line where it starts."""
+
+    def of(self, kind: type[Record]) -> list[Any]:
+        return [r for r in self.records if isinstance(r, kind)]
+
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records}
+
+
+# --------------------------------------------------------------------------------------------------
+# Where things are in the TOML text, for file:line messages.
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+class _Lines:
+    """Line numbers of each ``[[table]]`` occurrence and of each key inside it."""
+
+    def __init__(self, text: str) -> None:
+        self.headers: dict[tuple[str, int], int] = {}
+        self.keys: dict[tuple[str, int, str], int] = {}
+        counts: dict[str, int] = {}
+        current: tuple[str, int] = ("", 0)
+        in_string = False
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+                if in_string:
+                    in_string = False
+                    continue
+                in_string = True
+                key = _KEY.match(line)
+                if key:
+                    self.keys.setdefault((*current, key.group(1)), number)
+                continue
+            if in_string:
+                continue
+            header = _HEADER.match(line)
+            if header:
+                name = header.group(2)
+                index = counts.get(name, 0) if header.group(1) == "[[" else 0
+                counts[name] = index + 1
+                current = (name, index)
+                self.headers[current] = number
+                continue
+            key = _KEY.match(line)
+            if key:
+                self.keys.setdefault((*current, key.group(1)), number)
+
+    def line(self, table: str, index: int, key: str | None = None) -> int:
+        if key is not None and (table, index, key) in self.keys:
+            return self.keys[(table, index, key)]
+        return self.headers.get((table, index), 1)
+
+
+# --------------------------------------------------------------------------------------------------
+# Conversion of TOML values to the declared field types.
+
+
+class _Where:
+    def __init__(self, path: str, lines: _Lines, table: str, index: int, rid: str | None) -> None:
+        self.path, self.lines, self.table, self.index, self.rid = path, lines, table, index, rid
+
+    def fail(self, key: str | None, message: str) -> CaseFileError:
+        line = self.lines.line(self.table, self.index, key)
+        who = (
+            f"[[{self.table}]] {self.rid!r}" if self.rid else f"[[{self.table}]] #{self.index + 1}"
+        )
+        return CaseFileError(f"{self.path}:{line}: {who}: {message}")
+
+
+def _type_name(value: Any) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _strip_optional(hint: Any) -> tuple[Any, bool]:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return args[0], True
+    return hint, False
+
+
+def _date(value: Any, where: _Where, key: str) -> PartialDate:
+    try:
+        if isinstance(value, str):
+            return PartialDate.parse(value)
+        if isinstance(value, dict):
+            unknown = set(value) - {"value", "text", "rule", "approx"}
+            if unknown:
+                raise where.fail(key, f"date has unknown key {sorted(unknown)[0]!r}")
+            if not isinstance(value.get("value"), str):
+                raise where.fail(key, 'date table needs value = "YYYY[-MM[-DD]]"')
+            for k in ("text", "rule"):
+                if k in value and not isinstance(value[k], str):
+                    raise where.fail(key, f"date {k} must be a string")
+            approx = value.get("approx", False)
+            if not isinstance(approx, bool):
+                raise where.fail(key, "date approx must be true or false")
+            return PartialDate.parse(value["value"], value.get("text"), value.get("rule"), approx)
+    except DateError as exc:
+        raise where.fail(key, f"{key}: {exc}") from None
+    raise where.fail(key, f"{key} must be a date string or table, not {_type_name(value)}")
+
+
+def _evidence(value: Any, where: _Where, key: str) -> Evidence:
+    if isinstance(value, str):
+        return Evidence(quote=value)
+    if isinstance(value, dict):
+        allowed = {"quote", "source", "prefix", "suffix"}
+        unknown = set(value) - allowed
+        if unknown:
+            raise where.fail(key, f"evidence has unknown key {sorted(unknown)[0]!r}")
+        if not isinstance(value.get("quote"), str):
+            raise where.fail(key, 'evidence table needs quote = "the exact words"')
+        for k in ("source", "prefix", "suffix"):
+            if k in value and not isinstance(value[k], str):
+                raise where.fail(key, f"evidence {k} must be a string")
+        return Evidence(
+            quote=value["quote"],
+            source=value.get("source"),
+            prefix=value.get("prefix"),
+            suffix=value.get("suffix"),
+        )
+    raise where.fail(
+        key, f"each evidence item must be a string or a table, not {_type_name(value)}"
+    )
+
+
+def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
+    hint, _ = _strip_optional(hint)
+    if hint is str:
+        if not isinstance(value, str):
+            raise where.fail(key, f"{key} must be a string, not {_type_name(value)}")
+        if not value.strip():
+            raise where.fail(key, f"{key} is empty")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise where.fail(key, f"{key} must be true or false, not {_type_name(value)}")
+        return value
+    if hint is PartialDate:
+        return _date(value, where, key)
+    if typing.get_origin(hint) is tuple:
+        (item,) = typing.get_args(hint)[:1]
+        if not isinstance(value, list):
+            raise where.fail(key, f"{key} must be a list, not {_type_name(value)}")
+        if item is str:
+            out = []
+            for v in value:
+                if not isinstance(v, str) or not v.strip():
+                    raise where.fail(key, f"{key} must be a list of non-empty strings")
+                out.append(v)
+            return tuple(out)
+        if item is Evidence:
+            return tuple(_evidence(v, where, key) for v in value)
+        if item is StatusStep:
+            return tuple(_table(StatusStep, v, where, key) for v in value)
+    raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
+
+
+def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
+    if not isinstance(raw, dict):
+        raise where.fail(key, f"{key or cls.TABLE} must be a table, not {_type_name(raw)}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in fields:
+            near = _did_you_mean(name, fields)
+            raise where.fail(key or name, f"unknown field {name!r}{near}")
+        f = fields[name]
+        values[name] = _convert(value, hints[name], where, key or name)
+        choices = f.metadata.get("choices")
+        if choices and values[name] not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise where.fail(key or name, f"{name} {values[name]!r} is not one of {allowed}")
+    for name, f in fields.items():
+        missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if missing and name not in values:
+            raise where.fail(key, f"missing required field {name!r}")
+    return cls(**values)
+
+
+def _did_you_mean(name: str, options: Mapping[str, Any]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading and checking.
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_term(term: str) -> tuple[int, int, int]:
+    """``P34Y`` → (34, 0, 0). Raises ValueError for anything else."""
+    match = _ISO_DURATION.match(term)
+    if not match or term == "P":
+        raise ValueError(f"term {term!r} is not an ISO 8601 duration like P34Y or P11Y5M15D")
+    y, m, d = (int(g) if g else 0 for g in match.groups())
+    return y, m, d
+
+
+def describe_term(term: str) -> str:
+    """``P34Y`` → ``34 years``; ``P11Y5M15D`` → ``11 years, 5 months and 15 days``."""
+    parts = []
+    for n, unit in zip(parse_term(term), ("year", "month", "day"), strict=True):
+        if n:
+            parts.append(f"{n} {unit}{'' if n == 1 else 's'}")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if parts else "no term"
+
+
+def _iter_tables(data: Mapping[str, Any]) -> Iterator[tuple[str, int, Any]]:
+    for table, cls in BY_TABLE.items():
+        rows = data.get(table, [])
+        if not isinstance(rows, list):
+            yield table, -1, rows
+            continue
+        for index, raw in enumerate(rows):
+            yield table, index, (cls, raw)
+
+
+def load(path: Path, *, root: Path | None = None) -> Case:
+    """Read, convert and check the case file at ``path``; sources are read relative to ``root``
+    (by default the folder above the case file's folder, the project root)."""
+    shown = shown_path(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise CaseFileError(f"{shown}: case file not found") from None
+    except IsADirectoryError:
+        raise CaseFileError(f"{shown}: is a directory, not a case file") from None
+    except OSError as exc:
+        raise CaseFileError(f"{shown}: cannot read the case file ({exc.strerror})") from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise CaseFileError(f"{shown}:{line}: the case file is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseFileError(
+            f"{shown}:{_toml_line(exc)}: malformed TOML: {_toml_msg(exc)}"
+        ) from None
+    lines = _Lines(text)
+    root = root if root is not None else path.resolve().parent.parent
+
+    def top_fail(key: str, message: str) -> CaseFileError:
+        return CaseFileError(f"{shown}:{lines.line('', 0, key)}: {message}")
+
+    known_top = {"format", "case", *BY_TABLE}
+    for key in data:
+        if key not in known_top:
+            raise top_fail(
+                key, f"unknown table or key {key!r}{_did_you_mean(key, dict.fromkeys(known_top))}"
+            )
+    fmt = data.get("format")
+    if fmt != FORMAT_VERSION:
+        raise top_fail(
+            "format",
+            f"format must be {FORMAT_VERSION} (this program reads format {FORMAT_VERSION})",
+        )
+    case_raw = data.get("case")
+    if not isinstance(case_raw, dict):
+        raise top_fail("case", "missing [case] table with id, title and summary")
+    info = _case_info(case_raw, shown, lines)
+
+    records: list[Record] = []
+    record_lines: dict[str, int] = {}
+    for table, index, item in _iter_tables(data):
+        if index < 0:
+            raise top_fail(table, f"{table} must be written as [[{table}]] tables")
+        cls, raw = item
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        where = _Where(shown, lines, table, index, rid if isinstance(rid, str) else None)
+        record = _table(cls, raw, where, None)
+        if not SLUG.match(record.id):
+            raise where.fail("id", f"id {record.id!r} is not a slug (lower-case words joined by -)")
+        if record.id in record_lines:
+            raise where.fail(
+                "id",
+                f"duplicate id {record.id!r} (first defined at line {record_lines[record.id]})",
+            )
+        record_lines[record.id] = lines.line(table, index, "id")
+        records.append(record)
+
+    case_sha = hashlib.sha256(raw_bytes).hexdigest()
+    by_id = {r.id: r for r in records}
+    kinds_of = {r.id: r.KIND for r in records}
+    placement = {r.id: (r.TABLE, idx) for r, idx in _indexed(records)}
+
+    def where_of(record: Record) -> _Where:
+        table, idx = placement[record.id]
+        return _Where(shown, lines, table, idx, record.id)
+
+    # References.
+    for record in records:
+        w = where_of(record)
+        for f in dataclasses.fields(record):
+            kinds = f.metadata.get("ref")
+            if kinds is None:
+                continue
+            value = getattr(record, f.name)
+            targets = value if isinstance(value, tuple) else (value,)
+            for target in targets:
+                if target is None:
+                    continue
+                if target not in by_id:
+                    raise w.fail(f.name, f"{f.name} refers to unknown id {target!r}")
+                if kinds and kinds_of[target] not in kinds:
+                    want = " or ".join(kinds)
+                    raise w.fail(
+                        f.name, f"{f.name} {target!r} is a {kinds_of[target]}, expected a {want}"
+                    )
+        if isinstance(record, Sentence):
+            try:
+                parse_term(record.term)
+            except ValueError as exc:
+                raise w.fail("term", str(exc)) from None
+        if isinstance(record, Note) and record.kind == "editorial" and not record.basis:
+            raise w.fail(
+                "basis", "an editorial note needs a basis: where the analyst's knowledge comes from"
+            )
+        if info.default_source is None and record.source is None and record.evidence_items():
+            pass  # each evidence item must then name its source; checked below
+
+    if info.default_source is not None and kinds_of.get(info.default_source) != "source":
+        raise top_fail(
+            "default_source", f"default_source {info.default_source!r} is not a source id"
+        )
+
+    # Sources: files present and unchanged.
+    texts: dict[str, str] = {}
+    for source in (r for r in records if isinstance(r, Source)):
+        w = where_of(source)
+        file = root / source.file
+        try:
+            content = file.read_bytes()
+        except FileNotFoundError:
+            raise w.fail(
+                "file", f"source file {source.file} not found (looked in {root})"
+            ) from None
+        except OSError as exc:
+            raise w.fail(
+                "file", f"cannot read source file {source.file} ({exc.strerror})"
+            ) from None
+        actual = hashlib.sha256(content).hexdigest()
+        if actual != source.sha256:
+            raise w.fail(
+                "sha256",
+                f"{source.file} has sha256 {actual[:12]}…, the case file records "
+                f"{source.sha256[:12]}… (the source changed; review it, then update sha256)",
+            )
+        try:
+            texts[source.id] = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise w.fail("file", f"source file {source.file} is not UTF-8 text") from None
+
+    # Evidence: every record cites at least one span, each found exactly once.
+    located: dict[str, tuple[Located, ...]] = {}
+    for record in records:
+        w = where_of(record)
+        items = record.evidence_items()
+        if not items:
+            raise w.fail(
+                "evidence", "no evidence: every record cites at least one span of a source"
+            )
+        found: list[Located] = []
+        for ev in items:
+            sid = ev.source or record.source or info.default_source
+            if sid is None:
+                raise w.fail(
+                    "evidence", "evidence names no source and the case has no default_source"
+                )
+            if sid not in texts:
+                raise w.fail("evidence", f"evidence cites unknown source {sid!r}")
+            try:
+                span = locate(texts[sid], ev.quote, ev.prefix, ev.suffix)
+            except SpanError as exc:
+                raise w.fail(
+                    "text"
+                    if isinstance(record, Quote) and ev.quote == getattr(record, "text", None)
+                    else "evidence",
+                    f"evidence in {sid!r}: {exc}",
+                ) from None
+            found.append(Located(sid, span))
+        located[record.id] = tuple(found)
+        _check_date_words(record, texts, found, w)
+        for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
+            if alias is None or isinstance(record, Source):
+                continue
+            if not any(alias in t for t in texts.values()):
+                raise w.fail(
+                    "aliases",
+                    f"{alias!r} is not printed in any source; an outside spelling belongs in "
+                    "editorial_aliases",
+                )
+
+    return Case(
+        path=path,
+        sha256=case_sha,
+        info=info,
+        records=tuple(records),
+        texts=texts,
+        located=located,
+        lines=record_lines,
+    )
+
+
+def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:
+    counts: dict[str, int] = {}
+    for r in records:
+        i = counts.get(r.TABLE, 0)
+        counts[r.TABLE] = i + 1
+        yield r, i
+
+
+def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate]]:
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, PartialDate):
+            yield f.name, value
+    if isinstance(record, Charge):
+        for step in record.history:
+            if step.date is not None:
+                yield "history", step.date
+
+
+def _check_date_words(
+    record: Record, texts: Mapping[str, str], found: list[Located], w: _Where
+) -> None:
+    """A date's ``text`` (the source's own words for it) must be in one of the record's spans."""
+    for key, date in _dates_of(record):
+        if not date.text:
+            continue
+        if not any(date.text in loc.span.exact for loc in found):
+            raise w.fail(
+                key,
+                f"{key} text {date.text!r} is not inside any of this record's evidence spans",
+            )
+
+
+def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
+    where = _Where(shown, lines, "case", 0, None)
+    allowed = {"id", "title", "summary", "default_source"}
+    for key, value in raw.items():
+        if key not in allowed:
+            raise where.fail(
+                key, f"unknown field {key!r}{_did_you_mean(key, dict.fromkeys(allowed))}"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise where.fail(key, f"{key} must be a non-empty string")
+    for key in ("id", "title", "summary"):
+        if key not in raw:
+            raise where.fail(None, f"missing required field {key!r}")
+    if not SLUG.match(raw["id"]):
+        raise where.fail("id", f"id {raw['id']!r} is not a slug")
+    return CaseInfo(raw["id"], raw["title"], raw["summary"], raw.get("default_source"))
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else 1
+
+
+def _toml_msg(exc: tomllib.TOMLDecodeError) -> str:
+    msg = getattr(exc, "msg", None) or str(exc)
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(msg))

@@ -1,0 +1,93 @@
+"""ISO partial dates that keep their precision, and the words a source used for them.
+
+A date in the case file is either a plain ISO string (``"2022"``, ``"2022-12"``, ``"2025-11-03"``) or
+an inline table that also records how a relative expression in the source was resolved::
+
+    date = { value = "2025-11-03", text = "Monday", rule = "the Monday before publication" }
+
+Nothing here imports a database or UI library; the app, the CLI and the brief all format dates through
+:func:`PartialDate.display` so that "December 2022" is written the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Precision = Literal["year", "month", "day"]
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class DateError(ValueError):
+    """A value that is not an ISO partial date; the message says why in a few words."""
+
+
+def parse_iso(value: str) -> tuple[str, Precision]:
+    """Validate ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and return it with its precision."""
+    match = _ISO.match(value)
+    if not match:
+        raise DateError(f"{value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    if month is None:
+        return value, "year"
+    if not 1 <= int(month) <= 12:
+        raise DateError(f"{value!r} has no month {month}")
+    if day is None:
+        return value, "month"
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise DateError(f"{value!r} is not a day of the calendar") from None
+    return value, "day"
+
+
+def display_iso(value: str, precision: str) -> str:
+    """Format an ISO partial date at its precision: ``2022``, ``December 2022``, ``3 November 2025``."""
+    parts = value.split("-")
+    if precision == "year" or len(parts) == 1:
+        return parts[0]
+    month = calendar.month_name[int(parts[1])]
+    if precision == "month" or len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to a year, a month or a day, with the source's own words for it."""
+
+    value: str
+    precision: Precision
+    text: str | None = None
+    """The words the source used, when they are relative or vague ("Monday", "this year")."""
+    rule: str | None = None
+    """How those words were resolved against the source's publication date."""
+    approx: bool = False
+
+    @classmethod
+    def parse(
+        cls, value: str, text: str | None = None, rule: str | None = None, approx: bool = False
+    ) -> PartialDate:
+        iso, precision = parse_iso(value)
+        return cls(iso, precision, text, rule, approx)
+
+    def display(self) -> str:
+        shown = display_iso(self.value, self.precision)
+        return f"about {shown}" if self.approx else shown
+
+    def sort_key(self) -> str:
+        """A string that sorts partial dates chronologically, a month before its days."""
+        return self.value
+
+    def explain(self) -> str:
+        """One line for a detail panel: the date, its precision, and how it was read."""
+        out = f"{self.display()} ({self.precision})"
+        if self.text:
+            out += f' — source says "{self.text}"'
+        if self.rule:
+            out += f"; {self.rule}"
+        return out

@@ -1,0 +1,119 @@
+"""Find a cited span in a source, after the W3C Web Annotation TextQuote and TextPosition selectors.
+
+A citation is the exact text (``exact``), optionally with words just before (``prefix``) or after
+(``suffix``) it to choose between several occurrences. The result is a half-open range of code points
+``[start, end)`` and the ~32 characters either side, stored so that a reader can find the span again
+even in a copy of the source with other offsets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CONTEXT = 32
+
+
+class SpanError(ValueError):
+    """A citation that does not point at exactly one place; the message says what was found."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def _occurrences(text: str, exact: str) -> list[int]:
+    found: list[int] = []
+    at = text.find(exact)
+    while at != -1:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    return found
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of a code-point offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def _fold(s: str) -> str:
+    """Lower case, no accents, straight quotes, single spaces: to say *how* a near miss differs."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", s).casefold()
+
+
+def closest_passage(text: str, exact: str) -> str:
+    """The passage of ``text`` most like ``exact``, as long as ``exact``, for an error message."""
+    if not text:
+        return ""
+    width = max(len(exact), 1)
+    step = max(width // 4, 1)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(exact)
+    last = max(len(text) - width, 0)
+
+    def best_in(starts: range, best_at: int, best_ratio: float) -> tuple[int, float]:
+        for at in starts:
+            matcher.set_seq1(text[at : at + width])
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best_at, best_ratio = at, ratio
+        return best_at, best_ratio
+
+    # A coarse pass over windows a quarter-width apart, then every offset around the best one.
+    at, ratio = best_in(range(0, last + 1, step), 0, -1.0)
+    at, _ = best_in(range(max(at - step, 0), min(at + step, last) + 1), at, ratio)
+    return text[at : at + width]
+
+
+def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None = None) -> Span:
+    """Return the one span of ``text`` that is ``exact`` (after ``prefix``, before ``suffix``).
+
+    Raises :class:`SpanError` when the text is absent, or present more than once with nothing to
+    decide between the occurrences.
+    """
+    if not exact:
+        raise SpanError("the cited text is empty")
+    hits = _occurrences(text, exact)
+    if prefix:
+        hits = [h for h in hits if text[:h].endswith(prefix)]
+    if suffix:
+        hits = [h for h in hits if text[h + len(exact) :].startswith(suffix)]
+    if not hits:
+        if _occurrences(text, exact):
+            raise SpanError(
+                f'"{exact}" is in the source but never after/before the given prefix/suffix'
+            )
+        folded = _fold(text)
+        if _fold(exact) in folded:
+            hint = " (it differs only in case, accents, quote marks or spacing)"
+        else:
+            hint = ""
+        near = closest_passage(text, exact)
+        raise SpanError(f'"{exact}" is not in the source{hint}; closest passage: "{near}"')
+    if len(hits) > 1:
+        lines = ", ".join(str(line_of(text, h)) for h in hits[:6])
+        raise SpanError(
+            f'"{exact}" occurs {len(hits)} times in the source (lines {lines}); '
+            "add a prefix or suffix to choose one"
+        )
+    start = hits[0]
+    end = start + len(exact)
+    return Span(
+        start=start,
+        end=end,
+        exact=exact,
+        prefix=text[max(start - CONTEXT, 0) : start],
+        suffix=text[end : end + CONTEXT],
+    )

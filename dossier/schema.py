@@ -1,0 +1,33 @@
+"""Facts about the database layout that readers need without importing the ORM.
+
+The app opens dossiers with the standard library's ``sqlite3`` (``import sqlmodel`` costs half a
+second), so the schema version and the names it checks live here, apart from :mod:`dossier.models`.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+"""Bump when the tables change in a way an older reader cannot read."""
+
+APPLICATION_ID = 0x444F5353  # "DOSS": PRAGMA application_id of every dossier database
+
+REQUIRED_TABLES = frozenset(
+    {
+        "meta",
+        "source",
+        "entity",
+        "alias",
+        "record",
+        "listing",
+        "link",
+        "evidence",
+        "quote",
+        "quote_fts",
+        "record_fts",
+    }
+)
+
+PANES = ("overview", "people", "charges", "sentences", "asylum", "quotes", "sources")
+"""The panes of the app, in key order (1–7). ``overview`` lists the timeline."""
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
