@@ -390,8 +390,16 @@ def compile_case(case: Case) -> Compiled:
             [{"id": s.id, "file": s.file, "sha256": s.sha256} for s in sources], sort_keys=True
         ),
         "records": str(len(recs)),
+        **{f"count:{pane}": str(n) for pane, n in _pane_counts(t["listing"]).items()},
     }
     return out
+
+
+def _pane_counts(listing: list[Row]) -> dict[str, int]:
+    counts = dict.fromkeys(schema.PANES, 0)
+    for row in listing:
+        counts[row["pane"]] += 1
+    return counts
 
 
 def _sentence_kind(kind: str) -> str:

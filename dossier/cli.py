@@ -38,6 +38,23 @@ def _default_out(data: Path) -> Path:
     return BUNDLED_DB if data == BUNDLED_CASE else data.with_suffix(".db")
 
 
+@app.callback(invoke_without_command=True)
+def _root(ctx: typer.Context) -> None:
+    """Open the bundled Castillo/Chávez dossier when no command is given."""
+    if ctx.invoked_subcommand is None:
+        from dossier.ui.launch import launch_bundled
+
+        launch_bundled()
+
+
+@app.command("open")
+def open_cmd(path: Annotated[Path, typer.Argument(help="A dossier database (.db).")]) -> None:
+    """Open a dossier database in the app."""
+    from dossier.ui.launch import launch_path
+
+    launch_path(path)
+
+
 @app.command()
 def check(data: DataOpt = BUNDLED_CASE) -> None:
     """Check the case file against its sources; writes nothing."""

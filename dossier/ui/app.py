@@ -1,0 +1,282 @@
+"""The dossier app: tabbed panes of records, linked to each other, every fact with its evidence."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from dossier import store
+from dossier.errors import DossierError
+from dossier.queries import PANE_TITLES, Place, Reader
+from dossier.schema import PANES
+from dossier.ui.commands import RecordCommands
+from dossier.ui.messages import BuildFinished, CaseLoaded, PlaceFound
+from dossier.ui.screens.help import HelpScreen
+from dossier.ui.widgets.detail import LinkList
+from dossier.ui.widgets.panes import CaseSummary, ListPane
+from dossier.ui.widgets.record_table import RecordTable
+
+HISTORY_LIMIT = 200
+
+
+class CaseBar(Static):
+    """The top line: the case title, and the as-of date of its newest source."""
+
+    def show(self, title: str, as_of: str) -> None:
+        width = max(self.size.width, 20)
+        right = f"as of {as_of}"
+        room = max(width - len(right) - 3, 8)
+        left = title if len(title) <= room else title[: room - 1] + "…"
+        line = Text(" ")
+        line.append(left, style="bold")
+        line.append(" " * max(width - len(left) - len(right) - 2, 1))
+        line.append(right)
+        self.update(line)
+
+
+class DossierApp(App[None]):
+    """Open one dossier. With ``build_from``, (re)build it from that case file first."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "dossier"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared as a mutable ClassVar by Textual)
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    COMMANDS = App.COMMANDS | {RecordCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n), f"show_pane('{pane}')", PANE_TITLES[pane], show=False, id=f"pane.{pane}"
+            )
+            for n, pane in enumerate(PANES, start=1)
+        ),
+        Binding("escape,backspace", "go_back", "Back", id="app.back"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        db: Path,
+        *,
+        meta: dict[str, str] | None = None,
+        build_from: Path | None = None,
+        build_reason: str = "",
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.meta = meta
+        self.build_from = build_from
+        self.build_reason = build_reason
+        self.reader: Reader | None = None
+        self.history: list[tuple[str, str | None]] = []
+        self.error_message: str | None = None
+        self._pending_place: PlaceFound | None = None
+        self._loaded = False
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield CaseBar(id="case-bar")
+        with TabbedContent(id="panes", initial="overview"):
+            for number, pane in enumerate(PANES, start=1):
+                with TabPane(f"{number} {PANE_TITLES[pane]}", id=pane):
+                    if pane == "overview":
+                        yield ListPane(pane, top=CaseSummary(id="case-summary"))
+                    else:
+                        yield ListPane(pane)
+        yield Static(id="status", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CaseBar).show(self.db.stem, "…")
+        if self.build_from is not None:
+            self._status(f"Building the dossier from {self.build_from.name} ({self.build_reason})…")
+            self._build(self.build_from)
+        else:
+            self._open()
+
+    def _status(self, text: str | None) -> None:
+        status = self.query_one("#status", Static)
+        status.display = bool(text)
+        status.update(Text(text or "", style="bold"))
+
+    # -- opening --------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="build")
+    def _build(self, case_path: Path) -> None:
+        from dossier import build
+
+        try:
+            build.build(case_path, self.db)
+        except DossierError as exc:
+            self.post_message(BuildFinished(exc.message))
+        else:
+            self.post_message(BuildFinished(None))
+
+    @on(BuildFinished)
+    def _built(self, event: BuildFinished) -> None:
+        if event.error is not None:
+            self.error_message = event.error
+            self.exit(return_code=2)
+            return
+        self._status(None)
+        self.notify(
+            f"Built {self.db.name} from {self.build_from.name if self.build_from else ''}.",
+            timeout=3,
+        )
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            self.reader = Reader(self.db, meta=self.meta or store.validate(self.db))
+        except DossierError as exc:
+            self.error_message = exc.message
+            self.exit(return_code=2)
+            return
+        self._load_case()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case")
+    def _load_case(self) -> None:
+        assert self.reader is not None
+        self.post_message(CaseLoaded(self.reader.overview()))
+
+    @on(CaseLoaded)
+    def _case_loaded(self, event: CaseLoaded) -> None:
+        header = event.overview.header
+        self.title = header.title
+        self.sub_title = f"as of {header.as_of}"
+        self.query_one(CaseBar).show(header.title, header.as_of)
+        self.query_one(CaseSummary).show(event.overview)
+        assert self.reader is not None
+        for pane in PANES:
+            self.pane(pane).load(self.reader, header.pane_counts.get(pane, 0))
+        self._loaded = True
+        self.pane("overview").table.focus()
+        if self._pending_place is not None:
+            self._place_found(self._pending_place)
+            self._pending_place = None
+
+    # -- errors: one place for every worker ------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, sqlite3.Error):
+            message = f"Cannot read the dossier {self.db.name}: {error}"
+        elif isinstance(error, DossierError):
+            message = error.message
+        else:
+            message = f"Something went wrong: {error!r}"
+        self.log.error(message)
+        self.notify(message, title="Error", severity="error", timeout=8)
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def pane(self, pane: str) -> ListPane:
+        return self.query_one(f"#pane-{pane}", ListPane)
+
+    @property
+    def active_pane(self) -> str:
+        return self.query_one(TabbedContent).active or "overview"
+
+    def _here(self) -> tuple[str, str | None]:
+        pane = self.active_pane
+        row = self.pane(pane).table.current
+        return pane, row.record if row else None
+
+    def _remember(self) -> None:
+        here = self._here()
+        if not self.history or self.history[-1] != here:
+            self.history.append(here)
+            del self.history[:-HISTORY_LIMIT]
+
+    def action_show_pane(self, pane: str) -> None:
+        if pane not in PANES:
+            return
+        if pane != self.active_pane:
+            self._remember()
+        self.query_one(TabbedContent).active = pane
+        self.pane(pane).table.focus()
+
+    def goto(self, record: str, *, remember: bool = True) -> None:
+        """Show ``record`` in its pane, selected. Runs the lookup in a worker."""
+        if self.reader is None:
+            return
+        self._locate(record, remember)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="locate")
+    def _locate(self, record: str, remember: bool) -> None:
+        assert self.reader is not None
+        self.post_message(PlaceFound(self.reader.place(record), record, remember))
+
+    @on(PlaceFound)
+    def _place_found(self, event: PlaceFound) -> None:
+        if not self._loaded:
+            self._pending_place = event
+            return
+        place: Place | None = event.place
+        if place is None:
+            self.notify(f"No record {event.record!r} in this dossier.", severity="warning")
+            return
+        if event.remember:
+            self._remember()
+        self.query_one(TabbedContent).active = place.pane
+        self.pane(place.pane).select(place.pos)
+
+    def action_go_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, LinkList):
+            # From a record's links, Escape returns to its table before going back in history.
+            self.pane(self.active_pane).table.focus()
+            return
+        if not self.history:
+            self.notify("Nothing to go back to.", timeout=2)
+            return
+        pane, record = self.history.pop()
+        self.query_one(TabbedContent).active = pane
+        if record is None:
+            self.pane(pane).table.focus()
+        else:
+            self.goto(record, remember=False)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or ""
+        if pane in PANES and self._loaded and not isinstance(self.focused, RecordTable):
+            self.pane(pane).table.focus()
+
+    def action_help(self) -> None:
+        sections: list[tuple[str, list[BindingType]]] = [
+            (
+                "Anywhere",
+                [
+                    *self.BINDINGS,
+                    Binding(
+                        "ctrl+p",
+                        "",
+                        "Find any record by name, alias, charge or words (command palette)",
+                    ),
+                ],
+            ),
+            ("In a table", list(RecordTable.BINDINGS)),
+            ("In a record's links", list(LinkList.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def on_unmount(self) -> None:
+        if self.reader is not None:
+            self.reader.close()

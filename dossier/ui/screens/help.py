@@ -1,0 +1,74 @@
+"""The `?` screen: every key of the app, by where it works."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _key_label(key: str) -> str:
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "escape": "Esc",
+        "backspace": "Backspace",
+        "enter": "Enter",
+        "pagedown": "PgDn",
+        "pageup": "PgUp",
+        "home": "Home",
+        "end": "End",
+        "down": "↓",
+        "up": "↑",
+        "tab": "Tab",
+        "shift+tab": "Shift+Tab",
+        "ctrl+p": "Ctrl+P",
+        "ctrl+s": "Ctrl+S",
+        "shift+up": "Shift+↑",
+        "shift+down": "Shift+↓",
+    }
+    return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+
+
+def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for title, bindings in sections:
+        table.add_row(Text(title, style="bold underline"), "")
+        for b in bindings:
+            if not isinstance(b, Binding) or not b.description:
+                continue
+            table.add_row(_key_label(b.key), b.description)
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key; Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("Keys", style="bold"), id="help-title")
+            yield Static(key_rows(self.sections))
+            yield Static(
+                Text("Esc, q or ? closes this screen.", style="dim"),
+                id="help-foot",
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

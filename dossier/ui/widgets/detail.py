@@ -1,0 +1,163 @@
+"""The detail of one record: every field, its links, its notes and its evidence in the source's words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from dossier.queries import KIND_LABEL, RecordDetail, SourceText
+
+EVIDENCE_STYLE = "bold reverse"
+SPAN_STYLE = "underline"
+CURRENT_SPAN_STYLE = "bold reverse"
+
+
+class LinkList(OptionList):
+    """The records linked to the one shown; Enter goes to the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="links.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="links.up"),
+        Binding("g", "first", "First", show=False, id="links.first"),
+        Binding("G", "last", "Last", show=False, id="links.last"),
+        Binding("enter", "select", "Go to link", id="links.follow"),
+    ]
+
+
+class DetailPanel(VerticalScroll, can_focus=False):
+    """Shows a :class:`~dossier.queries.RecordDetail`; for a source, its whole text with the cited
+    spans marked."""
+
+    @dataclass
+    class Follow(Message):
+        """The user chose a linked record."""
+
+        record: str
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-head", classes="detail-head")
+        yield Static(id="detail-fields")
+        yield Static(id="detail-notes")
+        yield Static("Links", id="links-title", classes="detail-section")
+        yield LinkList(id="detail-links")
+        yield Static(id="detail-evidence")
+        yield Static(id="detail-text")
+
+    def on_mount(self) -> None:
+        self.clear()
+
+    def clear(self, message: str = "") -> None:
+        self.query_one("#detail-head", Static).update(Text(message, style="italic"))
+        for wid in ("#detail-fields", "#detail-notes", "#detail-evidence", "#detail-text"):
+            self.query_one(wid, Static).update("")
+        self.query_one("#links-title").display = False
+        links = self.query_one(LinkList)
+        links.clear_options()
+        links.display = False
+        self.detail: RecordDetail | None = None
+
+    def show(self, detail: RecordDetail, source: SourceText | None = None) -> None:
+        self.detail = detail
+        head = Text()
+        head.append(KIND_LABEL.get(detail.kind, detail.kind).upper(), style="bold")
+        head.append(f"  ·  {detail.subtitle}\n", style="dim")
+        head.append(detail.title, style="bold")
+        self.query_one("#detail-head", Static).update(head)
+
+        fields = Table.grid(padding=(0, 1), expand=True)
+        fields.add_column(style="bold dim", no_wrap=True, max_width=18)
+        fields.add_column(ratio=1, overflow="fold")
+        for f in detail.fields:
+            fields.add_row(Text(f.label), Text(f.value))
+        self.query_one("#detail-fields", Static).update(fields)
+
+        self.query_one("#detail-notes", Static).update(self._notes(detail))
+
+        links = self.query_one(LinkList)
+        links.clear_options()
+        options: list[Option] = []
+        for group in detail.links:
+            options.append(Option(Text(group.label, style="bold dim"), disabled=True))
+            for link in group.links:
+                label = Text("  ")
+                label.append(link.title)
+                label.append(f"  {KIND_LABEL.get(link.kind, link.kind).lower()}", style="dim")
+                options.append(Option(label, id=link.record))
+            if group.more:
+                options.append(
+                    Option(Text(f"  … and {group.more:,} more", style="dim"), disabled=True)
+                )
+        links.add_options(options)
+        has_links = any(not o.disabled for o in options)
+        links.display = has_links
+        self.query_one("#links-title").display = has_links
+        if has_links:
+            links.highlighted = next(i for i, o in enumerate(options) if not o.disabled)
+
+        self.query_one("#detail-evidence", Static).update(self._evidence(detail))
+        self.query_one("#detail-text", Static).update(self._source(source) if source else "")
+        self.scroll_home(animate=False)
+
+    @staticmethod
+    def _notes(detail: RecordDetail) -> RenderableType:
+        if not detail.notes:
+            return ""
+        out = Text()
+        out.append("Notes\n", style="bold")
+        for note in detail.notes:
+            if note.editorial:
+                out.append(" EDITORIAL ", style="bold reverse")
+                out.append(" the analyst's note, not from the source: ", style="italic")
+                out.append(note.text)
+                if note.basis:
+                    out.append(f" (Basis: {note.basis})", style="dim")
+            else:
+                out.append(" DISCREPANCY ", style="bold reverse")
+                out.append(" in the source: ", style="italic")
+                out.append(note.text)
+            out.append("\n")
+        return out
+
+    @staticmethod
+    def _evidence(detail: RecordDetail) -> RenderableType:
+        if not detail.evidence:
+            return ""
+        parts: list[RenderableType] = [Text("Evidence — the source's own words", style="bold")]
+        for ev in detail.evidence:
+            quote = Text("“", style="dim")
+            quote.append(ev.before)
+            quote.append(ev.exact, style=EVIDENCE_STYLE)
+            quote.append(ev.after.rstrip("\n"))
+            quote.append("”", style="dim")
+            parts.append(quote)
+            parts.append(
+                Text(
+                    f"   — {ev.source_title}, line {ev.line}, characters {ev.start}–{ev.end}",
+                    style="dim",
+                )
+            )
+        return Group(*parts)
+
+    @staticmethod
+    def _source(source: SourceText) -> RenderableType:
+        head = Text()
+        head.append("Text of the source", style="bold")
+        head.append(
+            f" — {len(source.spans):,} cited spans underlined"
+            + (f" (first {len(source.spans):,} shown)" if source.more_spans else ""),
+            style="dim",
+        )
+        body = Text(source.text.rstrip("\n"))
+        for span in source.spans:
+            body.stylize(SPAN_STYLE, span.start, span.end)
+        return Group(head, body)

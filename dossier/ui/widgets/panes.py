@@ -1,0 +1,157 @@
+"""A pane: a paged table of records beside (or above, when narrow) the detail of the selected one."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from dossier.queries import PANE_COLUMNS, Overview, Reader
+from dossier.ui.messages import DetailLoaded
+from dossier.ui.widgets.detail import DetailPanel, LinkList
+from dossier.ui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from dossier.ui.app import DossierApp
+
+EMPTY_TEXT = {
+    "overview": "No dated events in this dossier.",
+    "people": "No people or organisations in this dossier.",
+    "charges": "No charges in this dossier.",
+    "sentences": "No sentences or custody records in this dossier.",
+    "asylum": "No asylum or diplomatic events in this dossier.",
+    "quotes": "No quotes in this dossier.",
+    "sources": "No sources in this dossier.",
+}
+
+
+class ListPane(Container):
+    """One tab of the app. The table pages rows from the dossier; the detail follows the cursor."""
+
+    def __init__(self, pane: str, *, top: Widget | None = None) -> None:
+        super().__init__(id=f"pane-{pane}", classes="list-pane")
+        self.pane = pane
+        self._top = top
+
+    @property
+    def dossier_app(self) -> DossierApp:
+        return cast("DossierApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        if self._top is not None:
+            yield self._top
+        with Container(classes="pane-body"):
+            yield RecordTable(
+                self.pane,
+                PANE_COLUMNS[self.pane],
+                empty_text=EMPTY_TEXT[self.pane],
+                id=f"table-{self.pane}",
+            )
+            yield DetailPanel(id=f"detail-{self.pane}", classes="detail")
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(RecordTable)
+
+    @property
+    def detail(self) -> DetailPanel:
+        return self.query_one(DetailPanel)
+
+    def load(self, reader: Reader, total: int, cursor: int = 0) -> None:
+        self.table.reset(partial(reader.page, self.pane), total, cursor)
+        if not total:
+            self.detail.clear(EMPTY_TEXT[self.pane])
+
+    def select(self, pos: int, *, focus: bool = True) -> None:
+        table = self.table
+        table.cursor = min(max(pos, 0), max(table.total - 1, 0))
+        if focus:
+            table.focus()
+
+    @on(RecordTable.Highlighted)
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        event.stop()
+        if event.row is None:
+            return
+        self._load_detail(event.row.record)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def _load_detail(self, record: str) -> None:
+        reader = self.dossier_app.reader
+        if reader is None:
+            return
+        detail = reader.detail(record)
+        source = reader.source_text(record) if detail and detail.kind == "source" else None
+        if not get_current_worker().is_cancelled:
+            self.post_message(DetailLoaded(self.pane, detail, source))
+
+    @on(DetailLoaded)
+    def _detail_loaded(self, event: DetailLoaded) -> None:
+        event.stop()
+        row = self.table.current
+        if event.detail is None:
+            self.detail.clear("This record is no longer in the dossier.")
+        elif row is None or row.record == event.detail.id:
+            self.detail.show(event.detail, event.source)
+
+    @on(RecordTable.Chosen)
+    def _chosen(self, event: RecordTable.Chosen) -> None:
+        """Enter on a row: on the timeline, go to the record's own pane; elsewhere, to its links."""
+        event.stop()
+        detail = self.detail.detail
+        if self.pane == "overview" and detail is not None and detail.pane != "overview":
+            self.dossier_app.goto(event.row.record)
+            return
+        links = self.detail.query_one(LinkList)
+        if links.display and links.option_count:
+            links.focus()
+        else:
+            self.app.notify("This record has no links to follow.", timeout=3)
+
+    @on(LinkList.OptionSelected)
+    def _follow(self, event: LinkList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.dossier_app.goto(event.option.id)
+
+
+class CaseSummary(VerticalScroll, can_focus=False):
+    """The Overview's top: what the case is, as of when, and its key figures."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Loading the case…", style="italic"), id="summary-text")
+
+    def show(self, overview: Overview) -> None:
+        h = overview.header
+        intro = Text()
+        intro.append(h.summary or "This dossier has no summary.")
+        intro.append(f"\nAs of {h.as_of}. ", style="dim")
+        counts = h.counts
+        total = sum(counts.values())
+        if not total:
+            intro.append("This dossier is empty: it holds no records.", style="bold")
+        else:
+            parts = [
+                f"{counts.get('person', 0)} people",
+                f"{counts.get('charge', 0)} charges",
+                f"{counts.get('sentence', 0)} sentences",
+                f"{counts.get('asylum', 0) + counts.get('diplomatic', 0)} asylum/diplomatic events",
+                f"{counts.get('quote', 0):,} quotes",
+                f"{counts.get('source', 0)} sources",
+            ]
+            intro.append(", ".join(parts) + ".", style="dim")
+        figures = Table.grid(padding=(0, 1), expand=True)
+        figures.add_column(style="bold", no_wrap=True, max_width=34)
+        figures.add_column(ratio=1)
+        for f in overview.figures:
+            figures.add_row(Text(f.label), Text(f.value))
+        self.query_one("#summary-text", Static).update(Group(intro, figures))
