@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import __version__, casefile, schema
+from dossier import __version__, casefile, schema, store
 from dossier.casefile import Case, Record
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
@@ -733,3 +733,20 @@ def build(case_path: Path, out: Path) -> Case:
     compiled = compile_case(case)
     write_database(out, lambda conn: fill(conn, compiled))
     return case
+
+
+def ensure_built(
+    case_path: Path = store.BUNDLED_CASE,
+    out: Path = store.BUNDLED_DB,
+    *,
+    say: Callable[[str], None] | None = None,
+) -> Path:
+    """The bundled (or given) case's database, built first if it is missing or stale.
+
+    ``say`` is told why a build happens (the CLI prints it on standard error)."""
+    state = store.staleness(out, case_path)
+    if state.stale:
+        if say is not None:
+            say(f"building {out.name} from {case_path.name} ({state.reason})")
+        build(case_path, out)
+    return out
