@@ -161,7 +161,7 @@ def compile_case(case: Case) -> Compiled:
                 }
             )
             titles[r.id] = r.title
-            subtitles[r.id] = f"source · published {r.published.display()}"
+            subtitles[r.id] = f"published {r.published.display()}"
             main_date[r.id] = r.published
         elif isinstance(r, casefile.Person | casefile.Organization):
             t["entity"].append(
@@ -179,7 +179,7 @@ def compile_case(case: Case) -> Compiled:
                     {"entity": r.id, "seq": seq, "alias": alias, "editorial": editorial}
                 )
             titles[r.id] = r.name
-            subtitles[r.id] = r.type
+            subtitles[r.id] = _clip(r.description, 90) if r.description else r.type
             main_date[r.id] = None
         elif isinstance(r, casefile.Role):
             t["role"].append(
@@ -195,7 +195,7 @@ def compile_case(case: Case) -> Compiled:
                 }
             )
             titles[r.id] = f"{name(r.holder)} — {r.title}" + (f" of {name(r.of)}" if r.of else "")
-            subtitles[r.id] = "role" + (f" · {r.status}" if r.status else "")
+            subtitles[r.id] = _role_subtitle(r)
             main_date[r.id] = r.start or r.end
         elif isinstance(r, casefile.Charge):
             last = r.history[-1] if r.history else None
@@ -221,7 +221,11 @@ def compile_case(case: Case) -> Compiled:
                     }
                 )
             titles[r.id] = f"{name(r.defendant)} — {r.offence}"
-            subtitles[r.id] = f"charge · {last.status if last else 'status not stated'}"
+            subtitles[r.id] = (
+                f"{last.status} since {_shown(last.date)}"
+                if last and last.date
+                else (last.status if last else "status not stated")
+            )
             main_date[r.id] = next((s.date for s in r.history if s.date), None)
         elif isinstance(r, casefile.Sentence):
             term_text = casefile.describe_term(r.term)
@@ -241,7 +245,7 @@ def compile_case(case: Case) -> Compiled:
             titles[r.id] = (
                 f"{name(r.defendant)} — {term_text} ({r.penalty}), {_sentence_kind(r.kind)}"
             )
-            subtitles[r.id] = f"sentence {_sentence_kind(r.kind)} by {name(r.by)}"
+            subtitles[r.id] = f"{r.kind} by {name(r.by)}"
             main_date[r.id] = r.date
         elif isinstance(r, casefile.Custody):
             t["custody"].append(
@@ -254,7 +258,7 @@ def compile_case(case: Case) -> Compiled:
                 }
             )
             titles[r.id] = f"{name(r.person)} — {r.status}"
-            subtitles[r.id] = f"custody · since {_shown(r.start)}" if r.start else "custody"
+            subtitles[r.id] = f"since {_shown(r.start)}" if r.start else "date not stated"
             main_date[r.id] = r.start
         elif isinstance(r, casefile.Asylum):
             t["asylum"].append(
@@ -269,7 +273,7 @@ def compile_case(case: Case) -> Compiled:
                 }
             )
             titles[r.id] = f"{name(r.person)} — asylum {r.type} ({name(r.state)})"
-            subtitles[r.id] = f"asylum · {_shown(r.date)}"
+            subtitles[r.id] = _shown(r.date)
             main_date[r.id] = r.date
         elif isinstance(r, casefile.Diplomatic):
             t["diplomatic"].append(
@@ -284,7 +288,7 @@ def compile_case(case: Case) -> Compiled:
                 }
             )
             titles[r.id] = f"{name(r.actor)} → {name(r.counterpart)}: {r.type}"
-            subtitles[r.id] = f"diplomatic · {_shown(r.date)}"
+            subtitles[r.id] = _shown(r.date)
             main_date[r.id] = r.date
         elif isinstance(r, casefile.Event):
             t["event"].append(
@@ -302,7 +306,7 @@ def compile_case(case: Case) -> Compiled:
         elif isinstance(r, casefile.Quote):
             speaker = names(r.speakers) or "unattributed"
             titles[r.id] = f"{speaker}: “{_clip(r.text, 80)}”"
-            subtitles[r.id] = f"{r.kind} quote · {_shown(r.date)}"
+            subtitles[r.id] = f"{r.kind} · {_shown(r.date)}"
             main_date[r.id] = r.date
         elif isinstance(r, casefile.Note):
             t["note"].append({"id": r.id, "kind": r.kind, "text": r.text, "basis": r.basis})
@@ -374,7 +378,7 @@ def compile_case(case: Case) -> Compiled:
     _listings(case, t, name, order, titles)
 
     sources = case.of(casefile.Source)
-    newest = max(sources, key=lambda s: s.published.value)
+    newest = max(sources, key=lambda s: s.published.value) if sources else None
     out.meta = {
         "schema_version": str(schema.SCHEMA_VERSION),
         "format": str(casefile.FORMAT_VERSION),
@@ -384,8 +388,8 @@ def compile_case(case: Case) -> Compiled:
         "case_summary": case.info.summary,
         "case_file": case.path.name,
         "case_sha256": case.sha256,
-        "as_of": newest.published.value,
-        "as_of_precision": newest.published.precision,
+        "as_of": newest.published.value if newest else "",
+        "as_of_precision": newest.published.precision if newest else "",
         "sources": json.dumps(
             [{"id": s.id, "file": s.file, "sha256": s.sha256} for s in sources], sort_keys=True
         ),
@@ -400,6 +404,15 @@ def _pane_counts(listing: list[Row]) -> dict[str, int]:
     for row in listing:
         counts[row["pane"]] += 1
     return counts
+
+
+def _role_subtitle(r: casefile.Role) -> str:
+    parts = [r.status] if r.status else []
+    if r.start:
+        parts.append(f"from {_shown(r.start)}")
+    if r.end:
+        parts.append(f"until {_shown(r.end)}")
+    return ", ".join(parts) or "dates not stated"
 
 
 def _sentence_kind(kind: str) -> str:
@@ -492,7 +505,7 @@ def _listings(
                 (order[r.defendant], 0, _date_key(r.date), o),
                 r.id,
                 name(r.defendant),
-                f"sentence {r.kind}",
+                r.kind,
                 f"{term} ({r.penalty})",
                 name(r.by),
                 _shown(r.date),

@@ -45,7 +45,7 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     "overview": (Column("Date", 16), Column("What happened", 30, 1), Column("Kind", 10)),
     "people": (
         Column("Name", 18, 1),
-        Column("Type", 8),
+        Column("Type", 11),
         Column("Roles", 20, 2),
         Column("Also written", 14, 1),
     ),
@@ -58,7 +58,7 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "sentences": (
         Column("Person", 14, 1),
-        Column("Kind", 18),
+        Column("Kind", 10),
         Column("Term / status", 16, 2),
         Column("By / since", 12, 1),
         Column("Date", 12),
@@ -570,7 +570,9 @@ class Reader:
             if printed:
                 out.append(Field("Also written", ", ".join(printed)))
             if outside:
-                out.append(Field("Usual spelling (editorial)", ", ".join(outside)))
+                out.append(
+                    Field("Usual spelling", f"{', '.join(outside)} (editorial, not in the source)")
+                )
         if kind == "note":
             out.insert(
                 0,
@@ -772,6 +774,8 @@ def _date_label(kind: str, key: str) -> str:
         return "Until"
     if key == "published":
         return "Published"
+    if kind == "charge":
+        return "Status since"
     return "Said on" if kind == "quote" else "Date"
 
 

@@ -31,15 +31,20 @@ class CaseBar(Static):
     """The top line: the case title, and the as-of date of its newest source."""
 
     def show(self, title: str, as_of: str) -> None:
+        self._title, self._as_of = title, as_of
+        self.refresh()
+
+    def render(self) -> Text:
+        title, as_of = getattr(self, "_title", ""), getattr(self, "_as_of", "")
         width = max(self.size.width, 20)
-        right = f"as of {as_of}"
+        right = f"as of {as_of} " if as_of else ""
         room = max(width - len(right) - 3, 8)
         left = title if len(title) <= room else title[: room - 1] + "…"
         line = Text(" ")
         line.append(left, style="bold")
-        line.append(" " * max(width - len(left) - len(right) - 2, 1))
+        line.append(" " * max(width - len(left) - len(right) - 1, 1))
         line.append(right)
-        self.update(line)
+        return line
 
 
 class DossierApp(App[None]):
@@ -49,7 +54,7 @@ class DossierApp(App[None]):
     TITLE = "dossier"
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared as a mutable ClassVar by Textual)
         (0, "-narrow"),
-        (110, "-wide"),
+        (140, "-wide"),
     ]
     COMMANDS = App.COMMANDS | {RecordCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -171,7 +176,11 @@ class DossierApp(App[None]):
     # -- errors: one place for every worker ------------------------------------------------------
 
     @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        self.report_worker_error(event)
+
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        """The one handler for every worker's failure (widgets forward theirs here)."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error

@@ -42,8 +42,12 @@ def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Table:
     table.add_column()
     for title, bindings in sections:
         table.add_row(Text(title, style="bold underline"), "")
+        panes = [b for b in bindings if isinstance(b, Binding) and (b.id or "").startswith("pane.")]
+        if panes:
+            keys = f"{panes[0].key}–{panes[-1].key}"
+            table.add_row(keys, " · ".join(f"{b.key} {b.description}" for b in panes))
         for b in bindings:
-            if not isinstance(b, Binding) or not b.description:
+            if not isinstance(b, Binding) or not b.description or b in panes:
                 continue
             table.add_row(_key_label(b.key), b.description)
         table.add_row("", "")
@@ -61,8 +65,11 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.sections = sections
 
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with VerticalScroll(id="help-body", can_focus=True):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(key_rows(self.sections))
             yield Static(

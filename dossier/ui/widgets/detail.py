@@ -11,7 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -33,8 +35,22 @@ class LinkList(OptionList):
         Binding("enter", "select", "Go to link", id="links.follow"),
     ]
 
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """The list is as tall as its options; it is the detail panel around it that scrolls,
+        so bring the highlighted option into the panel's view."""
+        super().scroll_to_highlight(top)
+        highlighted = self.highlighted
+        panel = self.parent
+        if highlighted is None or not isinstance(panel, Widget) or not self.is_mounted:
+            return
+        y = self._index_to_line.get(highlighted)
+        if y is None:
+            return
+        region = Region(0, self.virtual_region.y + y, 1, self._heights.get(highlighted, 1))
+        panel.scroll_to_region(region, animate=False, immediate=True, force=True)
 
-class DetailPanel(VerticalScroll, can_focus=False):
+
+class DetailPanel(VerticalScroll, can_focus=True):
     """Shows a :class:`~dossier.queries.RecordDetail`; for a source, its whole text with the cited
     spans marked."""
 
@@ -47,11 +63,11 @@ class DetailPanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head", classes="detail-head")
         yield Static(id="detail-fields")
+        yield Static(id="detail-text")
         yield Static(id="detail-notes")
         yield Static("Links", id="links-title", classes="detail-section")
         yield LinkList(id="detail-links")
         yield Static(id="detail-evidence")
-        yield Static(id="detail-text")
 
     def on_mount(self) -> None:
         self.clear()
@@ -106,6 +122,8 @@ class DetailPanel(VerticalScroll, can_focus=False):
 
         self.query_one("#detail-evidence", Static).update(self._evidence(detail))
         self.query_one("#detail-text", Static).update(self._source(source) if source else "")
+        self.query_one("#detail-text").display = source is not None
+        self.query_one("#detail-notes").display = bool(detail.notes)
         self.scroll_home(animate=False)
 
     @staticmethod

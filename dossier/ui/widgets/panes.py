@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from dossier.queries import PANE_COLUMNS, Overview, Reader
 from dossier.ui.messages import DetailLoaded
@@ -94,6 +94,10 @@ class ListPane(Container):
         if not get_current_worker().is_cancelled:
             self.post_message(DetailLoaded(self.pane, detail, source))
 
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        self.dossier_app.report_worker_error(event)
+
     @on(DetailLoaded)
     def _detail_loaded(self, event: DetailLoaded) -> None:
         event.stop()
@@ -124,7 +128,7 @@ class ListPane(Container):
             self.dossier_app.goto(event.option.id)
 
 
-class CaseSummary(VerticalScroll, can_focus=False):
+class CaseSummary(VerticalScroll, can_focus=True):
     """The Overview's top: what the case is, as of when, and its key figures."""
 
     def compose(self) -> ComposeResult:

@@ -18,11 +18,12 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker
 
 from dossier.queries import Column, RowData
 
@@ -168,6 +169,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._generation = 0
         self._widths: list[int] = []
         self._announced: tuple[int, str | None] | None = None
+        self._frame: tuple[int, int, list[int], Style] = (0, 0, [], Style())
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -210,6 +212,13 @@ class RecordTable(ScrollView, can_focus=True):
     def _fetch(self, loader: Loader, generation: int, page: int) -> None:
         rows = loader(page * PAGE, PAGE)
         self.post_message(self.PageReady(self, generation, page, rows))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report = getattr(self.app, "report_worker_error", None)
+        if report is not None:
+            report(event)
+        if event.state.name == "ERROR":
+            self._pending.clear()  # let a later draw ask again
 
     def on_record_table_page_ready(self, message: RecordTable.PageReady) -> None:
         message.stop()
@@ -255,8 +264,14 @@ class RecordTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # Only the rows that gain and lose the cursor need drawing again.
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+        else:
+            self.refresh()
         self._announce()
 
     def on_focus(self) -> None:
@@ -304,11 +319,15 @@ class RecordTable(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Geometry is looked up once a frame, not once a line: each lookup walks the DOM.
         width = self.scrollable_content_region.width
-        base = self.rich_style
         gutter = 2 if self.marks else 0
-        widths = layout_columns(self.columns, width - gutter)
+        self._frame = (width, gutter, layout_columns(self.columns, width - gutter), self.rich_style)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, gutter, widths, base = self._frame
         if y == 0:
             style = self.get_component_rich_style("record-table--header")
             cells = [c.label for c in self.columns]

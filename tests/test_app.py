@@ -1,0 +1,408 @@
+"""The app, driven by the keys a user would press; assertions on what it shows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import TabbedContent
+
+from dossier import build as builder
+from dossier.schema import PANES
+from dossier.ui.app import DossierApp
+from dossier.ui.widgets.detail import DetailPanel, LinkList
+from dossier.ui.widgets.record_table import RecordTable
+from tests.conftest import CliResult, Project
+
+Cli = Callable[..., CliResult]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and the messages they post be handled (workers start workers)."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app: DossierApp) -> str:
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def shown_detail(app: DossierApp) -> str | None:
+    panel = app.pane(app.active_pane).query_one(DetailPanel)
+    return panel.detail.id if panel.detail else None
+
+
+async def test_every_pane_is_reachable_by_its_number(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for number, pane in enumerate(PANES, start=1):
+            await pilot.press(str(number))
+            await settle(pilot)
+            assert app.query_one(TabbedContent).active == pane
+            assert isinstance(app.focused, RecordTable) and app.focused.pane == pane
+            assert shown_detail(app) is not None, pane
+        text = screen_text(app)
+        assert "Peru severs diplomatic relations with Mexico" in text
+
+
+async def test_header_shows_title_and_as_of_date(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first_line = screen_text(app).splitlines()[0]
+        assert "Castillo and Chávez" in first_line
+        assert "as of 4 November 2025" in first_line
+
+
+async def test_arrows_jk_and_g_G_move_through_rows(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        table = app.pane("people").table
+        await pilot.press("j", "j", "down")
+        await settle(pilot)
+        assert table.cursor == 3
+        assert shown_detail(app) == "raul-nobresilla"
+        await pilot.press("k", "up")
+        assert table.cursor == 1
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.cursor == table.total - 1
+        assert shown_detail(app) == "prosecutors"
+        await pilot.press("g")
+        await settle(pilot)
+        assert (table.cursor, shown_detail(app)) == (0, "pedro-castillo")
+        await pilot.press("pagedown")
+        assert table.cursor > 1
+
+
+async def test_who_is_raul_nobresilla(bundled_db: Path) -> None:
+    """A new user's first question, with the keyboard alone: People pane, find him, read."""
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "j", "j", "j")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Raul Nobresilla" in text
+        assert "Betsy Chávez's lawyer." in text
+        assert "Raúl Noblecilla" in text  # the usual spelling, marked editorial
+        assert "(editorial, not in the" in text
+
+
+async def test_follow_links_and_come_back(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")  # Charges; first row: Castillo's sedition charge
+        await settle(pilot)
+        assert shown_detail(app) == "castillo-sedition"
+        await pilot.press("enter")  # into the record's links
+        assert isinstance(app.focused, LinkList)
+        await pilot.press("enter")  # the first link: the defendant
+        await settle(pilot)
+        assert app.active_pane == "people"
+        assert shown_detail(app) == "pedro-castillo"
+        # From Castillo to one of his quotes' pages and on, then all the way back.
+        await pilot.press("enter")
+        links = app.focused
+        assert isinstance(links, LinkList)
+        targets = [o.id for o in links._options if o.id]
+        assert "castillo-sentence-request" in targets
+        while (
+            links.highlighted is not None
+            and links.get_option_at_index(links.highlighted).id != "castillo-sentence-request"
+        ):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("sentences", "castillo-sentence-request")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("people", "pedro-castillo")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("charges", "castillo-sedition")
+
+
+async def test_every_link_of_every_record_leads_to_that_record(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.reader is not None
+        conn = sqlite3.connect(bundled_db)
+        targets = sorted({row[0] for row in conn.execute("SELECT dst FROM link")})
+        for target in targets:
+            app.goto(target)
+            await settle(pilot)
+            place = app.reader.place(target)
+            assert place is not None
+            assert app.active_pane == place.pane
+            assert shown_detail(app) == place.record, target
+            app.action_go_back()
+            await settle(pilot)
+
+
+async def test_timeline_enter_goes_to_the_record_in_its_pane(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.pane("overview").table
+        # When did Peru expel Mexico's ambassador? It is on the timeline.
+        while table.current is None or table.current.record != "peru-expels-mexican-ambassador":
+            await pilot.press("j")
+            await settle(pilot)
+        assert "December 2022" in table.current.cells[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("asylum", "peru-expels-mexican-ambassador")
+        assert "Peru expelled the Mexican ambassador" in screen_text(app)
+
+
+async def test_what_prosecutors_asked_for_castillo(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "34 years (prison)" in text
+        assert "requested by prosecutors (not a" in text
+        assert "They asked for a 34-year sentence" in text
+
+
+async def test_palette_finds_a_person_by_an_alias_typed_without_accents(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"raul noblecilla")  # the editorial spelling "Raúl Noblecilla"
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("people", "raul-nobresilla")
+
+
+async def test_palette_reaches_a_quote_by_its_words(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"unfriendly act")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("quotes", "de-zera-sever-relations")
+        text = screen_text(app)
+        assert "Hugo de Zera" in text
+
+
+async def test_help_lists_every_key(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for label in ("Overview", "Sources", "Back", "Quit", "Ctrl+P", "Page down", "Go to link"):
+            assert label in text, label
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Go to link" not in screen_text(app)
+
+
+async def test_sources_pane_shows_the_article_with_cited_spans(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Text of the source" in text
+        assert "cited spans underlined" in text
+        assert "Monday’s announcement came hours after" in text
+
+
+async def test_editorial_notes_are_marked_as_such(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.goto("hugo-de-zera")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "EDITORIAL" in text and "the analyst's note, not from the source" in text
+        assert "Hugo de Zela" in text
+
+
+async def test_usable_at_80x24_and_after_resizing_to_40x12(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 Overview" in text and "7 Sources" in text
+        assert "as of 4 November 2025" in text
+        await pilot.resize_terminal(40, 12)
+        await settle(pilot)
+        await pilot.press("2", "j")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert shown_detail(app) == "betsy-chavez"
+        assert "Betsy Chávez" in screen_text(app)
+
+
+async def test_light_theme(bundled_db: Path) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert "Hugo de Zera" in screen_text(app)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+
+def test_open_missing_path_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("open", tmp_path / "nope.db")
+    assert result.code == 2
+    assert result.err.strip().endswith("nope.db: no such file")
+    assert "Traceback" not in result.err
+
+
+def test_open_file_that_is_not_sqlite(cli: Cli, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("not a database")
+    result = cli("open", bogus)
+    assert result.code == 2
+    assert "not a SQLite database" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_open_sqlite_that_is_not_a_dossier(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    result = cli("open", other)
+    assert result.code == 2
+    assert "not a dossier" in result.err
+
+
+def test_open_a_dossier_of_a_newer_schema(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    newer = tmp_path / "newer.db"
+    newer.write_bytes(bundled_db.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    result = cli("open", newer)
+    assert result.code == 2
+    assert "schema version 99 is newer" in result.err
+
+
+def test_open_a_directory(cli: Cli, tmp_path: Path) -> None:
+    result = cli("open", tmp_path)
+    assert result.code == 2
+    assert "is a directory" in result.err
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    case = tmp_path / "data" / "empty.toml"
+    case.parent.mkdir()
+    case.write_text(
+        'format = 1\n[case]\nid = "empty"\ntitle = "An empty case"\nsummary = "Nothing yet."\n'
+    )
+    out = tmp_path / "empty.db"
+    builder.build(case, out)
+    return out
+
+
+async def test_empty_dossier_says_so_in_every_pane(empty_db: Path) -> None:
+    app = DossierApp(empty_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "This dossier is empty" in screen_text(app)
+        for number, pane in enumerate(PANES, start=1):
+            await pilot.press(str(number), "j", "G", "enter")
+            await settle(pilot)
+            assert app.active_pane == pane
+            assert "No " in screen_text(app)
+        assert app.return_code is None
+
+
+async def test_database_becoming_unreadable_is_a_notification_not_a_crash(
+    bundled_db: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(bundled_db.read_bytes())
+    app = DossierApp(copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.reader is not None
+        app.reader.close()  # drop cached pages' connections, then break the file under the app
+        app.reader._closed = False
+        with copy.open("r+b") as fh:
+            fh.write(b"\x00" * 4096 * 4)
+        await pilot.press("2", "j", "j")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("Cannot read the dossier" in m for m in notes), notes
+        assert app.is_running
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_first_run_builds_the_dossier_with_a_visible_message(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    release = threading.Event()
+    real_build = builder.build
+
+    def slow_build(case: Path, out: Path) -> object:
+        release.wait(10)  # hold the build until the test has looked at the screen
+        return real_build(case, out)
+
+    monkeypatch.setattr(builder, "build", slow_build)
+    app = DossierApp(project.db, build_from=project.case, build_reason="no database yet")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Building the dossier from castillo-chavez.toml (no database yet)" in text
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert project.db.exists()
+        assert "Building the dossier" not in screen_text(app)
+        await pilot.press("2")
+        await settle(pilot)
+        assert shown_detail(app) == "pedro-castillo"
+
+
+async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(project: Project) -> None:
+    project.edit_case('offence = "Sedition"', 'offence = ""')
+    app = DossierApp(project.db, build_from=project.case, build_reason="no database yet")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.1)
+    assert app.return_code == 2
+    assert app.error_message is not None
+    assert "'castillo-sedition'" in app.error_message and "offence is empty" in app.error_message
+    assert not project.db.exists()
