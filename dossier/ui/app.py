@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import ClassVar
@@ -89,6 +90,8 @@ class DossierApp(App[None]):
         self.error_message: str | None = None
         self._pending_place: PlaceFound | None = None
         self._loaded = False
+        self.case_ready = asyncio.Event()
+        """Set once the case is read: the palette waits for it when opened during a first build."""
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -168,6 +171,7 @@ class DossierApp(App[None]):
         for pane in PANES:
             self.pane(pane).load(self.reader, header.pane_counts.get(pane, 0))
         self._loaded = True
+        self.case_ready.set()
         self.pane("overview").table.focus()
         if self._pending_place is not None:
             self._place_found(self._pending_place)

@@ -33,6 +33,10 @@ class RecordCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         app = self.dossier_app
+        try:
+            await asyncio.wait_for(app.case_ready.wait(), timeout=30)
+        except TimeoutError:
+            return
         reader = app.reader
         if reader is None:
             return
