@@ -337,7 +337,7 @@ def compile_case(case: Case) -> Compiled:
                 "end": loc.span.end,
                 "context": q.context,
                 **_date_cols("date", q.date),
-                "search_speakers": all_names(q.speakers),
+                "search_speakers": all_names(q.speakers) or "unattributed",
                 "search_mentions": all_names(q.mentions),
             }
         )

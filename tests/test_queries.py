@@ -1,0 +1,61 @@
+"""The read API the app and the CLI share: pages, places, details and finding records."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dossier.queries import PANE_COLUMNS, Reader
+from dossier.schema import PANES
+
+
+@pytest.fixture
+def reader(bundled_db: Path) -> Reader:
+    return Reader(bundled_db)
+
+
+def test_every_record_is_found_by_the_words_of_its_title(reader: Reader, bundled_db: Path) -> None:
+    conn = sqlite3.connect(bundled_db)
+    for rid, title in conn.execute("SELECT id, title FROM record"):
+        words = [w.strip("“”\"'.,:;()—→") for w in title.split()][:4]
+        query = " ".join(w for w in words if w)
+        found = [h.id for h in reader.find_records(query, limit=60)]
+        assert rid in found, (rid, query)
+
+
+def test_every_record_has_a_place_and_a_detail(reader: Reader, bundled_db: Path) -> None:
+    conn = sqlite3.connect(bundled_db)
+    for (rid,) in conn.execute("SELECT id FROM record"):
+        place = reader.place(rid)
+        assert place is not None and place.pane in PANES
+        rows = reader.page(place.pane, place.pos, 1)
+        assert rows and rows[0].record == place.record, rid
+        detail = reader.detail(rid)
+        assert detail is not None and detail.evidence, rid
+
+
+def test_pages_are_dense_and_match_their_counts(reader: Reader) -> None:
+    header = reader.header()
+    for pane in PANES:
+        total = header.pane_counts[pane]
+        rows = reader.page(pane, 0, total + 10)
+        assert [r.pos for r in rows] == list(range(total))
+        assert all(len(r.cells) == len(PANE_COLUMNS[pane]) for r in rows)
+        assert reader.page(pane, total, 10) == []
+
+
+def test_find_records_ignores_accents_and_case(reader: Reader) -> None:
+    for query in ("lopez obrador", "LÓPEZ", "andres manuel", "boluarte", "nobresilla", "zela"):
+        assert reader.find_records(query), query
+    assert reader.find_records("") == []
+    assert reader.find_records('"*^()\x00') == []
+
+
+def test_reader_is_safe_from_several_threads(reader: Reader) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        details = list(pool.map(reader.detail, ["betsy-chavez"] * 40))
+    assert {d.id for d in details if d} == {"betsy-chavez"}
