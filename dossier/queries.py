@@ -39,6 +39,7 @@ PANE_TITLES = {
     "asylum": "Asylum",
     "quotes": "Quotes",
     "sources": "Sources",
+    "pinned": "Pinned",
 }
 
 PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -76,6 +77,12 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Words", 24, 1),
     ),
     "sources": (Column("Kind", 14), Column("Title / note", 30, 1), Column("Date", 16)),
+    "pinned": (
+        Column("#", 4),
+        Column("Record", 30, 2),
+        Column("Kind", 12),
+        Column("Your note", 16, 1),
+    ),
 }
 
 KIND_TABLE = {
@@ -758,6 +765,19 @@ class Reader:
                     )
                 )
         return hits
+
+    def records(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Id → (title, kind) for those of ``ids`` that are in the dossier."""
+        if not ids:
+            return {}
+        with self.connection() as conn:
+            marks = ",".join("?" for _ in ids)
+            return {
+                rid: (title, kind)
+                for rid, title, kind in conn.execute(
+                    f"SELECT id, title, kind FROM record WHERE id IN ({marks})", tuple(ids)
+                )
+            }
 
     def titles(self, ids: Sequence[str]) -> dict[str, str]:
         with self.connection() as conn:

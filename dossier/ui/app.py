@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,13 +20,25 @@ from dossier.errors import DossierError
 from dossier.queries import PANE_TITLES, Place, Reader
 from dossier.schema import PANES
 from dossier.ui.commands import RecordCommands
-from dossier.ui.messages import BuildFinished, CaseLoaded, PlaceFound
+from dossier.ui.messages import (
+    BuildFinished,
+    CaseLoaded,
+    MarksLoaded,
+    PlaceFound,
+    WorksetChanged,
+)
+from dossier.ui.screens.annotate import AnnotationEditor
 from dossier.ui.screens.help import HelpScreen
 from dossier.ui.widgets.detail import LinkList
 from dossier.ui.widgets.panes import CaseSummary, ListPane
 from dossier.ui.widgets.record_table import RecordTable
+from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
 
 HISTORY_LIMIT = 200
+APP_PANES = (*PANES, "pinned")
+"""The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
+NARROW_TABS = 96
+"""Below this width the tabs drop their numbers so that all eight fit."""
 
 
 class CaseBar(Static):
@@ -65,9 +78,13 @@ class DossierApp(App[None]):
             Binding(
                 str(n), f"show_pane('{pane}')", PANE_TITLES[pane], show=False, id=f"pane.{pane}"
             )
-            for n, pane in enumerate(PANES, start=1)
+            for n, pane in enumerate(APP_PANES, start=1)
         ),
         Binding("escape,backspace", "go_back", "Back", id="app.back"),
+        Binding("p", "pin", "Pin", id="app.pin"),
+        Binding("a", "annotate", "Annotate", id="app.annotate"),
+        Binding("shift+up", "move_pin(-1)", "Move pin up", id="app.pin_up"),
+        Binding("shift+down", "move_pin(1)", "Move pin down", id="app.pin_down"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -86,6 +103,9 @@ class DossierApp(App[None]):
         self.build_from = build_from
         self.build_reason = build_reason
         self.reader: Reader | None = None
+        self.workset: Workset | None = None
+        self.annotations: dict[str, str] = {}
+        """Record id → the user's annotation, read with the marks."""
         self.history: list[tuple[str, str | None]] = []
         self.error_message: str | None = None
         self._pending_place: PlaceFound | None = None
@@ -98,7 +118,7 @@ class DossierApp(App[None]):
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")
         with TabbedContent(id="panes", initial="overview"):
-            for number, pane in enumerate(PANES, start=1):
+            for number, pane in enumerate(APP_PANES, start=1):
                 with TabPane(f"{number} {PANE_TITLES[pane]}", id=pane):
                     if pane == "overview":
                         yield ListPane(pane, top=CaseSummary(id="case-summary"))
@@ -114,6 +134,13 @@ class DossierApp(App[None]):
             self._build(self.build_from)
         else:
             self._open()
+
+    def on_resize(self) -> None:
+        numbered = self.size.width >= NARROW_TABS
+        tabs = self.query_one(TabbedContent)
+        for number, pane in enumerate(APP_PANES, start=1):
+            title = PANE_TITLES[pane]
+            tabs.get_tab(pane).label = f"{number} {title}" if numbered else title
 
     def _status(self, text: str | None) -> None:
         status = self.query_one("#status", Static)
@@ -153,6 +180,14 @@ class DossierApp(App[None]):
             self.error_message = exc.message
             self.exit(return_code=2)
             return
+        self.workset = Workset(path_beside(self.db))
+        if not self.workset.writable:
+            self.notify(
+                f"{self.workset.problem}. The dossier works as usual.",
+                title="Pins cannot be saved",
+                severity="warning",
+                timeout=8,
+            )
         self._load_case()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
@@ -167,12 +202,14 @@ class DossierApp(App[None]):
         self.sub_title = f"as of {header.as_of}"
         self.query_one(CaseBar).show(header.title, header.as_of)
         self.query_one(CaseSummary).show(event.overview)
-        assert self.reader is not None
+        reader = self.reader
+        assert reader is not None
         for pane in PANES:
-            self.pane(pane).load(self.reader, header.pane_counts.get(pane, 0))
+            self.pane(pane).load(partial(reader.page, pane), header.pane_counts.get(pane, 0))
         self._loaded = True
+        self._load_marks()
         self.case_ready.set()
-        self.pane("overview").table.focus()
+        self.pane(self.active_pane).table.focus()
         if self._pending_place is not None:
             self._place_found(self._pending_place)
             self._pending_place = None
@@ -218,7 +255,7 @@ class DossierApp(App[None]):
             del self.history[:-HISTORY_LIMIT]
 
     def action_show_pane(self, pane: str) -> None:
-        if pane not in PANES:
+        if pane not in APP_PANES:
             return
         if pane != self.active_pane:
             self._remember()
@@ -263,13 +300,16 @@ class DossierApp(App[None]):
         self.query_one(TabbedContent).active = pane
         if record is None:
             self.pane(pane).table.focus()
+        elif pane == "pinned" and self.workset is not None:
+            pinned = self.workset.pinned_ids()
+            self.pane(pane).select(pinned.index(record) if record in pinned else 0)
         else:
             self.goto(record, remember=False)
 
     @on(TabbedContent.TabActivated)
     def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or ""
-        if pane in PANES and self._loaded and not isinstance(self.focused, RecordTable):
+        if pane in APP_PANES and self._loaded and not isinstance(self.focused, RecordTable):
             self.pane(pane).table.focus()
 
     def action_help(self) -> None:
@@ -287,8 +327,128 @@ class DossierApp(App[None]):
             ),
             ("In a table", list(RecordTable.BINDINGS)),
             ("In a record's links", list(LinkList.BINDINGS)),
+            ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))
+
+    # -- the working set: pins and annotations ----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move_pin":
+            return self.active_pane == "pinned"
+        return True
+
+    def _selected(self) -> tuple[str, str, str] | None:
+        """(id, title, kind) of the record selected in the active pane."""
+        pane = self.pane(self.active_pane)
+        row = pane.table.current
+        if row is None:
+            return None
+        detail = pane.detail.detail
+        if detail is not None and detail.id == row.record:
+            return row.record, detail.title, detail.kind
+        return row.record, row.cells[1] if len(row.cells) > 1 else row.record, row.kind
+
+    def action_pin(self) -> None:
+        selected = self._selected()
+        if selected is None or self.workset is None:
+            self.notify("Select a record to pin.", timeout=2)
+            return
+        self._toggle_pin(*selected)
+
+    @work(thread=True, exit_on_error=False, group="workset")
+    def _toggle_pin(self, record: str, title: str, kind: str) -> None:
+        assert self.workset is not None
+        if self.reader is not None:
+            # The title the dossier gives, kept with the pin in case the record ever leaves it.
+            title, kind = self.reader.records([record]).get(record, (title, kind))
+        try:
+            pinned = self.workset.toggle(record, title, kind)
+        except WorksetError as exc:
+            self.post_message(WorksetChanged(exc.message, error=True))
+            return
+        self.post_message(WorksetChanged(f"{'Pinned' if pinned else 'Unpinned'}: {title}"))
+
+    def action_move_pin(self, delta: int) -> None:
+        selected = self._selected()
+        if selected is None or self.workset is None:
+            return
+        self._move_pin(selected[0], delta)
+
+    @work(thread=True, exit_on_error=False, group="workset")
+    def _move_pin(self, record: str, delta: int) -> None:
+        assert self.workset is not None
+        try:
+            moved = self.workset.move(record, delta)
+        except WorksetError as exc:
+            self.post_message(WorksetChanged(exc.message, error=True))
+            return
+        if moved:
+            self.post_message(WorksetChanged("", select=record))
+
+    def action_annotate(self) -> None:
+        selected = self._selected()
+        if selected is None or self.workset is None:
+            self.notify("Select a record to annotate.", timeout=2)
+            return
+        if not self.workset.writable:
+            self.notify(self.workset.problem or "Annotations cannot be saved.", severity="warning")
+            return
+        record, title, kind = selected
+        # The editor opens at once, with the text read along with the marks: keys typed right
+        # after `a` must land in it, not in the app.
+        text = self.annotations.get(record, "")
+
+        def saved(result: str | None) -> None:
+            if result is not None and result != text:
+                self._save_annotation(record, title, kind, result)
+
+        self.push_screen(AnnotationEditor(title, text), saved)
+
+    @work(thread=True, exit_on_error=False, group="workset")
+    def _save_annotation(self, record: str, title: str, kind: str, text: str) -> None:
+        assert self.workset is not None
+        try:
+            self.workset.annotate(record, text, title, kind)
+        except WorksetError as exc:
+            self.post_message(WorksetChanged(exc.message, error=True))
+            return
+        said = "Annotation saved" if text.strip() else "Annotation removed"
+        self.post_message(WorksetChanged(f"{said}: {title}"))
+
+    @on(WorksetChanged)
+    def _workset_changed(self, event: WorksetChanged) -> None:
+        if event.error:
+            self.notify(event.message, title="Not saved", severity="error", timeout=8)
+            return
+        if event.message:
+            self.notify(event.message, timeout=3)
+        self._load_marks(select=event.select)
+        pane = self.pane(self.active_pane)
+        if pane.table.current is not None:
+            pane.refresh_detail()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="marks")
+    def _load_marks(self, select: str | None = None) -> None:
+        if self.workset is None:
+            return
+        marks = self.workset.marks()
+        pinned = self.workset.pinned_ids()
+        notes = {item.record: item.annotation for item in self.workset.items() if item.annotation}
+        at = pinned.index(select) if select in pinned else None
+        self.post_message(MarksLoaded(marks, len(pinned), at, notes))
+
+    @on(MarksLoaded)
+    def _marks_loaded(self, event: MarksLoaded) -> None:
+        self.annotations = event.annotations
+        for pane in APP_PANES:
+            self.pane(pane).table.set_marks(event.marks)
+        pinned = self.pane("pinned")
+        table = pinned.table
+        cursor = event.select if event.select is not None else table.cursor
+        if self.reader is not None and self.workset is not None:
+            workset, reader = self.workset, self.reader
+            pinned.load(partial(pinned_rows, workset, reader), event.pinned, cursor)
 
     def on_unmount(self) -> None:
         if self.reader is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -20,7 +20,10 @@ class CaseLoaded(Message):
 class DetailLoaded(Message):
     pane: str
     detail: RecordDetail | None
+    """None when the record is not in the dossier (an orphaned pin)."""
     source: SourceText | None = None
+    annotation: str | None = None
+    record: str = ""
 
 
 @dataclass
@@ -35,3 +38,21 @@ class PlaceFound(Message):
 @dataclass
 class BuildFinished(Message):
     error: str | None
+
+
+@dataclass
+class WorksetChanged(Message):
+    """A pin or annotation was saved (or could not be: ``error``)."""
+
+    message: str
+    error: bool = False
+    select: str | None = None
+    """A pinned record to keep selected in the Pinned pane (after a move)."""
+
+
+@dataclass
+class MarksLoaded(Message):
+    marks: dict[str, str]
+    pinned: int
+    select: int | None = None
+    annotations: dict[str, str] = field(default_factory=dict)

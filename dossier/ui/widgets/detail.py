@@ -63,6 +63,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head", classes="detail-head")
         yield Static(id="detail-fields")
+        yield Static(id="detail-annotation")
         yield Static(id="detail-text")
         yield Static(id="detail-notes")
         yield Static("Links", id="links-title", classes="detail-section")
@@ -76,13 +77,40 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self.query_one("#detail-head", Static).update(Text(message, style="italic"))
         for wid in ("#detail-fields", "#detail-notes", "#detail-evidence", "#detail-text"):
             self.query_one(wid, Static).update("")
+        self.query_one("#detail-annotation").display = False
         self.query_one("#links-title").display = False
         links = self.query_one(LinkList)
         links.clear_options()
         links.display = False
         self.detail: RecordDetail | None = None
 
-    def show(self, detail: RecordDetail, source: SourceText | None = None) -> None:
+    def show_orphan(self, record: str, annotation: str | None) -> None:
+        """A pinned or annotated record that the dossier no longer has."""
+        self.clear()
+        head = Text()
+        head.append("ORPHANED", style="bold reverse")
+        head.append(f"  ·  {record}\n", style="dim")
+        head.append(
+            "This record is no longer in the dossier. Your pin and annotation are kept. "
+            f"Re-attach them with `dossier pins reattach {record} NEW-ID`, or let them go with "
+            f"`dossier pins drop {record}`."
+        )
+        self.query_one("#detail-head", Static).update(head)
+        self._show_annotation(annotation)
+
+    def _show_annotation(self, annotation: str | None) -> None:
+        note = self.query_one("#detail-annotation", Static)
+        note.display = bool(annotation)
+        if annotation:
+            out = Text()
+            out.append(" YOUR NOTE ", style="bold reverse")
+            out.append(" private, the analyst's own — not from the source\n", style="italic")
+            out.append(annotation)
+            note.update(out)
+
+    def show(
+        self, detail: RecordDetail, source: SourceText | None = None, annotation: str | None = None
+    ) -> None:
         self.detail = detail
         head = Text()
         head.append(KIND_LABEL.get(detail.kind, detail.kind).upper(), style="bold")
@@ -124,6 +152,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self.query_one("#detail-text", Static).update(self._source(source) if source else "")
         self.query_one("#detail-text").display = source is not None
         self.query_one("#detail-notes").display = bool(detail.notes)
+        self._show_annotation(annotation)
         self.scroll_home(animate=False)
 
     @staticmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from rich.console import Group
@@ -15,10 +14,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
-from dossier.queries import PANE_COLUMNS, Overview, Reader
+from dossier.queries import PANE_COLUMNS, Overview
 from dossier.ui.messages import DetailLoaded
 from dossier.ui.widgets.detail import DetailPanel, LinkList
-from dossier.ui.widgets.record_table import RecordTable
+from dossier.ui.widgets.record_table import Loader, RecordTable
 
 if TYPE_CHECKING:
     from dossier.ui.app import DossierApp
@@ -31,6 +30,7 @@ EMPTY_TEXT = {
     "asylum": "No asylum or diplomatic events in this dossier.",
     "quotes": "No quotes in this dossier.",
     "sources": "No sources in this dossier.",
+    "pinned": "Nothing pinned yet: press p on any record to pin it here.",
 }
 
 
@@ -66,10 +66,15 @@ class ListPane(Container):
     def detail(self) -> DetailPanel:
         return self.query_one(DetailPanel)
 
-    def load(self, reader: Reader, total: int, cursor: int = 0) -> None:
-        self.table.reset(partial(reader.page, self.pane), total, cursor)
+    def load(self, loader: Loader, total: int, cursor: int = 0) -> None:
+        self.table.reset(loader, total, cursor)
         if not total:
             self.detail.clear(EMPTY_TEXT[self.pane])
+
+    def refresh_detail(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self._load_detail(row.record)
 
     def select(self, pos: int, *, focus: bool = True) -> None:
         table = self.table
@@ -86,13 +91,15 @@ class ListPane(Container):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def _load_detail(self, record: str) -> None:
-        reader = self.dossier_app.reader
+        app = self.dossier_app
+        reader = app.reader
         if reader is None:
             return
         detail = reader.detail(record)
         source = reader.source_text(record) if detail and detail.kind == "source" else None
+        annotation = app.workset.annotation(record) if app.workset is not None else None
         if not get_current_worker().is_cancelled:
-            self.post_message(DetailLoaded(self.pane, detail, source))
+            self.post_message(DetailLoaded(self.pane, detail, source, annotation, record))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
@@ -102,10 +109,12 @@ class ListPane(Container):
     def _detail_loaded(self, event: DetailLoaded) -> None:
         event.stop()
         row = self.table.current
+        if row is not None and row.record != event.record:
+            return
         if event.detail is None:
-            self.detail.clear("This record is no longer in the dossier.")
-        elif row is None or row.record == event.detail.id:
-            self.detail.show(event.detail, event.source)
+            self.detail.show_orphan(event.record, event.annotation)
+        else:
+            self.detail.show(event.detail, event.source, event.annotation)
 
     @on(RecordTable.Chosen)
     def _chosen(self, event: RecordTable.Chosen) -> None:

@@ -1,0 +1,124 @@
+"""Pinning, annotating and reordering with the keys, in the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier import build as builder
+from dossier.ui.app import DossierApp
+from dossier.ui.screens.annotate import AnnotationEditor
+from dossier.ui.screens.confirm import Confirm
+from dossier.workset import Workset, path_beside
+from tests.conftest import Project
+from tests.test_app import screen_text, settle, shown_detail
+
+
+def built(project: Project) -> Path:
+    builder.build(project.case, project.db)
+    return project.db
+
+
+async def test_pin_annotate_and_reorder_by_keys(project: Project) -> None:
+    db = built(project)
+    app = DossierApp(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "j", "p")  # Betsy Chávez
+        await settle(pilot)
+        await pilot.press("j", "p")  # Hugo de Zera
+        await settle(pilot)
+        await pilot.press("3", "p")  # Castillo's sedition charge
+        await settle(pilot)
+        assert app.pane("people").table.marks == {
+            "betsy-chavez": "★",
+            "hugo-de-zera": "★",
+            "castillo-sedition": "★",
+        }
+        # Annotate the charge: type, Ctrl+S.
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationEditor)
+        await pilot.press(*"Ask the court for the indictment.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "YOUR NOTE" in screen_text(app)
+        assert "Ask the court for the indictment." in screen_text(app)
+        # The Pinned pane lists them in pin order; Shift+Up moves the charge up.
+        await pilot.press("8")
+        await settle(pilot)
+        pinned = app.pane("pinned").table
+        assert pinned.total == 3
+        await pilot.press("G", "shift+up")
+        await settle(pilot)
+        ws = Workset(path_beside(db))
+        assert ws.pinned_ids() == ["betsy-chavez", "castillo-sedition", "hugo-de-zera"]
+        assert pinned.cursor == 1 and shown_detail(app) == "castillo-sedition"
+        assert pinned.current is not None
+        assert pinned.current.cells[3] == "Ask the court for the indictment."
+        # p in the Pinned pane unpins.
+        await pilot.press("p")
+        await settle(pilot)
+        assert Workset(path_beside(db)).pinned_ids() == ["betsy-chavez", "hugo-de-zera"]
+
+
+async def test_escape_asks_before_throwing_away_an_annotation(project: Project) -> None:
+    db = built(project)
+    app = DossierApp(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await pilot.pause()
+        await pilot.press(*"draft")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationEditor)
+        await pilot.press("escape", "y")  # discard
+        await settle(pilot)
+        assert not isinstance(app.screen, AnnotationEditor | Confirm)
+        assert Workset(path_beside(db)).annotation("pedro-castillo") is None
+        # Unchanged text: Escape closes without asking.
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AnnotationEditor | Confirm)
+
+
+async def test_pins_survive_a_rebuild_and_orphans_show_as_such(project: Project) -> None:
+    db = built(project)
+    ws = Workset(path_beside(db))
+    ws.pin("rpp", "RPP", "organization")
+    ws.annotate("rpp", "call the newsroom", "RPP", "organization")
+    project.edit_case('id = "rpp"', 'id = "radio-rpp"')
+    project.write_case(project.case_text().replace('"rpp"]', '"radio-rpp"]'))
+    app = DossierApp(db, build_from=project.case, build_reason="case file changed")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "(orphaned) RPP" in text
+        assert "ORPHANED" in text and "dossier pins reattach rpp" in text
+        assert "call the newsroom" in text
+
+
+async def test_a_workset_that_cannot_be_saved_is_said_once_and_the_app_works(
+    bundled_db: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import dossier.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "path_beside", lambda db: Path("/proc/self/x.workset.db"))
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("cannot be saved" in m for m in messages)
+        await pilot.press("2", "j", "p")
+        await settle(pilot)
+        assert any(n.title == "Not saved" for n in app._notifications)
+        assert shown_detail(app) == "betsy-chavez"
