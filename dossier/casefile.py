@@ -510,11 +510,30 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
 
+_SHAPES: dict[type[Any], tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]] = {}
+_REFS: dict[type[Any], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
+def _shape(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """Type hints and fields of a record class, computed once per class, not once per record."""
+    if cls not in _SHAPES:
+        _SHAPES[cls] = typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls)}
+    return _SHAPES[cls]
+
+
+def ref_fields(cls: type[Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(field name, kinds it may refer to) of every reference field of a record class."""
+    if cls not in _REFS:
+        _REFS[cls] = tuple(
+            (f.name, f.metadata["ref"]) for f in dataclasses.fields(cls) if "ref" in f.metadata
+        )
+    return _REFS[cls]
+
+
 def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
     if not isinstance(raw, dict):
         raise where.fail(key, f"{key or cls.TABLE} must be a table, not {_type_name(raw)}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints, fields = _shape(cls)
     values: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in fields:
@@ -659,21 +678,18 @@ def load(path: Path, *, root: Path | None = None) -> Case:
     # References.
     for record in records:
         w = where_of(record)
-        for f in dataclasses.fields(record):
-            kinds = f.metadata.get("ref")
-            if kinds is None:
-                continue
-            value = getattr(record, f.name)
+        for name, kinds in ref_fields(type(record)):
+            value = getattr(record, name)
             targets = value if isinstance(value, tuple) else (value,)
             for target in targets:
                 if target is None:
                     continue
                 if target not in by_id:
-                    raise w.fail(f.name, f"{f.name} refers to unknown id {target!r}")
+                    raise w.fail(name, f"{name} refers to unknown id {target!r}")
                 if kinds and kinds_of[target] not in kinds:
                     want = " or ".join(kinds)
                     raise w.fail(
-                        f.name, f"{f.name} {target!r} is a {kinds_of[target]}, expected a {want}"
+                        name, f"{name} {target!r} is a {kinds_of[target]}, expected a {want}"
                     )
         if isinstance(record, Sentence):
             try:

@@ -247,3 +247,20 @@ def test_build_cli_prints_summary(cli: Callable[..., CliResult], project: Projec
     assert result.out.startswith(f"built {project.db}:")
     assert project.db.exists()
     assert store.validate(project.db)["case_id"] == "castillo-chavez"
+
+
+def test_fts_index_follows_later_edits_of_quotes(bundled_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "edit.db"
+    copy.write_bytes(bundled_db.read_bytes())
+    conn = sqlite3.connect(copy)
+
+    def hits(word: str) -> list[str]:
+        sql = "SELECT q.id FROM quote_fts f JOIN quote q ON q.pos = f.rowid WHERE quote_fts MATCH ?"
+        return [r[0] for r in conn.execute(sql, (word,))]
+
+    assert hits("unfriendly") == ["de-zera-sever-relations"]
+    conn.execute("UPDATE quote SET text = 'a hostile act' WHERE id = 'de-zera-sever-relations'")
+    assert hits("unfriendly") == [] and hits("hostile") == ["de-zera-sever-relations"]
+    conn.execute("DELETE FROM quote WHERE id = 'de-zera-sever-relations'")
+    assert hits("hostile") == []
+    assert conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('integrity-check')")
