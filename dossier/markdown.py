@@ -20,41 +20,53 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 """Runs of whitespace, line and paragraph separators and control characters."""
 
-_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,31}):(?=//)")
 _WWW = re.compile(r"(?i)\b(www)\.")
 _EMAIL = re.compile(r"@(?=[0-9A-Za-z-]+\.)")
 _BLOCK_START = re.compile(r"^(#|=|\+|-|\d{1,9}(?=[.)]))")
+_STARTERS = frozenset("#=+-0123456789")
 _TRAILING_PUNCT = re.compile(r"[\s.,;:!。，；：！]+$")
 
 
 def plain(text: str) -> str:
     """One line: every run of whitespace or control characters becomes one space; ends trimmed."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text  # the common case, without a regex
     return _SPACE.sub(" ", text).strip()
 
 
+_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+
+
+@lru_cache(maxsize=1 << 16)
 def inline(text: str, *, also: str = "") -> str:
     """``text`` escaped to read as itself anywhere inline, as one line. ``also``: more ASCII
-    punctuation to escape everywhere in it (a heading escapes ``#``)."""
-    out = plain(text)
-    pattern = re.compile(f"([{re.escape(also)}])") if also else None
-    out = _INLINE.sub(r"\\\1", out)
-    if pattern is not None:
-        out = pattern.sub(r"\\\1", out)
-    out = _ENTITY.sub(r"\\&", out)
-    out = _SCHEME.sub(r"\1\\:", out)
-    out = _WWW.sub(r"\1\\.", out)
-    out = _EMAIL.sub(r"\\@", out)
-    match = _BLOCK_START.match(out)
-    if match:
-        lead = match.group(1)
-        # "1." → "1\." (the digits stay, the list marker goes); "#" → "\#"
-        out = lead + "\\" + out[len(lead) :] if lead[0].isdigit() else "\\" + out
+    punctuation to escape everywhere in it (a heading escapes ``#``).
+
+    Cached: a brief writes the same names, titles and statuses many times."""
+    out = plain(text).translate(_ESCAPE)
+    if also:
+        out = re.sub(f"([{re.escape(also)}])", r"\\\1", out)
+    if "&" in out:
+        out = _ENTITY.sub(r"\\&", out)
+    if "://" in out:
+        out = _SCHEME.sub(r"\1\\:", out)
+    if "." in out and "www." in out.lower():
+        out = _WWW.sub(r"\1\\.", out)
+    if "@" in out:
+        out = _EMAIL.sub(r"\\@", out)
+    if out and out[0] in _STARTERS:
+        match = _BLOCK_START.match(out)
+        if match:
+            lead = match.group(1)
+            # "1." → "1\." (the digits stay, the list marker goes); "#" → "\#"
+            out = lead + "\\" + out[len(lead) :] if lead[0].isdigit() else "\\" + out
     return out
 
 
