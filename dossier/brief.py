@@ -492,7 +492,7 @@ class _Brief:
         figures = [
             _plural(c.defendants, "defendant") + " facing " + _plural(c.charges, "charge"),
             f"{_plural(c.requested, 'sentence') if c.requested else 'no sentence'} requested by "
-            f"prosecutors and {c.imposed if c.imposed else 'none'} imposed by a court",
+            f"prosecutors and {f'{c.imposed:,}' if c.imposed else 'none'} imposed by a court",
             _plural(c.custody, "custody record"),
             _plural(c.timeline, "asylum or diplomatic event", "asylum and diplomatic events"),
             _plural(c.events, "other event"),
@@ -766,7 +766,8 @@ class _Brief:
             rows.append(
                 [cell(name), cell(status), cell(since), cell(until) + self.cites.mark(spans)]
             )
-            if person in self.defendants:
+            # The summary gives the latest dated custody (rows come oldest first, undated last).
+            if person in self.defendants and (s or self.defendants[person].custody is None):
                 brief_since = f" since {_when(s, sp, sa, how=False)}" if s else ""
                 self.defendants[person].custody = (
                     inline(f"{status}{brief_since}"),

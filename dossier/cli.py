@@ -122,6 +122,8 @@ def export(
     from dossier import brief, files, store
     from dossier.queries import Reader
 
+    if out is not None and str(out) == "-":
+        out = None  # `--out -`: standard output, as with no --out
     kind = fmt.strip().lower()
     if kind not in ("md", "html"):
         raise DossierError(f"--format {fmt!r}: not a format; use md or html")

@@ -142,3 +142,9 @@ def test_default_file_name() -> None:
     assert brief.default_file_name(meta) == "castillo-chavez-brief-2025-11-04.md"
     assert brief.default_file_name(meta, "html") == "castillo-chavez-brief-2025-11-04.html"
     assert brief.default_file_name({}) == "dossier-brief.md"
+
+
+def test_out_dash_is_standard_output(cli: Cli, bundled_db: Path, bundled_brief: str) -> None:
+    result = cli("export", "--db", bundled_db, "--out", "-")
+    assert result.code == 0, result.err
+    assert result.out == bundled_brief
