@@ -88,7 +88,7 @@ def export(
         Path | None,
         typer.Option(
             "--out",
-            help="Write the brief to this file (default: standard output).",
+            help="Write the brief to this file (default, or -: standard output).",
             show_default=False,
         ),
     ] = None,
