@@ -82,6 +82,91 @@ def build(
     _say(f"built {shown(target)}: {coverage.summary(case)} in {took:.2f} s")
 
 
+@app.command()
+def export(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the brief to this file (default, or -: standard output).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
+    ] = None,
+    person: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--person",
+            help="Only this person or organisation (by id) and the records linked to them; "
+            "repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Only events dated from YYYY[-MM[-DD]] on.", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+) -> None:
+    """Export a case brief in which every fact carries a footnote quoting its source."""
+    import sqlite3
+
+    from dossier import brief, files, store
+    from dossier.queries import Reader
+
+    if out is not None and str(out) == "-":
+        out = None  # `--out -`: standard output, as with no --out
+    kind = fmt.strip().lower()
+    if kind not in ("md", "html"):
+        raise DossierError(f"--format {fmt!r}: not a format; use md or html")
+    window = brief.Since.parse(since) if since is not None else None
+    if db is None:
+        from dossier.build import ensure_built
+
+        path = ensure_built(say=lambda message: typer.echo(message, err=True))
+        meta = store.validate(path)
+    else:
+        path = db
+        try:
+            meta = store.validate(db)
+        except DossierError as exc:
+            raise DossierError(exc.message.replace(str(db), shown(db), 1)) from None
+    if out is not None:
+        files.check_target(out)
+        if out.exists() and not force:
+            raise DossierError(f"{out}: already exists; use --force to replace it")
+    reader = Reader(path, meta=meta)
+    try:
+        render = brief.brief_html if kind == "html" else brief.brief_markdown
+        text = render(reader, persons=tuple(person or ()), since=window)
+    except sqlite3.Error as exc:
+        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    finally:
+        reader.close()
+    if out is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `dossier export | head`: the reader has seen enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        files.write_atomic(out, text, force=force)
+    except files.TargetExistsError:
+        raise DossierError(f"{out}: already exists; use --force to replace it") from None
+    _say(f"wrote {shown(out)}: case brief, {len(text.encode('utf-8')):,} bytes")
+
+
 def main() -> None:
     """Console-script entry point: one-line errors, exit code 2."""
     try:

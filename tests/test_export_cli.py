@@ -1,0 +1,150 @@
+"""`dossier export`: the brief on standard output or in a file written atomically; every bad input is
+one line naming the place, exit code 2, and no file left behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dossier import brief, files
+from tests.conftest import CliResult, Project
+from tests.test_brief import GOLDEN, assert_one_line_error
+
+Cli = Callable[..., CliResult]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture(scope="module")
+def bundled_brief() -> str:
+    return GOLDEN.read_text(encoding="utf-8")
+
+
+def test_export_prints_the_brief(cli: Cli, bundled_db: Path, bundled_brief: str) -> None:
+    result = cli("export", "--db", bundled_db)
+    assert result.code == 0, result.err
+    assert result.out == bundled_brief
+    assert result.err == ""
+
+
+def test_export_builds_the_bundled_case_first_when_stale(
+    cli: Cli, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from dossier import build
+
+    monkeypatch.setattr(
+        build, "ensure_built", partial(build.ensure_built, project.case, project.db)
+    )
+    result = cli("export")
+    assert result.code == 0, result.err
+    assert "building castillo-chavez.db from castillo-chavez.toml (no database yet)" in result.err
+    assert result.out.encode("utf-8") == GOLDEN.read_bytes()
+    again = cli("export")
+    assert again.err == "" and again.out == result.out
+
+
+def test_export_to_a_file(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "brief.md"
+    result = cli("export", "--db", bundled_db, "--out", out)
+    assert result.code == 0, result.err
+    assert "wrote" in result.out and "brief.md" in result.out
+    assert out.read_bytes() == GOLDEN.read_bytes()
+    again = cli("export", "--db", bundled_db, "--out", out, "--format", "html")
+    assert_one_line_error(again, str(out), "already exists", "--force")
+    assert out.read_bytes() == GOLDEN.read_bytes()
+    forced = cli("export", "--db", bundled_db, "--out", out, "--format", "html", "--force")
+    assert forced.code == 0, forced.err
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert leftovers(tmp_path) == []
+
+
+def test_export_person_and_since(cli: Cli, bundled_db: Path) -> None:
+    result = cli(
+        "export", "--db", bundled_db, "--person", "betsy-chavez", "--person", "hugo-de-zera",
+        "--since", "2025-11",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "Narrowed to Betsy Chávez and Hugo de Zera" in result.out
+    assert "Only events dated November 2025 or later" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["--person", "nobody"], ["--person 'nobody'", "no person or organisation"]),
+        (["--since", "2025-13"], ["--since '2025-13'", "no month 13"]),
+        (["--since", "last week"], ["--since 'last week'"]),
+        (["--format", "pdf"], ["--format 'pdf'", "md or html"]),
+    ],
+)
+def test_export_bad_options(
+    cli: Cli, bundled_db: Path, args: list[str], needles: list[str]
+) -> None:
+    result = cli("export", "--db", bundled_db, *args)
+    assert_one_line_error(result, *needles)
+    assert result.out == ""
+
+
+def test_export_bad_db(cli: Cli, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    assert_one_line_error(cli("export", "--db", junk), "junk.db", "not a SQLite database")
+    assert_one_line_error(cli("export", "--db", tmp_path / "none.db"), "none.db", "no such file")
+
+
+def test_export_out_is_a_directory(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    assert_one_line_error(
+        cli("export", "--db", bundled_db, "--out", tmp_path), str(tmp_path), "is a directory"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_into_a_missing_folder(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "brief.md"
+    assert_one_line_error(
+        cli("export", "--db", bundled_db, "--out", out), str(out.parent), "no such folder"
+    )
+    assert not out.parent.exists()
+
+
+def test_export_to_an_unwritable_place(cli: Cli, bundled_db: Path) -> None:
+    # Tests run as root, who may write anywhere on disk; /proc takes no new files from anyone.
+    out = Path("/proc/dossier-brief.md")
+    assert_one_line_error(cli("export", "--db", bundled_db, "--out", out), str(out), "cannot")
+    assert not out.exists()
+
+
+def test_export_on_a_full_disk(
+    cli: Cli, bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_then_full(fd: int, data: bytes) -> None:
+        os.write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "_write_all", half_then_full)
+    out = tmp_path / "brief.md"
+    assert_one_line_error(
+        cli("export", "--db", bundled_db, "--out", out), str(out), "the disk is full"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_file_name() -> None:
+    meta = {"case_id": "castillo-chavez", "as_of": "2025-11-04"}
+    assert brief.default_file_name(meta) == "castillo-chavez-brief-2025-11-04.md"
+    assert brief.default_file_name(meta, "html") == "castillo-chavez-brief-2025-11-04.html"
+    assert brief.default_file_name({}) == "dossier-brief.md"
+
+
+def test_out_dash_is_standard_output(cli: Cli, bundled_db: Path, bundled_brief: str) -> None:
+    result = cli("export", "--db", bundled_db, "--out", "-")
+    assert result.code == 0, result.err
+    assert result.out == bundled_brief
