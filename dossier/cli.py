@@ -9,12 +9,16 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
+
+if TYPE_CHECKING:
+    from dossier.queries import Reader
+    from dossier.workset import Workset
 
 app = typer.Typer(
     name="dossier",
@@ -119,8 +123,7 @@ def export(
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
 
-    from dossier import brief, files, store
-    from dossier.queries import Reader
+    from dossier import brief, files
 
     if out is not None and str(out) == "-":
         out = None  # `--out -`: standard output, as with no --out
@@ -128,22 +131,12 @@ def export(
     if kind not in ("md", "html"):
         raise DossierError(f"--format {fmt!r}: not a format; use md or html")
     window = brief.Since.parse(since) if since is not None else None
-    if db is None:
-        from dossier.build import ensure_built
-
-        path = ensure_built(say=lambda message: typer.echo(message, err=True))
-        meta = store.validate(path)
-    else:
-        path = db
-        try:
-            meta = store.validate(db)
-        except DossierError as exc:
-            raise DossierError(exc.message.replace(str(db), shown(db), 1)) from None
+    reader = _open_reader(db)
+    path = reader.path
     if out is not None:
         files.check_target(out)
         if out.exists() and not force:
             raise DossierError(f"{out}: already exists; use --force to replace it")
-    reader = Reader(path, meta=meta)
     try:
         render = brief.brief_html if kind == "html" else brief.brief_markdown
         text = render(reader, persons=tuple(person or ()), since=window)
@@ -165,6 +158,160 @@ def export(
     except files.TargetExistsError:
         raise DossierError(f"{out}: already exists; use --force to replace it") from None
     _say(f"wrote {shown(out)}: case brief, {len(text.encode('utf-8')):,} bytes")
+
+
+# --------------------------------------------------------------------------------------------------
+# The working set
+
+
+pins_app = typer.Typer(
+    help="Your pinned records and annotations: list, add, remove, share, repair.",
+    no_args_is_help=True,
+)
+app.add_typer(pins_app, name="pins")
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="The dossier database.", show_default="the bundled case"),
+]
+
+
+def _open_reader(db: Path | None) -> Reader:
+    """The dossier to read: ``--db`` (checked), or the bundled case, built first if stale."""
+    from dossier.build import ensure_built
+    from dossier.queries import Reader
+    from dossier.store import validate
+
+    if db is None:
+        path = ensure_built(say=lambda m: typer.echo(f"dossier: {m}", err=True))
+        return Reader(path)
+    try:
+        return Reader(db, meta=validate(db))
+    except DossierError as exc:
+        raise DossierError(exc.message.replace(str(db), shown(db), 1)) from None
+
+
+def _workset(reader: Reader) -> Workset:
+    from dossier.workset import Workset, path_beside
+
+    return Workset(path_beside(reader.path))
+
+
+@pins_app.command("list")
+def pins_list(db: DbOpt = None) -> None:
+    """List pinned records in order, then annotated ones; orphans are marked."""
+    reader = _open_reader(db)
+    items = _workset(reader).items()
+    known = reader.records([i.record for i in items])
+    if not items:
+        _say("nothing pinned or annotated")
+        return
+    for item in items:
+        where = f"{item.position:>3}." if item.position is not None else "  -"
+        info = known.get(item.record)
+        title = info[0] if info else f"ORPHANED (was: {item.title or 'unknown'})"
+        note = (item.annotation or "").strip().splitlines()
+        line = f"{where} {item.record}  {title}"
+        if note:
+            line += f"  ✎ {note[0][:60]}"
+        _say(line)
+
+
+def _record_info(reader: Reader, record: str) -> tuple[str, str]:
+    info = reader.records([record]).get(record)
+    if info is None:
+        raise DossierError(f"no record {record!r} in {shown(reader.path)}")
+    return info
+
+
+@pins_app.command("add")
+def pins_add(record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None) -> None:
+    """Pin a record at the end of the list."""
+    reader = _open_reader(db)
+    title, kind = _record_info(reader, record)
+    added = _workset(reader).pin(record, title, kind)
+    _say(f"pinned {record}" if added else f"{record} was already pinned")
+
+
+@pins_app.command("remove")
+def pins_remove(
+    record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None
+) -> None:
+    """Unpin a record (its annotation stays)."""
+    reader = _open_reader(db)
+    removed = _workset(reader).unpin(record)
+    _say(f"unpinned {record}" if removed else f"{record} was not pinned")
+
+
+@pins_app.command("reattach")
+def pins_reattach(
+    old: Annotated[str, typer.Argument(help="The orphaned id.")],
+    new: Annotated[str, typer.Argument(help="The record to attach its pin and note to.")],
+    db: DbOpt = None,
+) -> None:
+    """Move an orphan's pin and annotation to a record of the dossier."""
+    reader = _open_reader(db)
+    title, kind = _record_info(reader, new)
+    _workset(reader).reattach(old, new, title, kind)
+    _say(f"reattached {old} to {new}")
+
+
+@pins_app.command("drop")
+def pins_drop(
+    record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None
+) -> None:
+    """Forget a record's pin and annotation (for an orphan you no longer need)."""
+    reader = _open_reader(db)
+    if not _workset(reader).drop(record):
+        raise DossierError(f"nothing pinned or annotated under {record!r}")
+    _say(f"dropped {record}")
+
+
+@pins_app.command("export")
+def pins_export(
+    file: Annotated[
+        Path, typer.Argument(help="Where to write (JSON lines); - for standard output.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Write the working set as JSON lines, to share it with a colleague."""
+    from dossier.files import write_atomic
+
+    reader = _open_reader(db)
+    lines = list(_workset(reader).export_lines())
+    text = "".join(f"{line}\n" for line in lines)
+    if str(file) == "-":
+        sys.stdout.write(text)
+        return
+    write_atomic(file, text, force=force)
+    typer.echo(
+        f"wrote {len(lines)} item{'s' if len(lines) != 1 else ''} to {shown(file)}", err=True
+    )
+
+
+@pins_app.command("import")
+def pins_import(
+    file: Annotated[Path, typer.Argument(help="A JSON-lines file written by `pins export`.")],
+    db: DbOpt = None,
+) -> None:
+    """Take the valid lines of a shared working set; report each other line. Nothing existing is
+    lost: a differing annotation is added below yours. Exit 1 when some lines were skipped."""
+    reader = _open_reader(db)
+    try:
+        with file.open("rb") as fh:
+            report = _workset(reader).import_lines(fh, lambda rid: reader.records([rid]).get(rid))
+    except FileNotFoundError:
+        raise DossierError(f"{shown(file)}: no such file") from None
+    except IsADirectoryError:
+        raise DossierError(f"{shown(file)}: is a directory") from None
+    except OSError as exc:
+        raise DossierError(f"{shown(file)}: cannot read ({exc.strerror})") from None
+    for problem in report.problems:
+        typer.echo(f"{shown(file)}: {problem}", err=True)
+    _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}")
+    if report.problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:

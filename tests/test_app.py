@@ -406,3 +406,29 @@ async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(project:
     assert app.error_message is not None
     assert "'castillo-sedition'" in app.error_message and "offence is empty" in app.error_message
     assert not project.db.exists()
+
+
+async def test_e_previews_the_brief_and_saves_it(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier.ui.screens.export import ExportScreen, SaveDialog
+
+    monkeypatch.chdir(tmp_path)
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert "Castillo and Chávez" in screen_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        saved = tmp_path / "castillo-chavez-brief-2025-11-04.md"
+        assert saved.exists() and saved.read_text().startswith("# ")
+        assert any(str(saved.name) in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)

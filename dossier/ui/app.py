@@ -85,6 +85,7 @@ class DossierApp(App[None]):
         Binding("a", "annotate", "Annotate", id="app.annotate"),
         Binding("shift+up", "move_pin(-1)", "Move pin up", id="app.pin_up"),
         Binding("shift+down", "move_pin(1)", "Move pin down", id="app.pin_down"),
+        Binding("e", "export", "Export brief", id="app.export"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -313,6 +314,8 @@ class DossierApp(App[None]):
             self.pane(pane).table.focus()
 
     def action_help(self) -> None:
+        from dossier.ui.screens.export import ExportScreen
+
         sections: list[tuple[str, list[BindingType]]] = [
             (
                 "Anywhere",
@@ -328,8 +331,18 @@ class DossierApp(App[None]):
             ("In a table", list(RecordTable.BINDINGS)),
             ("In a record's links", list(LinkList.BINDINGS)),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
+            ("In the brief preview", list(ExportScreen.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))
+
+    def action_export(self) -> None:
+        """Preview the case brief (every fact with a footnote) and save it."""
+        if self.reader is None:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        from dossier.ui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(self.reader))
 
     # -- the working set: pins and annotations ----------------------------------------------------
 

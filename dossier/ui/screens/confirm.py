@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +15,28 @@ from textual.widgets import Button, Static
 
 class Confirm(ModalScreen[bool]):
     """Ask ``question``; dismisses with True for yes, False for no (Escape means no)."""
+
+    DEFAULT_CSS = """
+    Confirm {
+        align: center middle;
+    }
+    Confirm #confirm-box {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        background: $panel;
+        border: thick $warning;
+        padding: 1 2;
+    }
+    Confirm #confirm-buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    Confirm Button {
+        margin-left: 2;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -26,7 +49,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(Text(self.question, style="bold"), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning")
                 yield Button(f"{self.no} (n)", id="no", variant="primary")

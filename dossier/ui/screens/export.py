@@ -16,15 +16,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, MarkdownViewer, Static
+from textual.widgets import Footer, Input, MarkdownViewer, Static
 
 from dossier.brief import Since, brief_markdown, default_file_name
 from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
+from dossier.ui.screens.confirm import Confirm
 
 PREVIEW_LIMIT = 40_000
 """Characters of the brief shown in the preview: Textual's Markdown widget lays out every block on
@@ -289,53 +290,13 @@ class SaveDialog(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class ConfirmOverwrite(ModalScreen[bool]):
+class ConfirmOverwrite(Confirm):
     """``y`` replaces the existing file; ``n`` or Escape keeps it."""
 
-    DEFAULT_CSS = """
-    ConfirmOverwrite {
-        align: center middle;
-    }
-    ConfirmOverwrite #confirm-dialog {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        background: $panel;
-        border: thick $warning;
-        padding: 1 2;
-    }
-    ConfirmOverwrite #confirm-buttons {
-        height: auto;
-        margin-top: 1;
-    }
-    ConfirmOverwrite Button {
-        margin-right: 2;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Overwrite", id="export.confirm.yes"),
-        Binding("n,escape", "answer(False)", "Keep the file", id="export.confirm.no"),
-    ]
-
     def __init__(self, path: Path) -> None:
-        super().__init__()
+        super().__init__(
+            f"{path.name} already exists in {path.parent}. Replace it with this brief?",
+            yes="Overwrite",
+            no="Keep it",
+        )
         self.path = path
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
-            yield Static(Text(f"{self.path.name} already exists", style="bold"))
-            yield Static(Text(f"in {self.path.parent}. Replace it with this brief?"))
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Keep it (n)", id="no", variant="primary")
-                yield Button("Overwrite (y)", id="yes", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, overwrite: bool) -> None:
-        self.dismiss(overwrite)
