@@ -42,9 +42,7 @@ def test_bad_db_path(cli: Cli, tmp_path: Path) -> None:
     assert result.code == 2 and "no such file" in result.err
 
 
-def test_export_import_round_trip_between_colleagues(
-    cli: Cli, db: Path, tmp_path: Path
-) -> None:
+def test_export_import_round_trip_between_colleagues(cli: Cli, db: Path, tmp_path: Path) -> None:
     ws = Workset(path_beside(db))
     ws.pin("pedro-castillo", "Pedro Castillo", "person")
     ws.annotate("pedro-castillo", "Check the appeal.", "Pedro Castillo", "person")
@@ -69,7 +67,9 @@ def test_export_import_round_trip_between_colleagues(
 
 def test_import_reports_each_bad_line_and_exits_1(cli: Cli, db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"record": "rpp", "pinned": true}\nnot json\n{"record": "ghost", "pinned": true}\n')
+    bad.write_text(
+        '{"record": "rpp", "pinned": true}\nnot json\n{"record": "ghost", "pinned": true}\n'
+    )
     result = cli("pins", "import", bad, "--db", db)
     assert result.code == 1
     assert f"{bad}: line 2: not JSON" in result.err
