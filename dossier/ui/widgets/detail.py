@@ -114,7 +114,10 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self.detail = detail
         head = Text()
         head.append(KIND_LABEL.get(detail.kind, detail.kind).upper(), style="bold")
-        head.append(f"  ·  {detail.subtitle}\n", style="dim")
+        if detail.kind in ("person", "organization"):
+            head.append("\n")  # their description is a field just below
+        else:
+            head.append(f"  ·  {detail.subtitle}\n", style="dim")
         head.append(detail.title, style="bold")
         self.query_one("#detail-head", Static).update(head)
 
