@@ -557,13 +557,16 @@ class Searcher:
             self._running = ticket
             try:
                 conn = self._connect()
-                return self._search(conn, text, query, expression, limit)
+                result = self._search(conn, text, query, expression, limit)
             except sqlite3.OperationalError as exc:
                 if ticket != self._generation or "interrupt" in str(exc):
                     raise SearchCancelled from None
                 raise SearchError(f"{self.path}: cannot search the quotes ({exc})") from None
             except sqlite3.DatabaseError as exc:
                 raise SearchError(f"{self.path}: cannot search the quotes ({exc})") from None
+            if ticket != self._generation:  # cancelled too late to interrupt: the result is stale
+                raise SearchCancelled
+            return result
 
     def _search(
         self, conn: sqlite3.Connection, text: str, query: Query, expression: str, limit: int
