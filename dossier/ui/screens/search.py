@@ -132,7 +132,9 @@ class SearchScreen(ModalScreen[str | None]):
         body.border_title = "Search quotes"
         body.border_subtitle = "Enter open · ↓↑ move · Esc close"
         with body:
-            yield Input(self._initial, placeholder=PLACEHOLDER, id="search-input")
+            yield Input(
+                self._initial, placeholder=PLACEHOLDER, select_on_focus=False, id="search-input"
+            )
             yield Static(id="search-count")
             yield ResultList(id="search-results")
             yield Static(Text(HINT_EMPTY, style="dim"), id="search-hint")
