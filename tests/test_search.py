@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.app import App
 from textual.widgets import Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from dossier import build as builder
 from dossier.search import (
@@ -409,10 +409,18 @@ class SearchApp(App[None]):
 
 
 async def _settle(app: SearchApp) -> None:
-    await app.workers.wait_for_complete()
-    await app.workers.wait_for_complete()  # a search started by the last message handled
+    """Wait until the last search has been shown (a search replaced by a newer keystroke is
+    cancelled, which ``wait_for_complete`` reports as an error)."""
     from textual.pilot import Pilot
 
+    for _ in range(10):
+        await Pilot(app).pause()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        if not app.workers:
+            break
     await Pilot(app).pause()
 
 
