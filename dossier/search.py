@@ -418,6 +418,7 @@ def make_snippet(text: str, pattern: re.Pattern[str] | None, size: int = SNIPPET
     MATCH to run again for the quotes shown, which can cost as much as the search itself.)
     """
     text = " ".join(unicodedata.normalize("NFC", text).split())
+    text = text.replace(MARK_START, "").replace(MARK_END, "")  # ours alone mark matches
     found = [m.span() for m in pattern.finditer(text.translate(_FOLD))] if pattern else []
     start, end = 0, len(text)
     if end > size:

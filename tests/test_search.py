@@ -3,9 +3,11 @@ the `/` screen and `dossier search`."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -25,9 +27,12 @@ from dossier.search import (
     Searcher,
     SearchResult,
     fts_phrase,
+    highlighter,
+    make_snippet,
     parse,
     prefix_query,
     search_quotes,
+    split_marks,
     words,
 )
 from dossier.ui.screens.search import ResultList, SearchScreen
@@ -349,6 +354,17 @@ def test_user_text_reaches_fts5_only_quoted(text: str) -> None:
 def test_any_text_searches_without_error(searcher: Searcher, text: str) -> None:
     result = searcher.search(text)
     assert result.total >= len(result.hits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text(max_size=30))
+def test_snippets_are_the_quotes_own_words_with_matches_marked(text: str, query: str) -> None:
+    snippet = make_snippet(text, highlighter(parse(query)), size=60)
+    plain, spans = split_marks(snippet)
+    words_of_quote = " ".join(unicodedata.normalize("NFC", text).split())
+    assert plain.strip("…") in words_of_quote.replace(MARK_START, "").replace(MARK_END, "")
+    assert all(0 <= a < b <= len(plain) for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
 
 
 def test_existing_helpers_keep_working() -> None:
