@@ -88,7 +88,7 @@ def search(
         list[str],
         typer.Argument(
             help='Words, "a phrase", -word to leave out, a OR b, speaker:name.',
-            metavar="QUERY...",
+            metavar="QUERY",
             show_default=False,
         ),
     ],
