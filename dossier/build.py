@@ -623,7 +623,7 @@ FTS_DDL = f"""
 CREATE VIRTUAL TABLE quote_fts USING fts5(
     text, search_speakers, search_mentions,
     content='quote', content_rowid='pos',
-    tokenize='{schema.FTS_TOKENIZE}', prefix='2 3'
+    tokenize='{schema.FTS_TOKENIZE}', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE record_fts USING fts5(
     id UNINDEXED, title, names, body,

@@ -160,6 +160,83 @@ def export(
     _say(f"wrote {shown(out)}: case brief, {len(text.encode('utf-8')):,} bytes")
 
 
+@app.command(context_settings={"ignore_unknown_options": True})
+def search(
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help='Words, "a phrase", -word to leave out, a OR b, speaker:name.',
+            metavar="QUERY",
+            show_default=False,
+        ),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="Show at most this many quotes.")
+    ] = 20,
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="One JSON object per quote, one per line.")
+    ] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
+    ] = None,
+) -> None:
+    """Search the quotes, best first (exit 1 when none match)."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from dossier.search import search_quotes
+
+    unknown = next((word for word in query if word.startswith("--")), None)
+    if unknown is not None:
+        raise typer.BadParameter(f"no such option {unknown!r} (a query word cannot start with --)")
+    path, _ = _dossier(db)
+    result = search_quotes(path, " ".join(query), limit)
+    if result.hint:
+        typer.echo(result.hint, err=True)
+    if not result.hits:
+        if result.expression is not None:
+            typer.echo("no quotes match", err=True)
+        raise typer.Exit(1)
+    if json_lines:
+        for hit in result.hits:
+            plain, spans = hit.highlights()
+            row = {
+                "id": hit.id,
+                "speaker": hit.speaker,
+                "date": hit.date,
+                "date_iso": hit.date_iso,
+                "kind": hit.kind,
+                "text": hit.text,
+                "snippet": plain,
+                "highlights": [list(span) for span in spans],
+                "source": hit.source,
+                "start": hit.start,
+                "end": hit.end,
+            }
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(box=None, pad_edge=False, show_lines=False, header_style="bold")
+    table.add_column("Date", no_wrap=True, max_width=17)
+    table.add_column("Speaker", max_width=20)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Quote", ratio=1)
+    for hit in result.hits:
+        plain, spans = hit.highlights()
+        words = Text(plain)
+        for start, end in spans:
+            words.stylize("bold reverse", start, end)
+        words.append(f"\n{hit.id}", style="dim")
+        table.add_row(hit.date, hit.speaker, hit.kind, words)
+    out = Console(highlight=False)
+    out.print(table)
+    shown_note = f", first {len(result.hits):,} shown" if result.total > len(result.hits) else ""
+    out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
+
+
 # --------------------------------------------------------------------------------------------------
 # The working set
 
@@ -176,19 +253,26 @@ DbOpt = Annotated[
 ]
 
 
-def _open_reader(db: Path | None) -> Reader:
-    """The dossier to read: ``--db`` (checked), or the bundled case, built first if stale."""
+def _dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
+    """The dossier to read and its meta: ``--db`` (checked), or the bundled case, built first
+    when it is missing or stale."""
     from dossier.build import ensure_built
-    from dossier.queries import Reader
     from dossier.store import validate
 
-    if db is None:
+    path = db
+    if path is None:
         path = ensure_built(say=lambda m: typer.echo(f"dossier: {m}", err=True))
-        return Reader(path)
     try:
-        return Reader(db, meta=validate(db))
+        return path, validate(path)
     except DossierError as exc:
-        raise DossierError(exc.message.replace(str(db), shown(db), 1)) from None
+        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
+
+
+def _open_reader(db: Path | None) -> Reader:
+    from dossier.queries import Reader
+
+    path, meta = _dossier(db)
+    return Reader(path, meta=meta)
 
 
 def _workset(reader: Reader) -> Workset:

@@ -209,7 +209,7 @@ async def test_palette_reaches_a_quote_by_its_words(bundled_db: Path) -> None:
 
 async def test_help_lists_every_key(bundled_db: Path) -> None:
     app = DossierApp(bundled_db)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -432,3 +432,23 @@ async def test_e_previews_the_brief_and_saves_it(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_slash_searches_and_enter_opens_the_quote(bundled_db: Path) -> None:
+    from dossier.ui.screens.search import SearchScreen
+
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"speaker:zera sever")
+        await settle(pilot)
+        assert "1 quote · best first" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_pane, shown_detail(app)) == ("quotes", "de-zera-sever-relations")
+        await pilot.press("escape")  # back to where the search started
+        await settle(pilot)
+        assert app.active_pane == "people"

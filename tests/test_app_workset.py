@@ -122,3 +122,27 @@ async def test_a_workset_that_cannot_be_saved_is_said_once_and_the_app_works(
         await settle(pilot)
         assert any(n.title == "Not saved" for n in app._notifications)
         assert shown_detail(app) == "betsy-chavez"
+
+
+async def test_p_and_a_work_on_search_results(project: Project) -> None:
+    from dossier.ui.screens.search import SearchScreen
+
+    db = built(project)
+    app = DossierApp(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"first poor")
+        await settle(pilot)
+        await pilot.press("down", "p")  # on the results: pin the epithet
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert Workset(path_beside(db)).pinned_ids() == ["first-poor-president"]
+        assert "★" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationEditor)
+        await pilot.press(*"who coined it?", "ctrl+s")
+        await settle(pilot)
+        assert Workset(path_beside(db)).annotation("first-poor-president") == "who coined it?"
+        item = Workset(path_beside(db)).items()[0]
+        assert item.kind == "quote" and item.title.startswith("unattributed")

@@ -21,14 +21,17 @@ from dossier.queries import PANE_TITLES, Place, Reader
 from dossier.schema import PANES
 from dossier.ui.commands import RecordCommands
 from dossier.ui.messages import (
+    AnnotateRequested,
     BuildFinished,
     CaseLoaded,
     MarksLoaded,
+    PinRequested,
     PlaceFound,
     WorksetChanged,
 )
 from dossier.ui.screens.annotate import AnnotationEditor
 from dossier.ui.screens.help import HelpScreen
+from dossier.ui.screens.search import ResultList, SearchScreen
 from dossier.ui.widgets.detail import LinkList
 from dossier.ui.widgets.panes import CaseSummary, ListPane
 from dossier.ui.widgets.record_table import RecordTable
@@ -64,7 +67,9 @@ class CaseBar(Static):
 class DossierApp(App[None]):
     """Open one dossier. With ``build_from``, (re)build it from that case file first."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    """Absolute: Textual reads a relative path beside the file of the class in use, so a subclass
+    defined elsewhere (a test's, a plugin's) would not find it."""
     TITLE = "dossier"
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared as a mutable ClassVar by Textual)
         (0, "-narrow"),
@@ -80,13 +85,26 @@ class DossierApp(App[None]):
             )
             for n, pane in enumerate(APP_PANES, start=1)
         ),
-        Binding("escape,backspace", "go_back", "Back", id="app.back"),
-        Binding("p", "pin", "Pin", id="app.pin"),
-        Binding("a", "annotate", "Annotate", id="app.annotate"),
+        Binding(
+            "escape,backspace",
+            "go_back",
+            "Back",
+            tooltip="Back: from a record's links to its table, then through your history",
+            id="app.back",
+        ),
+        Binding("p", "pin", "Pin", tooltip="Pin or unpin the selected record", id="app.pin"),
+        Binding(
+            "a",
+            "annotate",
+            "Note",
+            tooltip="Write a private annotation on the selected record",
+            id="app.annotate",
+        ),
         Binding("shift+up", "move_pin(-1)", "Move pin up", id="app.pin_up"),
         Binding("shift+down", "move_pin(1)", "Move pin down", id="app.pin_down"),
-        Binding("e", "export", "Export brief", id="app.export"),
-        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
+        Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
+        Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -106,6 +124,8 @@ class DossierApp(App[None]):
         self.reader: Reader | None = None
         self.workset: Workset | None = None
         self.annotations: dict[str, str] = {}
+        self.marks: dict[str, str] = {}
+        """Record id → ★ (pinned) and/or ✎ (annotated)."""
         """Record id → the user's annotation, read with the marks."""
         self.history: list[tuple[str, str | None]] = []
         self.error_message: str | None = None
@@ -126,7 +146,7 @@ class DossierApp(App[None]):
                     else:
                         yield ListPane(pane)
         yield Static(id="status", classes="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CaseBar).show(self.db.stem, "…")
@@ -332,8 +352,21 @@ class DossierApp(App[None]):
             ("In a record's links", list(LinkList.BINDINGS)),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
+            ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),
         ]
         self.push_screen(HelpScreen(sections))
+
+    def action_search(self) -> None:
+        """Search the quotes; Enter on a result shows it in the Quotes pane."""
+        if self.reader is None:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+
+        def opened(quote_id: str | None) -> None:
+            if quote_id is not None:
+                self.goto(quote_id)
+
+        self.push_screen(SearchScreen(self.db, marks=lambda: self.marks), callback=opened)
 
     def action_export(self) -> None:
         """Preview the case brief (every fact with a footnote) and save it."""
@@ -372,9 +405,7 @@ class DossierApp(App[None]):
     @work(thread=True, exit_on_error=False, group="workset")
     def _toggle_pin(self, record: str, title: str, kind: str) -> None:
         assert self.workset is not None
-        if self.reader is not None:
-            # The title the dossier gives, kept with the pin in case the record ever leaves it.
-            title, kind = self.reader.records([record]).get(record, (title, kind))
+        title, kind = self._describe(record, title, kind)
         try:
             pinned = self.workset.toggle(record, title, kind)
         except WorksetError as exc:
@@ -399,15 +430,28 @@ class DossierApp(App[None]):
         if moved:
             self.post_message(WorksetChanged("", select=record))
 
+    @on(PinRequested)
+    def _pin_requested(self, event: PinRequested) -> None:
+        if self.workset is not None:
+            self._toggle_pin(event.record, event.title, "")
+
+    @on(AnnotateRequested)
+    def _annotate_requested(self, event: AnnotateRequested) -> None:
+        self._annotate(event.record, event.title, "")
+
     def action_annotate(self) -> None:
         selected = self._selected()
-        if selected is None or self.workset is None:
+        if selected is None:
             self.notify("Select a record to annotate.", timeout=2)
+            return
+        self._annotate(*selected)
+
+    def _annotate(self, record: str, title: str, kind: str) -> None:
+        if self.workset is None:
             return
         if not self.workset.writable:
             self.notify(self.workset.problem or "Annotations cannot be saved.", severity="warning")
             return
-        record, title, kind = selected
         # The editor opens at once, with the text read along with the marks: keys typed right
         # after `a` must land in it, not in the app.
         text = self.annotations.get(record, "")
@@ -418,9 +462,17 @@ class DossierApp(App[None]):
 
         self.push_screen(AnnotationEditor(title, text), saved)
 
+    def _describe(self, record: str, title: str, kind: str) -> tuple[str, str]:
+        """The title and kind the dossier gives a record (run in a worker), kept with its pin or
+        annotation in case the record ever leaves the dossier."""
+        if self.reader is None:
+            return title, kind
+        return self.reader.records([record]).get(record, (title, kind))
+
     @work(thread=True, exit_on_error=False, group="workset")
     def _save_annotation(self, record: str, title: str, kind: str, text: str) -> None:
         assert self.workset is not None
+        title, kind = self._describe(record, title, kind)
         try:
             self.workset.annotate(record, text, title, kind)
         except WorksetError as exc:
@@ -454,6 +506,9 @@ class DossierApp(App[None]):
     @on(MarksLoaded)
     def _marks_loaded(self, event: MarksLoaded) -> None:
         self.annotations = event.annotations
+        self.marks = event.marks
+        if isinstance(self.screen, SearchScreen):
+            self.screen.refresh_marks()
         for pane in APP_PANES:
             self.pane(pane).table.set_marks(event.marks)
         pinned = self.pane("pinned")

@@ -56,3 +56,19 @@ class MarksLoaded(Message):
     pinned: int
     select: int | None = None
     annotations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PinRequested(Message):
+    """Pin or unpin a record shown outside the panes (a search result)."""
+
+    record: str
+    title: str = ""
+
+
+@dataclass
+class AnnotateRequested(Message):
+    """Open the annotation editor for a record shown outside the panes (a search result)."""
+
+    record: str
+    title: str = ""

@@ -37,9 +37,9 @@ def _key_label(key: str) -> str:
 
 
 def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column()
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(no_wrap=True, style="bold", max_width=18)
+    table.add_column(ratio=1)
     for title, bindings in sections:
         table.add_row(Text(title, style="bold underline"), "")
         panes = [b for b in bindings if isinstance(b, Binding) and (b.id or "").startswith("pane.")]
@@ -49,7 +49,7 @@ def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Table:
         for b in bindings:
             if not isinstance(b, Binding) or not b.description or b in panes:
                 continue
-            table.add_row(_key_label(b.key), b.description)
+            table.add_row(_key_label(b.key), b.tooltip or b.description)
         table.add_row("", "")
     return table
 

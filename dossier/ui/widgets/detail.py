@@ -43,6 +43,8 @@ class LinkList(OptionList):
         panel = self.parent
         if highlighted is None or not isinstance(panel, Widget) or not self.is_mounted:
             return
+        if not self.has_focus:
+            return  # a new record was shown: its panel starts at the top, not at its links
         y = self._index_to_line.get(highlighted)
         if y is None:
             return

@@ -68,7 +68,13 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
         Binding("home,g", "first", "First", show=False, id="table.first"),
         Binding("end,G", "last", "Last", show=False, id="table.last"),
-        Binding("enter", "choose", "Open", id="table.open"),
+        Binding(
+            "enter",
+            "choose",
+            "Open",
+            tooltip="Into the record's links (on the timeline: go to the record's pane)",
+            id="table.open",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

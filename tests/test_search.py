@@ -1,0 +1,635 @@
+"""Quote search (issue #4): what a user types finds what they mean, on any input, in the library,
+the `/` screen and `dossier search`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual.app import App
+from textual.widgets import Input
+from textual.worker import Worker, WorkerCancelled, WorkerState
+
+from dossier import build as builder
+from dossier.search import (
+    MARK_END,
+    MARK_START,
+    SearchCancelled,
+    Searcher,
+    SearchResult,
+    fts_phrase,
+    highlighter,
+    make_snippet,
+    parse,
+    prefix_query,
+    search_quotes,
+    split_marks,
+    words,
+)
+from dossier.ui.screens.search import ResultList, SearchScreen
+from tests.conftest import CliResult, Project
+
+Cli = Callable[..., CliResult]
+
+ASYLUM_REGRET = "de-zera-asylum-regret"  # Hugo de Zera's first quote: "... Betsy Chávez ..."
+SEVER = "de-zera-sever-relations"  # his second: "... sever diplomatic relations with Mexico"
+EPITHET = "first-poor-president"
+BOLARTE = "bolarte-accuses-lopez-obrador"  # said by Dina Bolarte (alias Boluarte), names AMLO
+NOBRESILLA = "nobresilla-no-contact"  # Raul Nobresilla, also written Noblecilla
+PERU_ACCUSES = "peru-accuses-mexico"
+DENY = "defendants-deny-charges"  # said by Castillo and Chávez together
+
+HOSTILE = [
+    '"',
+    '"unbalanced',
+    'first "poor',
+    "AND (",
+    "NOT",
+    "OR",
+    "*",
+    ":",
+    "-",
+    "--",
+    "Perú-México",
+    "Castillo's",
+    "50%",
+    "",
+    "   \t\n ",
+    "\x00",
+    "chavez\x00castillo",
+    "x" * 10_000,
+    "chavez " * 2_000,
+    "🇵🇪 🇲🇽 😀",
+    "😀chavez",
+    "بيرو المكسيك",
+    "\u202eoveilrac\u202c",
+    "פרו",
+    "speaker:",
+    'speaker:"',
+    'speaker:"',
+    "speaker:-x",
+    "text:chavez",
+    "search_speakers:zera",
+    "{text}: chavez",
+    "NEAR(chavez castillo)",
+    "^chavez",
+    "chavez + castillo",
+    "c++",
+    "e-mail",
+    "a:b",
+    '""',
+    '"*"',
+    "-chavez",
+    "NOT chavez",
+    "chavez OR",
+    "OR chavez",
+    "chavez AND",
+    "(chavez",
+    "chavez)",
+    "'",
+    "\\",
+    "\udcff\udcfe",
+    "\ufeff",
+    "\u0301",
+    "ǅ",
+]
+
+
+LONG_TEXT = st.text(min_size=1, max_size=40).map(lambda s: (s * (10_000 // len(s) + 1))[:10_000])
+"""Texts of 10,000 characters (Hypothesis draws none that long itself)."""
+
+
+@pytest.fixture(scope="module")
+def searcher(bundled_db: Path) -> Searcher:
+    return Searcher(bundled_db)
+
+
+def ids(result: SearchResult) -> list[str]:
+    return [hit.id for hit in result.hits]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Matching rules, on the bundled case
+
+
+def test_chavez_finds_the_foreign_ministers_first_quote_first(searcher: Searcher) -> None:
+    result = searcher.search("chavez")
+    assert ids(result)[0] == ASYLUM_REGRET
+    assert result.ranked and not result.capped
+
+
+def test_case_and_accents_do_not_matter_either_way(searcher: Searcher) -> None:
+    assert ids(searcher.search("chavez")) == ids(searcher.search("CHÁVEZ"))
+    assert ids(searcher.search("chavez")) == ids(searcher.search("Chávez"))
+    # The text says "Mexico", "López": typed with or without accents, both find them.
+    assert SEVER in ids(searcher.search("méxico"))
+    assert SEVER in ids(searcher.search("mexico"))
+    assert BOLARTE in ids(searcher.search("lopez"))
+    assert BOLARTE in ids(searcher.search("LÓPEZ"))
+
+
+def test_straight_apostrophe_finds_the_curly_one(searcher: Searcher) -> None:
+    assert ids(searcher.search("Peru's internal")) == [SEVER]
+
+
+def test_aliases_find_quotes_that_name_the_person_otherwise(searcher: Searcher) -> None:
+    assert BOLARTE in ids(searcher.search("Boluarte"))  # editorial spelling of Dina Bolarte
+    assert BOLARTE in ids(searcher.search("AMLO"))  # alias of López Obrador, who is mentioned
+    assert NOBRESILLA in ids(searcher.search("Noblecilla"))
+    assert set(ids(searcher.search("de Zela"))) == {ASYLUM_REGRET, SEVER}
+    # "Chavez" finds quotes that say "Chávez", are said by her, or mention her.
+    assert {ASYLUM_REGRET, DENY, PERU_ACCUSES, NOBRESILLA} <= set(ids(searcher.search("chavez")))
+
+
+def test_the_word_being_typed_matches_as_a_prefix(searcher: Searcher) -> None:
+    assert BOLARTE in ids(searcher.search("cast"))
+    assert ids(searcher.search("first poor pres")) == [EPITHET]
+    assert ids(searcher.search("cast ")) == []  # a space ends the word: no word "cast"
+    assert ids(searcher.search("pres castillo")) == []  # an earlier word is whole...
+    assert BOLARTE in ids(searcher.search("pres* castillo"))  # ...unless given a *
+    assert ids(searcher.search("c")) == []  # one letter is a whole word, not every c-word
+
+
+def test_phrases_match_exactly(searcher: Searcher) -> None:
+    assert ids(searcher.search('"first poor president"')) == [EPITHET]
+    assert ids(searcher.search('"president poor first"')) == []
+    assert ids(searcher.search('"first poor')) == [EPITHET]  # unbalanced: runs to the end
+    assert ids(searcher.search('"first poor pres"')) == []
+    assert ids(searcher.search('"first poor pres"*')) == [EPITHET]
+
+
+def test_minus_and_not_leave_quotes_out(searcher: Searcher) -> None:
+    with_castillo = set(ids(searcher.search("castillo")))
+    without = set(ids(searcher.search("castillo -chavez")))
+    assert without == {BOLARTE, EPITHET}
+    assert without < with_castillo
+    assert set(ids(searcher.search("castillo NOT chavez"))) == without
+    assert set(ids(searcher.search('castillo -"first poor president"'))) == with_castillo - {
+        EPITHET
+    }
+
+
+def test_a_query_of_exclusions_only_gives_a_hint(searcher: Searcher) -> None:
+    result = searcher.search("-chavez")
+    assert result.hits == () and result.hint and "Add a word" in result.hint
+
+
+def test_or_widens(searcher: Searcher) -> None:
+    assert set(ids(searcher.search("interfering OR diplomatic"))) == {BOLARTE, SEVER}
+    assert ids(searcher.search("interfering diplomatic")) == []
+    # "sever" as typed is a prefix: it finds "several" too.
+    assert set(ids(searcher.search("interfering OR sever"))) == {BOLARTE, SEVER, NOBRESILLA}
+
+
+def test_speaker_filter_is_alias_and_accent_insensitive(searcher: Searcher) -> None:
+    assert ids(searcher.search("speaker:zera sever")) == [SEVER]
+    both = {ASYLUM_REGRET, SEVER}
+    assert set(ids(searcher.search('speaker:"de zera"'))) == both
+    assert set(ids(searcher.search("speaker:zela"))) == both  # editorial spelling
+    assert set(ids(searcher.search("speaker:ZÉRA"))) == both
+    # Said by Chávez, not merely naming her.
+    assert ids(searcher.search("speaker:chavez")) == [DENY]
+    assert ids(searcher.search("speaker:boluarte")) == [BOLARTE]
+    assert ids(searcher.search("speaker:castillo speaker:chavez")) == [DENY]
+
+
+def test_reported_statements_and_epithets_say_their_kind(searcher: Searcher) -> None:
+    (epithet,) = searcher.search('"first poor president"').hits
+    assert (epithet.kind, epithet.speaker, epithet.date) == (
+        "epithet",
+        "unattributed",
+        "date not stated",
+    )
+    kinds = {hit.id: hit.kind for hit in searcher.search("accusing").hits}
+    assert kinds == {PERU_ACCUSES: "reported", BOLARTE: "reported"}
+    assert [(h.id, h.kind) for h in searcher.search("sever ").hits] == [(SEVER, "direct")]
+
+
+def test_best_first_then_newest_first_undated_last(searcher: Searcher) -> None:
+    # Only the foreign minister's quote says "Chávez"; the others match by a speaker's or a
+    # mentioned person's name, and follow newest first, the undated one last.
+    assert ids(searcher.search("chavez")) == [ASYLUM_REGRET, DENY, PERU_ACCUSES, NOBRESILLA]
+
+
+def test_a_hit_carries_what_a_result_shows_and_where_it_is(
+    searcher: Searcher, bundled_db: Path
+) -> None:
+    hit = searcher.search("chavez").hits[0]
+    assert (hit.speaker, hit.date, hit.date_iso) == (
+        "Hugo de Zera",
+        "3 November 2025",
+        "2025-11-03",
+    )
+    plain, spans = hit.highlights()
+    assert [plain[a:b] for a, b in spans] == ["Chávez"]
+    assert MARK_START + "Chávez" + MARK_END in hit.snippet
+    source = sqlite3.connect(bundled_db).execute(
+        "SELECT text FROM source WHERE id=?", (hit.source,)
+    )
+    assert source.fetchone()[0][hit.start : hit.end] == hit.text
+
+
+def test_long_quotes_are_cut_around_the_match(searcher: Searcher) -> None:
+    (hit,) = searcher.search("sever diplomatic").hits
+    plain, spans = hit.highlights()
+    assert plain.startswith("…") and len(plain) < len(hit.text)
+    assert [plain[a:b] for a, b in spans] == ["sever", "diplomatic"]
+
+
+def test_empty_query_asks_for_a_word(searcher: Searcher) -> None:
+    for text in ("", "   ", "*", "AND ("):
+        result = searcher.search(text)
+        assert result.hits == () and result.total == 0 and result.hint
+
+
+def test_count_label() -> None:
+    assert SearchResult("x", total=1).count_label == "1 quote"
+    assert SearchResult("x", total=1000, capped=True, ranked=False).count_label == "1,000+ quotes"
+
+
+def test_many_matches_are_counted_to_a_cap_and_listed_newest_first(tmp_path: Path) -> None:
+    # 1,500 quotes that all say "golpe", one of them undated: too many to rank.
+    db = tmp_path / "many.db"
+
+    def populate(conn: sqlite3.Connection) -> None:
+        builder.insert_rows(conn, "meta", [{"key": "schema_version", "value": "1"}])
+        builder.insert_rows(
+            conn,
+            "source",
+            [
+                {
+                    "id": "s",
+                    "title": "s",
+                    "file": "s",
+                    "published": "2025",
+                    "published_precision": "year",
+                    "language": "es",
+                    "sha256": "0",
+                    "text": "x",
+                    "title_editorial": False,
+                }
+            ],
+        )
+        builder.insert_rows(
+            conn,
+            "quote",
+            (
+                {
+                    "pos": i,
+                    "id": f"q{i}",
+                    "kind": "direct",
+                    "text": f"golpe número {i}",
+                    "speaker_names": "X",
+                    "source": "s",
+                    "start": 0,
+                    "end": 1,
+                    "date": None if i == 1500 else f"{2000 + i // 100}",
+                    "date_precision": "year",
+                    "search_speakers": "X",
+                    "search_mentions": "",
+                    "date_approx": False,
+                }
+                for i in range(1, 1501)
+            ),
+        )
+
+    builder.write_database(db, populate)
+    result = search_quotes(db, "golpe", limit=3)
+    assert (result.capped, result.ranked, result.count_label) == (True, False, "1,000+ quotes")
+    assert ids(result) == ["q1499", "q1498", "q1497"]  # newest dated first; undated q1500 last
+    few = search_quotes(db, "golpe 14*")  # 14, 140-149, 1400-1499: few enough to rank
+    assert few.ranked and not few.capped and few.total == 111 and len(few.hits) == 50
+    assert search_quotes(db, "golpe 7*").total == 1  # a one-letter prefix is the whole word "7"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Any input is safe
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:20]))
+def test_hostile_input_gives_results_none_or_a_hint(searcher: Searcher, text: str) -> None:
+    result = searcher.search(text)
+    assert isinstance(result, SearchResult)
+    assert result.hits or result.total == 0
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+_OPERATORS = {"AND", "OR", "NOT", "(", ")", "*", ":", "search_speakers"}
+
+
+def _outside_quotes(expression: str) -> set[str]:
+    rest = _QUOTED.sub(" ", expression)
+    return set(re.findall(r"\w+|[^\w\s]", rest))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_user_text_reaches_fts5_only_quoted(text: str) -> None:
+    expression = parse(text).expression
+    if expression is not None:
+        assert _outside_quotes(expression) <= _OPERATORS
+        assert "\x00" not in expression
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet=st.sampled_from('"-*:() ORANDNOT\x00éá😀ب\u202e'), max_size=40),
+        LONG_TEXT,
+        st.lists(st.sampled_from([*HOSTILE, "chavez", "castillo", "speaker:zera"])).map(" ".join),
+    )
+)
+def test_any_text_searches_without_error(searcher: Searcher, text: str) -> None:
+    result = searcher.search(text)
+    assert result.total >= len(result.hits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text(max_size=30))
+def test_snippets_are_the_quotes_own_words_with_matches_marked(text: str, query: str) -> None:
+    snippet = make_snippet(text, highlighter(parse(query)), size=60)
+    plain, spans = split_marks(snippet)
+    words_of_quote = " ".join(unicodedata.normalize("NFC", text).split())
+    assert plain.strip("…") in words_of_quote.replace(MARK_START, "").replace(MARK_END, "")
+    assert all(0 <= a < b <= len(plain) for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
+
+
+def test_existing_helpers_keep_working() -> None:
+    assert fts_phrase('say "hi"\x00') == '"say ""hi"""'
+    assert words("Perú-México 50%") == ["Perú", "México", "50"]
+    assert prefix_query("cha cas") == '"cha"* AND "cas"*'
+    assert prefix_query("  ") is None
+
+
+def test_cancel_interrupts_a_running_search(bundled_db: Path) -> None:
+    class CancelledMidway(Searcher):
+        def _search(self, *args: object, **kwargs: object) -> SearchResult:
+            self.cancel()  # as if the user typed on while this query ran
+            return super()._search(*args, **kwargs)  # type: ignore[arg-type]
+
+    searcher = CancelledMidway(bundled_db)
+    with pytest.raises(SearchCancelled):
+        searcher.search("chavez")
+    plain = Searcher(bundled_db)
+    assert ids(plain.search("chavez"))  # a fresh search is not affected
+
+
+def test_a_damaged_dossier_is_a_one_line_error(tmp_path: Path) -> None:
+    from dossier.errors import DossierError
+
+    db = tmp_path / "not-fts.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE quote(pos, date)")
+    conn.close()
+    with pytest.raises(DossierError, match=r"not-fts\.db: cannot search the quotes"):
+        search_quotes(db, "chavez")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The search screen
+
+
+class SearchApp(App[None]):
+    """The search screen alone over an empty app, as the dossier app pushes it."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__()
+        self.db = db
+        self.chosen: list[str | None] = []
+        self.worker_errors: list[BaseException] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen(self.db), callback=self.chosen.append)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.worker_errors.append(event.worker.error)
+
+    @property
+    def search(self) -> SearchScreen:
+        assert isinstance(self.screen, SearchScreen)
+        return self.screen
+
+
+async def _settle(app: SearchApp) -> None:
+    """Wait until the last search has been shown (a search replaced by a newer keystroke is
+    cancelled, which ``wait_for_complete`` reports as an error)."""
+    from textual.pilot import Pilot
+
+    for _ in range(10):
+        await Pilot(app).pause()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        if not app.workers:
+            break
+    await Pilot(app).pause()
+
+
+async def test_typing_shows_ranked_results_and_enter_opens_the_first(bundled_db: Path) -> None:
+    app = SearchApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"chavez")
+        await _settle(app)
+        screen = app.search
+        assert screen.result is not None and screen.result.query == "chavez"
+        results = screen.query_one(ResultList)
+        assert results.option_count == 4
+        assert str(screen.query_one("#search-count").render()).startswith("4 quotes")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.chosen == [ASYLUM_REGRET]
+
+
+async def test_arrows_move_between_box_and_results(bundled_db: Path) -> None:
+    app = SearchApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"chavez")
+        await _settle(app)
+        await pilot.press("down")
+        assert isinstance(app.focused, ResultList)
+        await pilot.press("up")
+        assert isinstance(app.focused, Input)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+    assert app.chosen == [DENY]
+
+
+async def test_keys_typed_on_the_results_edit_the_query(bundled_db: Path) -> None:
+    app = SearchApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"castillo", "down", "backspace", "backspace", "q")
+        await _settle(app)
+        assert app.search.query_one(Input).value == "castilq"
+        assert app.is_running  # "q" was typed, not the app's quit key
+        assert app.search.result is not None and app.search.result.total == 0
+
+
+async def test_escape_clears_and_closes(bundled_db: Path) -> None:
+    app = SearchApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"chavez")
+        await _settle(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SearchScreen)
+    assert app.chosen == [None]
+
+
+async def test_a_hint_shows_when_there_is_nothing_to_search(bundled_db: Path) -> None:
+    app = SearchApp(bundled_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"-chavez")
+        await _settle(app)
+        assert "Add a word" in str(app.search.query_one("#search-hint").render())
+        assert not app.search.query_one(ResultList).display
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(),
+            st.sampled_from(HOSTILE),
+            LONG_TEXT,
+        ),
+        min_size=12,
+        max_size=12,
+    )
+)
+async def test_any_text_in_the_search_box_is_searched_without_error(
+    bundled_db: Path, texts: list[str]
+) -> None:
+    app = SearchApp(bundled_db)
+    async with app.run_test(size=(80, 24)):
+        box = app.search.query_one(Input)
+        for text in texts:
+            if text == box.value:
+                continue  # no change, no search
+            box.value = text
+            await _settle(app)
+            result = app.search.result
+            assert result is not None and result.query == box.value
+        assert app.worker_errors == []
+        assert "cannot search" not in str(app.search.query_one("#search-hint").render())
+
+
+def test_search_screen_snapshot(bundled_db: Path, snap_compare: Callable[..., bool]) -> None:
+    async def type_query(pilot: object) -> None:
+        from textual.pilot import Pilot
+
+        assert isinstance(pilot, Pilot)
+        await pilot.press(*"chavez")
+        app = pilot.app
+        assert isinstance(app, SearchApp)
+        await _settle(app)
+        app.search.query_one(Input).cursor_blink = False
+
+    assert snap_compare(SearchApp(bundled_db), terminal_size=(80, 24), run_before=type_query)
+
+
+# ---------------------------------------------------------------------------------------------------
+# dossier search
+
+
+def test_cli_prints_a_table_and_exits_0(cli: Cli, bundled_db: Path) -> None:
+    result = cli("search", "chavez", "--db", bundled_db)
+    assert result.code == 0
+    assert "Hugo de Zera" in result.out and "4 quotes (best first)" in result.out
+    assert result.out.index(ASYLUM_REGRET) < result.out.index(DENY)
+
+
+def test_cli_json_lines(cli: Cli, bundled_db: Path) -> None:
+    result = cli("search", "--json", "chavez", "--db", bundled_db)
+    assert result.code == 0
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    assert [r["id"] for r in rows] == [ASYLUM_REGRET, DENY, PERU_ACCUSES, NOBRESILLA]
+    first = rows[0]
+    assert {"id", "speaker", "date", "kind", "text", "snippet", "source", "start", "end"} <= set(
+        first
+    )
+    assert (first["speaker"], first["date"], first["kind"]) == (
+        "Hugo de Zera",
+        "3 November 2025",
+        "direct",
+    )
+    assert first["source"] == "peru-severs-relations-with-mexico-2025-11-04"
+    assert [first["snippet"][a:b] for a, b in first["highlights"]] == ["Chávez"]
+    assert rows[3]["date"] == "date not stated" and rows[3]["date_iso"] is None
+
+
+def test_cli_limit_and_exclusions(cli: Cli, bundled_db: Path) -> None:
+    one = cli("search", "--json", "--limit", "1", "chavez", "--db", bundled_db)
+    assert one.code == 0 and len(one.out.splitlines()) == 1
+    excluded = cli("search", "--json", "castillo", "-chavez", "--db", bundled_db)
+    assert excluded.code == 0
+    assert {json.loads(line)["id"] for line in excluded.out.splitlines()} == {BOLARTE, EPITHET}
+    speaker = cli("search", "--json", "speaker:zera", "sever", "--db", bundled_db)
+    assert [json.loads(line)["id"] for line in speaker.out.splitlines()] == [SEVER]
+
+
+def test_cli_no_results_exits_1(cli: Cli, bundled_db: Path) -> None:
+    result = cli("search", "zzzzzz", "--db", bundled_db)
+    assert (result.code, result.out) == (1, "")
+    hint = cli("search", "-chavez", "--db", bundled_db)
+    assert hint.code == 1 and "Add a word" in hint.err
+    empty = cli("search", "", "--db", bundled_db)
+    assert empty.code == 1 and "Type a word" in empty.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search",),
+        ("search", "--limit", "0", "chavez"),
+        ("search", "--limit", "x", "chavez"),
+        ("search", "--limt", "3", "chavez"),
+    ],
+)
+def test_cli_bad_usage_exits_2(cli: Cli, bundled_db: Path, args: tuple[str, ...]) -> None:
+    result = cli(*args, "--db", bundled_db)
+    assert result.code == 2
+    assert "Traceback" not in result.err
+
+
+def test_cli_bad_db_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
+    missing = cli("search", "chavez", "--db", tmp_path / "nope.db")
+    assert missing.code == 2
+    assert missing.err.strip().splitlines() == [
+        f"dossier: error: {tmp_path / 'nope.db'}: no such file"
+    ]
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    not_db = cli("search", "chavez", "--db", text)
+    assert not_db.code == 2 and "not a SQLite database" in not_db.err
+    assert len(not_db.err.strip().splitlines()) == 1
+
+
+def test_cli_builds_the_bundled_case_first(
+    cli: Cli, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        builder, "ensure_built", partial(builder.ensure_built, project.case, project.db)
+    )
+    result = cli("search", "--json", "first poor president")
+    assert result.code == 0
+    assert "building castillo-chavez.db" in result.err
+    assert json.loads(result.out.splitlines()[0])["id"] == EPITHET
+    again = cli("search", "--json", "first poor president")
+    assert again.err == ""
