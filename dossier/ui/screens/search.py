@@ -170,7 +170,7 @@ class SearchScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         body = Vertical(id="search-body")
         body.border_title = "Search quotes"
-        body.border_subtitle = "Enter open · ↓↑ move · Esc close"
+        body.border_subtitle = "Enter open · ↓↑ move · p pin · a note · Esc close"
         with body:
             yield Input(
                 self._initial, placeholder=PLACEHOLDER, select_on_focus=False, id="search-input"
