@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossier import casefile
 from dossier.dates import DateError, PartialDate, display_iso
+from dossier.errors import CaseFileError
 from dossier.evidence import SpanError, locate
+from dossier.store import PROJECT_ROOT
 
 
 @given(st.text(min_size=1, max_size=300), st.data())
@@ -56,3 +59,42 @@ def test_dates_are_shown_at_their_precision(value: str, shown: str) -> None:
 
 def test_approximate_dates_say_so() -> None:
     assert PartialDate.parse("2025-11-03", approx=True).display() == "about 3 November 2025"
+
+
+CASE_TEXT = (PROJECT_ROOT / "data" / "castillo-chavez.toml").read_text(encoding="utf-8")
+CASE_LINES = CASE_TEXT.splitlines(keepends=True)
+
+
+@given(data=st.data())
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_edit_of_the_case_file_loads_or_fails_with_one_line(
+    data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Delete, duplicate or scribble on lines of the real case file: `load` either succeeds or
+    raises CaseFileError naming file:line — never another exception."""
+    lines = list(CASE_LINES)
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["delete", "duplicate", "scribble", "truncate"]))
+        if action == "delete":
+            del lines[at]
+        elif action == "duplicate":
+            lines.insert(at, lines[at])
+        elif action == "scribble":
+            junk = data.draw(st.text(min_size=1, max_size=12))
+            cut = data.draw(st.integers(0, len(lines[at])))
+            lines[at] = lines[at][:cut] + junk + lines[at][cut:]
+        else:
+            lines[at] = lines[at][: data.draw(st.integers(0, len(lines[at])))] + "\n"
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "data").mkdir()
+    (root / "seeds").symlink_to(PROJECT_ROOT / "seeds")
+    case = root / "data" / "case.toml"
+    case.write_text("".join(lines), encoding="utf-8", errors="surrogatepass")
+    try:
+        casefile.load(case)
+    except CaseFileError as exc:
+        assert "\n" not in exc.message
+        assert exc.message.startswith(str(case)) or exc.message.startswith("data/")
