@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="dossier",
-    help="A terminal dossier of a legal and political case; every fact cites its source.",
+    help="A terminal dossier of a legal and political case; every fact cites its source. "
+    "With no command, opens the bundled Castillo/Chávez dossier in the app.",
     add_completion=False,
     no_args_is_help=False,
     pretty_exceptions_enable=False,
@@ -52,7 +53,9 @@ def _root(ctx: typer.Context) -> None:
 
 
 @app.command("open")
-def open_cmd(path: Annotated[Path, typer.Argument(help="A dossier database (.db).")]) -> None:
+def open_cmd(
+    path: Annotated[Path, typer.Argument(help="A dossier database (.db).", metavar="PATH")],
+) -> None:
     """Open a dossier database in the app."""
     from dossier.ui.launch import launch_path
 
@@ -297,7 +300,8 @@ def pins_list(db: DbOpt = None) -> None:
         note = (item.annotation or "").strip().splitlines()
         line = f"{where} {item.record}  {title}"
         if note:
-            line += f"  ✎ {note[0][:60]}"
+            first = note[0] if len(note[0]) <= 60 else note[0][:59].rstrip() + "…"
+            line += f"  ✎ {first}"
         _say(line)
 
 
@@ -393,7 +397,8 @@ def pins_import(
         raise DossierError(f"{shown(file)}: cannot read ({exc.strerror})") from None
     for problem in report.problems:
         typer.echo(f"{shown(file)}: {problem}", err=True)
-    _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}")
+    same = f" ({report.unchanged} already there)" if report.unchanged else ""
+    _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}{same}")
     if report.problems:
         raise typer.Exit(1)
 

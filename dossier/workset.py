@@ -88,6 +88,8 @@ class WorkItem:
 @dataclass
 class ImportReport:
     taken: int = 0
+    unchanged: int = 0
+    """Lines taken that brought nothing new (an annotation already there)."""
     problems: list[str] = field(default_factory=list)
     """One line per skipped or altered input line, naming the line."""
 
@@ -208,6 +210,37 @@ class Workset:
                 (limit, offset),
             )
         ]
+
+    @_locked
+    def page(self, offset: int = 0, limit: int = -1) -> list[WorkItem]:
+        """A page of :meth:`items`: pinned records in order, then records only annotated."""
+        if self._conn is None:
+            return []
+        return [
+            WorkItem(*r)
+            for r in self._conn.execute(
+                "SELECT record, title, kind, position, text FROM ("
+                " SELECT p.record, p.title, p.kind, p.position, a.text, 0 AS part, p.position AS o"
+                " FROM pin p LEFT JOIN annotation a ON a.record = p.record"
+                " UNION ALL"
+                " SELECT a.record, a.title, a.kind, NULL, a.text, 1, NULL FROM annotation a"
+                " WHERE a.record NOT IN (SELECT record FROM pin)"
+                ") ORDER BY part, o, record LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        ]
+
+    @_locked
+    def count(self) -> int:
+        """How many records are pinned or annotated."""
+        if self._conn is None:
+            return 0
+        return int(
+            self._conn.execute(
+                "SELECT (SELECT count(*) FROM pin) + (SELECT count(*) FROM annotation "
+                "WHERE record NOT IN (SELECT record FROM pin))"
+            ).fetchone()[0]
+        )
 
     @_locked
     def pin_count(self) -> int:
@@ -455,7 +488,9 @@ class Workset:
                     existing = self.annotation(record)
                     if existing is None:
                         self.annotate(record, note, title, kind)
-                    elif note.strip() not in existing:
+                    elif note.strip() in existing:
+                        report.unchanged += 1
+                    else:
                         merged = f"{existing}\n\n— imported —\n{note}"
                         if len(merged) > MAX_ANNOTATION_CHARS:
                             report.problems.append(
@@ -478,8 +513,9 @@ def _reason(exc: BaseException) -> str:
 
 
 def pinned_rows(workset: Workset, reader: Reader, offset: int, limit: int) -> list[RowData]:
-    """A page of the Pinned pane: pinned records in the user's order, orphans marked as such."""
-    items = workset.pinned(offset, limit)
+    """A page of the Pinned pane: pinned records in the user's order, then those only annotated
+    (numbered ✎); orphans marked as such."""
+    items = workset.page(offset, limit)
     known = reader.records([item.record for item in items])
     rows = []
     for n, item in enumerate(items):
@@ -499,7 +535,12 @@ def pinned_rows(workset: Workset, reader: Reader, offset: int, limit: int) -> li
                 offset + n,
                 item.record,
                 kind,
-                (str(offset + n + 1), title, kind_label, note[0] if note else ""),
+                (
+                    str(offset + n + 1) if item.position is not None else "✎",
+                    title,
+                    kind_label,
+                    note[0] if note else "",
+                ),
             )
         )
     return rows

@@ -382,7 +382,7 @@ async def test_first_run_builds_the_dossier_with_a_visible_message(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "Building the dossier from castillo-chavez.toml (no database yet)" in text
+        assert "Building the dossier (no database yet)" in text
         release.set()
         await settle(pilot)
         await pilot.pause(0.5)
@@ -452,3 +452,51 @@ async def test_slash_searches_and_enter_opens_the_quote(bundled_db: Path) -> Non
         await pilot.press("escape")  # back to where the search started
         await settle(pilot)
         assert app.active_pane == "people"
+
+
+async def test_a_broken_case_file_with_a_previous_build_opens_that_build_and_says_why(
+    project: Project,
+) -> None:
+    builder.build(project.case, project.db)
+    project.edit_case('offence = "Sedition"', 'offence = ""')
+    app = DossierApp(project.db, build_from=project.case, build_reason="case file changed")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.return_code is None
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert any(
+            title == "The case file did not build" and "offence is empty" in message
+            for title, message in notes
+        ), notes
+        await pilot.press("3")
+        await settle(pilot)
+        assert shown_detail(app) == "castillo-sedition"
+
+
+async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timeline(
+    bundled_db: Path,
+) -> None:
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # a timeline row: Congress impeaches Castillo? any row
+        await settle(pilot)
+        row = app.pane("overview").table.cursor
+        await pilot.press("tab")
+        assert isinstance(app.focused, DetailPanel)
+        await pilot.press("escape")
+        assert app.focused is app.pane("overview").table
+        assert app.active_pane == "overview"
+        # Follow a timeline row to its own pane, then come back to the same timeline row.
+        while app.pane("overview").table.current.record != "castillo-sedition":  # type: ignore[union-attr]
+            await pilot.press("j")
+            await settle(pilot)
+        row = app.pane("overview").table.cursor
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.active_pane == "charges"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert (app.active_pane, app.pane("overview").table.cursor) == ("overview", row)

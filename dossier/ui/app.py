@@ -100,8 +100,22 @@ class DossierApp(App[None]):
             tooltip="Write a private annotation on the selected record",
             id="app.annotate",
         ),
-        Binding("shift+up", "move_pin(-1)", "Move pin up", id="app.pin_up"),
-        Binding("shift+down", "move_pin(1)", "Move pin down", id="app.pin_down"),
+        Binding(
+            "shift+up",
+            "move_pin(-1)",
+            "Up",
+            key_display="⇧↑",
+            tooltip="Move the pin up (Pinned pane)",
+            id="app.pin_up",
+        ),
+        Binding(
+            "shift+down",
+            "move_pin(1)",
+            "Down",
+            key_display="⇧↓",
+            tooltip="Move the pin down (Pinned pane)",
+            id="app.pin_down",
+        ),
         Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
         Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
         Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
@@ -127,7 +141,7 @@ class DossierApp(App[None]):
         self.marks: dict[str, str] = {}
         """Record id → ★ (pinned) and/or ✎ (annotated)."""
         """Record id → the user's annotation, read with the marks."""
-        self.history: list[tuple[str, str | None]] = []
+        self.history: list[tuple[str, int]] = []
         self.error_message: str | None = None
         self._pending_place: PlaceFound | None = None
         self._loaded = False
@@ -151,7 +165,7 @@ class DossierApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(CaseBar).show(self.db.stem, "…")
         if self.build_from is not None:
-            self._status(f"Building the dossier from {self.build_from.name} ({self.build_reason})…")
+            self._status(f"Building the dossier ({self.build_reason})…")
             self._build(self.build_from)
         else:
             self._open()
@@ -177,13 +191,29 @@ class DossierApp(App[None]):
         try:
             build.build(case_path, self.db)
         except DossierError as exc:
-            self.post_message(BuildFinished(exc.message))
+            try:
+                store.validate(self.db)
+                previous_ok = True
+            except DossierError:
+                previous_ok = False
+            self.post_message(BuildFinished(exc.message, previous_ok))
         else:
             self.post_message(BuildFinished(None))
 
     @on(BuildFinished)
     def _built(self, event: BuildFinished) -> None:
         if event.error is not None:
+            if event.previous_ok:
+                # The last good build is still there: show it, and say why it is not new.
+                self._status(None)
+                self.notify(
+                    f"{event.error}. Showing the last good build; fix the case file and reopen.",
+                    title="The case file did not build",
+                    severity="error",
+                    timeout=30,
+                )
+                self._open()
+                return
             self.error_message = event.error
             self.exit(return_code=2)
             return
@@ -264,10 +294,11 @@ class DossierApp(App[None]):
     def active_pane(self) -> str:
         return self.query_one(TabbedContent).active or "overview"
 
-    def _here(self) -> tuple[str, str | None]:
+    def _here(self) -> tuple[str, int]:
+        """Where the user is: the pane and its selected row (the timeline's row, not the record's
+        own pane), to come back to."""
         pane = self.active_pane
-        row = self.pane(pane).table.current
-        return pane, row.record if row else None
+        return pane, self.pane(pane).table.cursor
 
     def _remember(self) -> None:
         here = self._here()
@@ -309,23 +340,17 @@ class DossierApp(App[None]):
         self.pane(place.pane).select(place.pos)
 
     def action_go_back(self) -> None:
-        focused = self.focused
-        if isinstance(focused, LinkList):
-            # From a record's links, Escape returns to its table before going back in history.
-            self.pane(self.active_pane).table.focus()
+        table = self.pane(self.active_pane).table
+        if self.focused is not table:
+            # From a record's detail or links, Escape returns to its table first.
+            table.focus()
             return
         if not self.history:
             self.notify("Nothing to go back to.", timeout=2)
             return
-        pane, record = self.history.pop()
+        pane, pos = self.history.pop()
         self.query_one(TabbedContent).active = pane
-        if record is None:
-            self.pane(pane).table.focus()
-        elif pane == "pinned" and self.workset is not None:
-            pinned = self.workset.pinned_ids()
-            self.pane(pane).select(pinned.index(record) if record in pinned else 0)
-        else:
-            self.goto(record, remember=False)
+        self.pane(pane).select(pos)
 
     @on(TabbedContent.TabActivated)
     def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
@@ -346,6 +371,13 @@ class DossierApp(App[None]):
                         "",
                         "Find any record by name, alias, charge or words (command palette)",
                     ),
+                ],
+            ),
+            (
+                "Moving between areas",
+                [
+                    Binding("tab", "", "Next area: table, detail (arrows scroll it), links"),
+                    Binding("shift+tab", "", "Previous area"),
                 ],
             ),
             ("In a table", list(RecordTable.BINDINGS)),
@@ -501,7 +533,7 @@ class DossierApp(App[None]):
         pinned = self.workset.pinned_ids()
         notes = {item.record: item.annotation for item in self.workset.items() if item.annotation}
         at = pinned.index(select) if select in pinned else None
-        self.post_message(MarksLoaded(marks, len(pinned), at, notes))
+        self.post_message(MarksLoaded(marks, self.workset.count(), at, notes))
 
     @on(MarksLoaded)
     def _marks_loaded(self, event: MarksLoaded) -> None:

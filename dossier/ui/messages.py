@@ -38,6 +38,8 @@ class PlaceFound(Message):
 @dataclass
 class BuildFinished(Message):
     error: str | None
+    previous_ok: bool = False
+    """After a failed build: whether the last good database is still there to open."""
 
 
 @dataclass
@@ -54,6 +56,7 @@ class WorksetChanged(Message):
 class MarksLoaded(Message):
     marks: dict[str, str]
     pinned: int
+    """Rows of the Pinned pane: pinned records, then those only annotated."""
     select: int | None = None
     annotations: dict[str, str] = field(default_factory=dict)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,12 +37,14 @@ def _key_label(key: str) -> str:
     return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
 
 
-def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Table:
-    table = Table.grid(padding=(0, 2), expand=True)
-    table.add_column(no_wrap=True, style="bold", max_width=18)
-    table.add_column(ratio=1)
+def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Group:
+    """One heading and one two-column grid of keys per section."""
+    parts: list[RenderableType] = []
     for title, bindings in sections:
-        table.add_row(Text(title, style="bold underline"), "")
+        parts.append(Text(title, style="bold underline"))
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(no_wrap=True, style="bold", max_width=18)
+        table.add_column(ratio=1)
         panes = [b for b in bindings if isinstance(b, Binding) and (b.id or "").startswith("pane.")]
         if panes:
             keys = f"{panes[0].key}–{panes[-1].key}"
@@ -50,8 +53,9 @@ def key_rows(sections: list[tuple[str, list[BindingType]]]) -> Table:
             if not isinstance(b, Binding) or not b.description or b in panes:
                 continue
             table.add_row(_key_label(b.key), b.tooltip or b.description)
-        table.add_row("", "")
-    return table
+        parts.append(table)
+        parts.append(Text(""))
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

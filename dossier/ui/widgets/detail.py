@@ -121,6 +121,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         else:
             head.append(f"  ·  {detail.subtitle}\n", style="dim")
         head.append(detail.title, style="bold")
+        head.append(f"\nid {detail.id}", style="dim")
         self.query_one("#detail-head", Static).update(head)
 
         fields = Table.grid(padding=(0, 1), expand=True)
@@ -186,11 +187,12 @@ class DetailPanel(VerticalScroll, can_focus=True):
             return ""
         parts: list[RenderableType] = [Text("Evidence — the source's own words", style="bold")]
         for ev in detail.evidence:
-            quote = Text("“", style="dim")
-            quote.append(ev.before)
+            # The sentence around the span, as the source prints it (its own quote marks
+            # included): the cited words stand out, the context is dimmed.
+            quote = Text("▌ ", style="dim")
+            quote.append(ev.before, style="dim")
             quote.append(ev.exact, style=EVIDENCE_STYLE)
-            quote.append(ev.after.rstrip("\n"))
-            quote.append("”", style="dim")
+            quote.append(ev.after.rstrip("\n"), style="dim")
             parts.append(quote)
             parts.append(
                 Text(
