@@ -12,6 +12,12 @@ as JSON from correlated subqueries on indexed keys), so time grows linearly with
 records, and key quotes are a bounded selection. Same database, same brief, byte for byte: nothing in
 it depends on the clock, and every query has an explicit order.
 
+The brief from pins (``pins=``, the working set's pinned records) is the same brief narrowed the way
+``persons`` narrows it, with the pinned records as seeds: each pinned record, and every record one link
+away from it in either direction. It opens with the pinned records in the user's order, each with the
+user's annotation as a *working note*: escaped, never footnoted (it is not evidence), and labelled apart
+from the dossier's editorial notes. A pin whose record has left the dossier is listed as orphaned.
+
 Never imports Textual: the app calls it from a worker thread.
 """
 
@@ -26,12 +32,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dossier.dates import DateError, display_iso, parse_iso
 from dossier.errors import DossierError
-from dossier.markdown import cell, code, heading, inline, strong, table
-from dossier.queries import Reader
+from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
+from dossier.queries import KIND_LABEL, Reader
+
+if TYPE_CHECKING:
+    from dossier.workset import WorkItem
 
 KEY_QUOTES = 50
 """At most this many quotes are shown; the brief says how many more the dossier holds."""
@@ -65,6 +74,35 @@ class UnknownPersonError(DossierError):
         self.person = person
 
 
+class NothingPinnedError(DossierError):
+    """The brief from pins was asked for, and nothing is pinned: an empty brief is of no use."""
+
+    def __init__(self, where: str = "the working set") -> None:
+        super().__init__(
+            f"{where}: nothing pinned; pin records in the app (p) or with `dossier pins add ID`"
+        )
+
+
+SECTION_OF_KIND = {
+    "person": "People",
+    "organization": "Organisations and states",
+    "role": "People",
+    "charge": "Charges",
+    "sentence": "Sentences",
+    "custody": "Custody",
+    "asylum": "Asylum and diplomatic timeline",
+    "diplomatic": "Asylum and diplomatic timeline",
+    "event": "Other events",
+    "quote": "Key quotes",
+    "note": "Notes",
+    "source": "Sources",
+}
+"""Where the brief writes a record of each kind (a role is written under its holder)."""
+
+WORKING_NOTE = "**Working note** (annotation, not from the sources):"
+"""The label of a pinned record's annotation in the brief from pins."""
+
+
 @dataclass(frozen=True, slots=True)
 class Since:
     """``--since``: an ISO partial date; a date is kept when it is on or after it, compared at the
@@ -91,11 +129,13 @@ class Since:
         return display_iso(self.value, self.precision)
 
 
-def default_file_name(meta: dict[str, str], fmt: str = "md") -> str:
-    """``castillo-chavez-brief-2025-11-04.md``: the case id and the as-of date (the newest source)."""
+def default_file_name(meta: dict[str, str], fmt: str = "md", *, pinned: bool = False) -> str:
+    """``castillo-chavez-brief-2025-11-04.md``: the case id and the as-of date (the newest source);
+    ``castillo-chavez-pinned-brief-2025-11-04.md`` for the brief from pins."""
     case_id = meta.get("case_id") or "dossier"
     as_of = meta.get("as_of")
-    stem = f"{case_id}-brief-{as_of}" if as_of else f"{case_id}-brief"
+    kind = "pinned-brief" if pinned else "brief"
+    stem = f"{case_id}-{kind}-{as_of}" if as_of else f"{case_id}-{kind}"
     return f"{stem}.{fmt}"
 
 
@@ -117,13 +157,19 @@ def brief_markdown(
     *,
     persons: Sequence[str] = (),
     since: str | Since | None = None,
+    pins: Sequence[WorkItem] | None = None,
 ) -> str:
     """The case brief as Markdown (GFM with footnotes), ending with one newline.
 
     ``persons`` narrows it to those people or organisations and the records linked to them (an
     unknown id raises :class:`UnknownPersonError`); ``since`` to dated events from that date on.
+
+    ``pins`` (the working set's pinned records, in their order) makes it the brief from pins: the
+    pinned records and the records one link away from them, either way, opening with the pins and
+    their annotations; with ``persons`` too, the union of both. No pins raises
+    :class:`NothingPinnedError`; ``None`` is the whole case.
     """
-    return _render(source, persons, since)[1]
+    return _render(source, persons, since, pins)[1]
 
 
 def brief_html(
@@ -131,18 +177,24 @@ def brief_html(
     *,
     persons: Sequence[str] = (),
     since: str | Since | None = None,
+    pins: Sequence[WorkItem] | None = None,
 ) -> str:
     """The same brief as one standalone HTML page (UTF-8, a small inline stylesheet)."""
-    title, text = _render(source, persons, since)
+    title, text = _render(source, persons, since, pins)
     return markdown_to_html(text, title)
 
 
 def _render(
-    source: Reader | sqlite3.Connection, persons: Sequence[str], since: str | Since | None
+    source: Reader | sqlite3.Connection,
+    persons: Sequence[str],
+    since: str | Since | None,
+    pins: Sequence[WorkItem] | None = None,
 ) -> tuple[str, str]:
     window = Since.parse(since) if isinstance(since, str) else since
+    if pins is not None and not pins:
+        raise NothingPinnedError()
     with _borrow(source) as conn:
-        brief = _Brief(conn, persons, window)
+        brief = _Brief(conn, persons, window, pins)
         return brief.title, brief.render()
 
 
@@ -277,6 +329,35 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…”" else text + "."
 
 
+def working_note(text: str | None) -> list[str]:
+    """An annotation as the Markdown lines of a working note, or none for an empty one.
+
+    The first line carries the :data:`WORKING_NOTE` label. Each line of the annotation is
+    :func:`~dossier.markdown.inline`-escaped on its own, so that no line can open a block (a heading,
+    a list, a quote, a table, HTML) or leave the list item the note is indented under; lines are
+    kept with hard line breaks (a backslash at the end of the line), blank lines become paragraph
+    breaks. The caller indents the lines under their list item."""
+    paragraphs: list[list[str]] = [[]]
+    for raw in (text or "").splitlines():
+        line = inline(raw)
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    if not paragraphs[-1]:
+        paragraphs.pop()
+    if not paragraphs:
+        return []  # nothing visible: blank, or control characters only
+    paragraphs[0][0] = f"{WORKING_NOTE} {paragraphs[0][0]}"
+    out: list[str] = []
+    for para in paragraphs:
+        if out:
+            out.append("")
+        out.extend(line + "\\" for line in para[:-1])
+        out.append(para[-1])
+    return out
+
+
 class _Citations:
     """The spans cited so far; identical spans share one entry."""
 
@@ -335,7 +416,11 @@ class _Counts:
 
 class _Brief:
     def __init__(
-        self, conn: sqlite3.Connection, persons: Sequence[str], since: Since | None
+        self,
+        conn: sqlite3.Connection,
+        persons: Sequence[str],
+        since: Since | None,
+        pins: Sequence[WorkItem] | None = None,
     ) -> None:
         self.conn = conn
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -351,12 +436,33 @@ class _Brief:
         self.kept: set[str] | None = None
         """With ``persons``: those people and every record that links to them."""
         self.person_names: list[str] = []
-        if self.persons:
+        self.pins: list[WorkItem] | None = None
+        """The brief from pins: the pinned records in the user's order (orphans included)."""
+        self.pinned: dict[str, tuple[str, str]] = {}
+        """Pinned records that are in the dossier: id → (kind, title)."""
+        if pins is not None:
+            self.pins = list({item.record: item for item in pins}.values())
+            self.pinned = self._records([item.record for item in self.pins])
+        if self.persons or self.pins is not None:
             self._narrow()
 
     # -- selection ------------------------------------------------------------------------------
 
+    def _records(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" for _ in batch)
+            for rid, kind, title in self.conn.execute(
+                f"SELECT id, kind, title FROM record WHERE id IN ({marks})", batch
+            ):
+                found[rid] = (kind, title)
+        return found
+
     def _narrow(self) -> None:
+        """Keep the seeds — the ``persons`` and the pinned records — and every record one link away
+        from a seed, either way. A person is never the source of a link, so for a person this is
+        every record that refers to them."""
         names: list[str] = []
         for person in self.persons:
             row = self.conn.execute("SELECT name FROM entity WHERE id = ?", (person,)).fetchone()
@@ -364,12 +470,17 @@ class _Brief:
                 raise UnknownPersonError(person)
             names.append(row[0])
         self.person_names = names
-        kept = set(self.persons)
-        marks = ",".join("?" for _ in self.persons)
-        for (src,) in self.conn.execute(
-            f"SELECT src FROM link WHERE dst IN ({marks})", self.persons
-        ):
-            kept.add(src)
+        seeds = list(dict.fromkeys([*self.persons, *self.pinned]))
+        kept = set(seeds)
+        for start in range(0, len(seeds), 500):
+            batch = seeds[start : start + 500]
+            marks = ",".join("?" for _ in batch)
+            for (rid,) in self.conn.execute(
+                f"SELECT src FROM link WHERE dst IN ({marks}) "
+                f"UNION SELECT dst FROM link WHERE src IN ({marks})",
+                [*batch, *batch],
+            ):
+                kept.add(rid)
         self.kept = kept
 
     def _in(self, record: str) -> bool:
@@ -400,7 +511,9 @@ class _Brief:
         people = self._people()
         notes = self._notes()
         sources = self._sources()
-        blocks = [*self._head(), *self._summary()]
+        # The pins are written last (each says where its record went), and read first.
+        pinned = self._pinned() if self.pins is not None else []
+        blocks = [*self._head(), *pinned, *self._summary()]
         for section in (
             people,
             charges,
@@ -454,6 +567,75 @@ class _Brief:
             )
         return out
 
+    # -- the pins -------------------------------------------------------------------------------
+
+    def _pinned(self) -> list[str]:
+        """The pinned records in the user's order, where the brief writes each, and the working
+        notes on them: the user's annotations, escaped and labelled, never footnoted."""
+        assert self.pins is not None
+        blocks = [
+            "## Pinned records and working notes",
+            "The records pinned for this brief, in the order they were pinned, and the section "
+            "that gives the facts about each, with their footnotes. A *working note* is the "
+            "annotation written on a pinned record, copied as it was written: private notes, not "
+            "from the sources and not evidence, so they carry no footnote. They are not the "
+            "dossier's editorial notes, which are under Notes.",
+        ]
+        pinned = list(self.pinned)
+        evidence: dict[str, list[Span]] = {}
+        quotes: dict[str, str] = {}
+        for start in range(0, len(pinned), 500):
+            batch = pinned[start : start + 500]
+            marks = ",".join("?" for _ in batch)
+            for rid, spans in self.conn.execute(
+                f"SELECT r.id, {_ev('r.id')} FROM record r WHERE r.id IN ({marks})", batch
+            ):
+                evidence[rid] = _spans(spans)
+            for qid, speakers, text in self.conn.execute(
+                f"SELECT id, speaker_names, text FROM quote WHERE id IN ({marks})", batch
+            ):
+                quotes[qid] = f"{speakers or 'unattributed'}: “{text}”"
+        for n, item in enumerate(self.pins, start=1):
+            marker = f"{n}."
+            found = self.pinned.get(item.record)
+            if found is None:
+                line = (
+                    f"{marker} **Orphaned pin** {code(item.record)}: no longer in the dossier, so "
+                    "nothing in this brief is about it."
+                )
+                if item.title:
+                    kind = KIND_LABEL.get(item.kind, item.kind).lower()
+                    line += f" When it was pinned, it was {quote_marks(item.title)}"
+                    line += f" ({inline(kind)})." if kind else "."
+            else:
+                kind, title = found
+                label = inline(KIND_LABEL.get(kind, kind).lower())
+                spans = evidence.get(item.record, [])
+                if kind == "quote":
+                    title, spans = quotes.get(item.record, title), spans[:1]
+                line = f"{marker} {strong(title)} — {label}"
+                section = SECTION_OF_KIND.get(kind)
+                if item.record in self.shown and section:
+                    line += f", under {section}."
+                else:
+                    line += f"; not in this brief: {self._left_out(kind)}."
+                line += self.cites.mark(spans)
+            lines = [line]
+            note = working_note(item.annotation)
+            if note:
+                pad = " " * (len(marker) + 1)
+                lines.append("")
+                lines.extend(pad + text if text else "" for text in note)
+            blocks.append("\n".join(lines))
+        return blocks
+
+    def _left_out(self, kind: str) -> str:
+        if self.since is not None:
+            return f"left out by the date limit, as it is not dated {self.since.display()} or later"
+        if kind == "quote":
+            return f"not among the {KEY_QUOTES:,} key quotes shown"
+        return "not written in this brief"
+
     # -- title and summary ----------------------------------------------------------------------
 
     def _head(self) -> list[str]:
@@ -468,7 +650,30 @@ class _Brief:
             "source's, and are marked as such.",
         ]
         scope = []
-        if self.person_names:
+        if self.pins is not None:
+            one = len(self.pins) == 1
+            line = f"Built from {_plural(len(self.pins), 'pinned record')} and the records " + (
+                "it refers to or that refer to it" if one else "they refer to or that refer to them"
+            )
+            if self.person_names:
+                names = _join([inline(n) for n in self.person_names])
+                line += f", and from {names} and the records linked to them"
+            scope.append(
+                f"{line}. "
+                + (
+                    "The pinned record comes first, with the working note written on it."
+                    if one
+                    else "The pinned records come first, in the order they were pinned, with the "
+                    "working notes written on them."
+                )
+            )
+            orphans = len(self.pins) - len(self.pinned)
+            if orphans:
+                scope.append(
+                    f"{'One pinned record is' if orphans == 1 else f'{orphans:,} pinned records are'}"
+                    " no longer in the dossier."
+                )
+        elif self.person_names:
             scope.append(
                 f"Narrowed to {_join([inline(n) for n in self.person_names])} and the records "
                 "linked to them."
@@ -558,7 +763,7 @@ class _Brief:
             is_person = kind == "person"
             if (
                 self.kept is not None
-                and eid not in self.persons
+                and eid not in self.kept
                 and (is_person or eid not in linked_orgs)
             ):
                 continue
@@ -580,6 +785,8 @@ class _Brief:
             line += self.cites.mark(_spans(evidence))
             lines = [line]
             for role in own_roles:
+                if not self._in(role[1]):
+                    continue  # narrowed to a record that names the holder, not to the holder
                 lines.append("  - " + self._role(role))
                 self.shown.add(role[1])
             if is_person:
@@ -879,6 +1086,16 @@ class _Brief:
 
     def _quotes(self) -> list[str]:
         chosen: list[int] = []
+        pinned = [rid for rid, (kind, _) in self.pinned.items() if kind == "quote"]
+        for start in range(0, len(pinned), 500):
+            ids = pinned[start : start + 500]
+            marks = ",".join("?" for _ in ids)
+            for pos, qid, date in self.conn.execute(
+                f"SELECT pos, id, date FROM quote WHERE id IN ({marks}) ORDER BY pos", ids
+            ):
+                if len(chosen) < KEY_QUOTES and self._quote_matches(qid, date):
+                    chosen.append(pos)
+        first = set(chosen)
         for sql in (
             "SELECT pos, id, date FROM quote WHERE kind != 'reported' ORDER BY pos",
             "SELECT pos, id, date FROM quote WHERE kind = 'reported' ORDER BY pos",
@@ -886,7 +1103,7 @@ class _Brief:
             if len(chosen) >= KEY_QUOTES:
                 break
             for pos, qid, date in self.conn.execute(sql):
-                if self._quote_matches(qid, date):
+                if pos not in first and self._quote_matches(qid, date):
                     chosen.append(pos)
                     if len(chosen) >= KEY_QUOTES:
                         break
@@ -905,10 +1122,15 @@ class _Brief:
             return blocks
         where = self.where
         if total > len(chosen):
+            order = (
+                "pinned quotes first, then direct quotes and epithets"
+                if first
+                else "direct quotes and epithets first"
+            )
             blocks.append(
-                f"{len(chosen):,} of the {total:,} quotes {where}, chosen direct quotes and "
-                f"epithets first, then reported statements; {total - len(chosen):,} more are not "
-                "shown. In date order; quotes with no date come last."
+                f"{len(chosen):,} of the {total:,} quotes {where}, chosen {order}, then reported "
+                f"statements; {total - len(chosen):,} more are not shown. In date order; quotes "
+                "with no date come last."
             )
         else:
             blocks.append(
@@ -953,15 +1175,20 @@ class _Brief:
             ("editorial", "### Editorial notes", "No editorial notes."),
         ):
             items = []
-            for _nid, text, basis, about, evidence in self.conn.execute(
+            for nid, text, basis, about, evidence in self.conn.execute(
                 "SELECT n.id, n.text, n.basis, (SELECT json_group_array(json_array(l.seq, l.dst, "
                 "r.title)) FROM link l JOIN record r ON r.id = l.dst WHERE l.src = n.id AND "
                 f"l.rel = 'about'), {_ev('n.id')} FROM note n WHERE n.kind = ? ORDER BY n.rowid",
                 (kind,),
             ):
                 targets = _json(about)
-                if self.narrowed and not any(dst in self.shown for _, dst, _ in targets):
+                if (
+                    self.narrowed
+                    and nid not in self.pinned
+                    and not any(dst in self.shown for _, dst, _ in targets)
+                ):
                     continue
+                self.shown.add(nid)
                 if kind == "discrepancy":
                     self.counts.discrepancies += 1
                     line = f"- {_sentence(inline(text))}"

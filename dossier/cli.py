@@ -122,11 +122,20 @@ def export(
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    pinned: Annotated[
+        bool,
+        typer.Option(
+            "--pinned",
+            help="Only your pinned records and the records linked to them, your annotations "
+            "shown as working notes; with --person, both. Exit 2 when nothing is pinned.",
+        ),
+    ] = False,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
 
     from dossier import brief, files
+    from dossier.workset import WorkItem, Workset, path_beside
 
     if out is not None and str(out) == "-":
         out = None  # `--out -`: standard output, as with no --out
@@ -141,8 +150,22 @@ def export(
         if out.exists() and not force:
             raise DossierError(f"{out}: already exists; use --force to replace it")
     try:
+        pins: list[WorkItem] | None = None
+        if pinned:  # the working set beside the dossier; nothing pinned is an error (exit 2)
+            workset = Workset(path_beside(path))
+            try:
+                if workset.problem is not None and workset.path.exists():
+                    problem = workset.problem.replace("cannot be saved", "cannot be read")
+                    raise DossierError(problem)
+                pins = workset.pinned()
+            except sqlite3.Error as exc:
+                raise DossierError(f"{shown(workset.path)}: cannot read the pins ({exc})") from None
+            finally:
+                workset.close()
+            if not pins:
+                raise brief.NothingPinnedError(shown(workset.path))
         render = brief.brief_html if kind == "html" else brief.brief_markdown
-        text = render(reader, persons=tuple(person or ()), since=window)
+        text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
     except sqlite3.Error as exc:
         raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
     finally:
@@ -160,7 +183,8 @@ def export(
         files.write_atomic(out, text, force=force)
     except files.TargetExistsError:
         raise DossierError(f"{out}: already exists; use --force to replace it") from None
-    _say(f"wrote {shown(out)}: case brief, {len(text.encode('utf-8')):,} bytes")
+    what = "case brief from your pins" if pinned else "case brief"
+    _say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
 
 
 @app.command(context_settings={"ignore_unknown_options": True})

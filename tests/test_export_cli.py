@@ -148,3 +148,86 @@ def test_out_dash_is_standard_output(cli: Cli, bundled_db: Path, bundled_brief: 
     result = cli("export", "--db", bundled_db, "--out", "-")
     assert result.code == 0, result.err
     assert result.out == bundled_brief
+
+
+# ---------------------------------------------------------------------------------------------------
+# --pinned: the brief from the pins beside the dossier
+
+
+def test_export_pinned_is_the_golden_brief_from_pins(
+    cli: Cli, bundled_db: Path, tmp_path: Path
+) -> None:
+    from tests.test_brief_pinned import GOLDEN_PINNED, pinned_copy
+
+    db = pinned_copy(bundled_db, tmp_path)
+    result = cli("export", "--db", db, "--pinned")
+    assert result.code == 0, result.err
+    assert result.out.encode("utf-8") == GOLDEN_PINNED.read_bytes()
+    assert result.err == ""
+    # The orphan is listed with its note, not dropped.
+    assert "**Orphaned pin** `peru-breaks-relations`" in result.out
+    out = tmp_path / "pinned.md"
+    written = cli("export", "--db", db, "--pinned", "--out", out)
+    assert written.code == 0, written.err
+    assert "case brief from your pins" in written.out
+    assert out.read_bytes() == GOLDEN_PINNED.read_bytes()
+    page = cli("export", "--db", db, "--pinned", "--format", "html")
+    assert page.code == 0 and "<h2>Pinned records and working notes</h2>" in page.out
+    assert leftovers(tmp_path) == []
+
+
+def test_export_pinned_with_nothing_pinned(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from dossier.workset import Workset, path_beside
+
+    db = tmp_path / "castillo-chavez.db"
+    shutil.copy(bundled_db, db)
+    out = tmp_path / "brief.md"
+    # No working set at all: an error, and no file (neither the brief nor a working set).
+    result = cli("export", "--db", db, "--pinned", "--out", out)
+    assert_one_line_error(result, "castillo-chavez.workset.db", "nothing pinned", "pins add")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["castillo-chavez.db"]
+    # Annotated but not pinned is still nothing pinned.
+    workset = Workset(path_beside(db))
+    workset.annotate("betsy-chavez", "a note, no pin")
+    workset.close()
+    result = cli("export", "--db", db, "--pinned")
+    assert_one_line_error(result, "nothing pinned")
+    assert result.out == ""
+
+
+def test_export_pinned_with_person_is_the_union(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    from tests.test_brief_pinned import pinned_copy
+
+    db = pinned_copy(bundled_db, tmp_path)
+    result = cli("export", "--db", db, "--pinned", "--person", "dina-bolarte")
+    assert result.code == 0, result.err
+    assert "Built from 4 pinned records" in result.out
+    assert "and from Dina Bolarte and the records linked to them" in result.out
+    assert "**Dina Bolarte**" in result.out and "Working note" in result.out
+    bad = cli("export", "--db", db, "--pinned", "--person", "nobody")
+    assert_one_line_error(bad, "--person 'nobody'")
+
+
+def test_export_pinned_since(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+    from tests.test_brief_pinned import pinned_copy
+
+    db = pinned_copy(bundled_db, tmp_path)
+    result = cli("export", "--db", db, "--pinned", "--since", "2025-11")
+    assert result.code == 0, result.err
+    assert "sentence; not in this brief: left out by the date limit" in result.out
+    assert "Requested, not imposed. Ask the prosecutors" in result.out  # its note stays
+
+
+def test_export_pinned_with_a_damaged_working_set(
+    cli: Cli, bundled_db: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    db = tmp_path / "castillo-chavez.db"
+    shutil.copy(bundled_db, db)
+    (tmp_path / "castillo-chavez.workset.db").write_text("not a working set, just some text")
+    result = cli("export", "--db", db, "--pinned")
+    assert_one_line_error(result, "castillo-chavez.workset.db", "cannot be read")
+    assert result.out == ""

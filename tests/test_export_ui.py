@@ -22,6 +22,7 @@ from dossier.ui.screens.export import (
     SaveDialog,
     preview_text,
 )
+from dossier.workset import Workset, path_beside
 
 DEFAULT_NAME = "castillo-chavez-brief-2025-11-04.md"
 
@@ -29,14 +30,15 @@ DEFAULT_NAME = "castillo-chavez-brief-2025-11-04.md"
 class BriefApp(App[None]):
     """A bare app that opens the export screen, as the dossier app does on `e`."""
 
-    def __init__(self, reader: Reader, folder: Path) -> None:
+    def __init__(self, reader: Reader, folder: Path, workset: Workset | None = None) -> None:
         super().__init__()
         self.reader = reader
         self.folder = folder
+        self.workset = workset
         self.messages: list[str] = []
 
     def on_mount(self) -> None:
-        self.push_screen(ExportScreen(self.reader, folder=self.folder))
+        self.push_screen(ExportScreen(self.reader, folder=self.folder, workset=self.workset))
 
     def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
         self.messages.append(message)
@@ -177,3 +179,202 @@ def test_preview_snapshot(snap_compare: Any, bundled_db: Path, tmp_path: Path) -
         assert snap_compare(BriefApp(reader, tmp_path), terminal_size=(80, 24), run_before=ready)
     finally:
         reader.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Whole case or pinned records
+
+
+PINNED_NAME = "castillo-chavez-pinned-brief-2025-11-04.md"
+
+
+def footer_keys(app: App[None]) -> dict[str, str]:
+    """The keys the footer shows, with their labels; a key shown greyed out (the scope the preview
+    already shows) is labelled in brackets."""
+    return {
+        key: active.binding.description if active.enabled else f"({active.binding.description})"
+        for key, active in app.screen.active_bindings.items()
+        if active.binding.show
+    }
+
+
+def title_and_status(app: App[None]) -> tuple[str, str]:
+    screen = app.screen
+    return str(screen.query_one("#export-title").render()), str(
+        screen.query_one("#export-status").render()
+    )
+
+
+@pytest.fixture
+def pinned_reader(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Reader, Workset]]:
+    from tests.test_brief_pinned import pinned_copy
+
+    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+    (tmp_path / "db").mkdir()
+    db = pinned_copy(bundled_db, tmp_path / "db")
+    r, ws = Reader(db), Workset(path_beside(db))
+    yield r, ws
+    ws.close()
+    r.close()
+
+
+async def test_p_previews_the_brief_from_pins_and_saves_it(
+    pinned_reader: tuple[Reader, Workset], tmp_path: Path
+) -> None:
+    from tests.test_brief_pinned import GOLDEN_PINNED
+
+    reader, workset = pinned_reader
+    golden = GOLDEN_PINNED.read_text(encoding="utf-8")
+    whole = brief_markdown(reader)
+    app = BriefApp(reader, tmp_path, workset)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.text == whole and not screen.pinned
+        title, status = title_and_status(app)
+        assert title == "Case brief — preview"
+        assert "whole case. s saves it, p: from pins, Esc closes." in status
+        assert footer_keys(app)["p"] == "From pins"
+        assert footer_keys(app)["w"] == "(Whole case)"
+
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert screen.pinned and screen.text == golden
+        preview = screen.query_one(BriefPreview).document.source
+        assert preview == preview_text(golden)
+        assert "Pinned records and working notes" in preview
+        title, status = title_and_status(app)
+        assert title == "Case brief from your pins — preview"
+        assert "bytes from 4 pins. s saves it, w: whole case, Esc closes." in status
+        assert footer_keys(app)["w"] == "Whole case"
+        assert footer_keys(app)["p"] == "(From pins)"
+
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        assert app.screen.query_one(Input).value == PINNED_NAME
+        await pilot.press("enter")
+        await settle(app, pilot)
+        saved = tmp_path / PINNED_NAME
+        assert saved.read_bytes() == GOLDEN_PINNED.read_bytes()
+        assert any(f"Saved the brief from your pins to {saved}" in m for m in app.messages)
+
+        # w: back to the whole case, saved under the usual name.
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert not screen.pinned and screen.text == whole
+        assert title_and_status(app)[0] == "Case brief — preview"
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == DEFAULT_NAME
+
+
+async def test_a_late_brief_does_not_replace_the_one_asked_for(
+    pinned_reader: tuple[Reader, Workset], tmp_path: Path
+) -> None:
+    from tests.test_brief_pinned import GOLDEN_PINNED
+
+    reader, workset = pinned_reader
+    app = BriefApp(reader, tmp_path, workset)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p", "w", "p")  # faster than the briefs are written
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.pinned and screen.text == GOLDEN_PINNED.read_text(encoding="utf-8")
+
+
+async def test_nothing_pinned_says_so_and_saves_nothing(
+    reader: Reader, tmp_path: Path, bundled_db: Path
+) -> None:
+    workset = Workset(tmp_path / "empty.workset.db")  # no file: nothing pinned
+    app = BriefApp(reader, tmp_path, workset)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and screen.text is None
+        assert "Nothing is pinned: press p on a record to pin it" in title_and_status(app)[1]
+        assert screen.query_one(BriefPreview).document.source == ""
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is screen  # no save dialog
+        assert any(m.startswith("Nothing to save.") for m in app.messages)
+        assert list(tmp_path.iterdir()) == []
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert screen.text == brief_markdown(reader)
+
+
+async def test_without_a_working_set_there_is_no_choice(reader: Reader, tmp_path: Path) -> None:
+    app = BriefApp(reader, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "p" not in footer_keys(app) and "w" not in footer_keys(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and not screen.pinned
+        assert title_and_status(app)[1].endswith("bytes of Markdown. s saves it, Esc closes.")
+
+
+def test_pinned_preview_snapshot(
+    snap_compare: Any, pinned_reader: tuple[Reader, Workset], tmp_path: Path
+) -> None:
+    reader, workset = pinned_reader
+
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press("p")
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(
+        BriefApp(reader, tmp_path, workset), terminal_size=(80, 24), run_before=ready
+    )
+
+
+async def test_the_app_offers_the_brief_from_pins(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`e` in the app: the whole case, `p` the pinned records; from the Pinned pane, the pins."""
+    from dossier.ui.app import DossierApp
+    from tests.test_app import settle as settle_app
+    from tests.test_brief_pinned import GOLDEN_PINNED, pinned_copy
+
+    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+    monkeypatch.chdir(tmp_path)  # where the app saves by default
+    (tmp_path / "db").mkdir()
+    db = pinned_copy(bundled_db, tmp_path / "db")
+    golden = GOLDEN_PINNED.read_text(encoding="utf-8")
+    app = DossierApp(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_app(pilot)
+        await pilot.press("e")
+        await settle_app(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and not screen.pinned
+        assert screen.text is not None and "Pinned records and working notes" not in screen.text
+        await pilot.press("p")  # the preview's key, not the app's pin key
+        await settle_app(pilot)
+        assert screen.pinned and screen.text == golden
+        assert app.workset is not None and len(app.workset.pinned_ids()) == 4
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle_app(pilot)
+        assert (tmp_path / PINNED_NAME).read_bytes() == GOLDEN_PINNED.read_bytes()
+        await pilot.press("escape")
+        await settle_app(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+
+        # From the Pinned pane, `e` opens on the brief from pins.
+        await pilot.press("8")
+        await settle_app(pilot)
+        await pilot.press("e")
+        await settle_app(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and screen.pinned and screen.text == golden

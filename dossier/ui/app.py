@@ -401,13 +401,16 @@ class DossierApp(App[None]):
         self.push_screen(SearchScreen(self.db, marks=lambda: self.marks), callback=opened)
 
     def action_export(self) -> None:
-        """Preview the case brief (every fact with a footnote) and save it."""
+        """Preview the case brief (every fact with a footnote) and save it; in the preview, p
+        makes it the brief from the pinned records, w the whole case. From the Pinned pane it
+        opens on the brief from pins."""
         if self.reader is None:
             self.notify("The dossier is still loading.", timeout=2)
             return
         from dossier.ui.screens.export import ExportScreen
 
-        self.push_screen(ExportScreen(self.reader))
+        pinned = self.workset is not None and self.active_pane == "pinned"
+        self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned))
 
     # -- the working set: pins and annotations ----------------------------------------------------
 
