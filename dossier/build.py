@@ -420,8 +420,10 @@ def _sentence_kind(kind: str) -> str:
 
 
 def _body(r: Record) -> str:
-    parts = []
-    for attr in ("description", "offence", "alleges", "text", "type", "status"):
+    """What the palette searches besides a record's title and names: its kind ("sentence",
+    "custody"...) and its words."""
+    parts = [r.KIND]
+    for attr in ("description", "offence", "alleges", "text", "type", "status", "kind", "penalty"):
         value = getattr(r, attr, None)
         if isinstance(value, str):
             parts.append(value)

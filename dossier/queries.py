@@ -465,6 +465,16 @@ class Reader:
                     status, start, precision = custody
                     since = f" since {_date_text(start, precision)}" if start else ""
                     figures.append(Field(f"{name}: custody", f"{status}{since}"))
+                asylum = conn.execute(
+                    "SELECT a.type, s.name, a.date, a.date_precision, a.date_approx FROM asylum a "
+                    "JOIN entity s ON s.id = a.state WHERE a.person=? "
+                    "ORDER BY a.date DESC NULLS LAST, a.rowid DESC LIMIT 1",
+                    (pid,),
+                ).fetchone()
+                if asylum:
+                    kind, state, date, precision, approx = asylum
+                    when = f", {_date_text(date, precision, approx)}" if date else ""
+                    figures.append(Field(f"{name}: asylum", f"{kind} ({state}){when}"))
         return Overview(header, tuple(figures), tuple(defendants))
 
     # -- panes --------------------------------------------------------------------------------
@@ -545,10 +555,11 @@ class Reader:
         out: list[Field] = []
         done: set[str] = set()
         for key in keys:
-            if key in done or key in HIDDEN_COLUMNS or key in REF_COLUMNS:
-                continue
+            is_date = key in DATE_FIELDS and f"{key}_precision" in keys
+            if not is_date and (key in done or key in HIDDEN_COLUMNS or key in REF_COLUMNS):
+                continue  # (a quote's start/end are offsets; a role's or custody's are dates)
             value = row[key]
-            if key in DATE_FIELDS:
+            if is_date:
                 done.update(k for k in keys if k.startswith(f"{key}_"))
                 out.append(Field(_date_label(kind, key), self._date_field(row, key)))
                 continue

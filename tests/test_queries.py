@@ -59,3 +59,23 @@ def test_reader_is_safe_from_several_threads(reader: Reader) -> None:
     with ThreadPoolExecutor(8) as pool:
         details = list(pool.map(reader.detail, ["betsy-chavez"] * 40))
     assert {d.id for d in details if d} == {"betsy-chavez"}
+
+
+def test_custody_and_roles_show_their_dates_and_how_they_were_read(reader: Reader) -> None:
+    bail = reader.detail("chavez-bail")
+    assert bail is not None
+    fields = {f.label: f.value for f in bail.fields}
+    assert fields["Since"].startswith("September 2025 (month)")
+    assert '"in September"' in fields["Since"]
+    pm = reader.detail("chavez-prime-minister")
+    assert pm is not None
+    assert {f.label: f.value for f in pm.fields}["From"].startswith("November 2022")
+    quote = reader.detail("de-zera-asylum-regret")
+    assert quote is not None
+    assert "From" not in {f.label for f in quote.fields}  # a quote's start/end are offsets
+
+
+def test_the_palette_finds_records_by_their_kind(reader: Reader) -> None:
+    found = {h.id for h in reader.find_records("sentence", limit=30)}
+    assert {"castillo-sentence-request", "chavez-sentence-request"} <= found
+    assert "chavez-bail" in {h.id for h in reader.find_records("custody bail")}

@@ -137,6 +137,10 @@ class ListPane(Container):
             self.dossier_app.goto(event.option.id)
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 class CaseSummary(VerticalScroll, can_focus=True):
     """The Overview's top: what the case is, as of when, and its key figures."""
 
@@ -154,17 +158,27 @@ class CaseSummary(VerticalScroll, can_focus=True):
             intro.append("This dossier is empty: it holds no records.", style="bold")
         else:
             parts = [
-                f"{counts.get('person', 0)} people",
-                f"{counts.get('charge', 0)} charges",
-                f"{counts.get('sentence', 0)} sentences",
-                f"{counts.get('asylum', 0) + counts.get('diplomatic', 0)} asylum/diplomatic events",
-                f"{counts.get('quote', 0):,} quotes",
-                f"{counts.get('source', 0)} sources",
+                _count(counts.get("person", 0), "person", "people"),
+                _count(counts.get("charge", 0), "charge"),
+                _count(counts.get("sentence", 0), "sentence"),
+                _count(
+                    counts.get("asylum", 0) + counts.get("diplomatic", 0),
+                    "asylum or diplomatic event",
+                ),
+                _count(counts.get("quote", 0), "quote"),
+                _count(counts.get("source", 0), "source"),
             ]
             intro.append(", ".join(parts) + ".", style="dim")
         figures = Table.grid(padding=(0, 1), expand=True)
-        figures.add_column(style="bold", no_wrap=True, max_width=34)
+        figures.add_column(no_wrap=True, max_width=22)
         figures.add_column(ratio=1)
+        person = None
         for f in overview.figures:
-            figures.add_row(Text(f.label), Text(f.value))
-        self.query_one("#summary-text", Static).update(Group(intro, figures))
+            # Labels are "Name: what"; each defendant's name heads their lines.
+            name, _, what = f.label.partition(": ")
+            if name != person:
+                person = name
+                figures.add_row(Text(name, style="bold"), "")
+            figures.add_row(Text(f"  {what or name}", style="dim"), Text(f.value))
+        # The key figures first: at 80×24 they are what fits above the timeline.
+        self.query_one("#summary-text", Static).update(Group(figures, Text(""), intro))
