@@ -399,15 +399,26 @@ class Reader:
         try:
             yield conn
         finally:
-            if not self._closed:
-                self._pool.put(conn)
+            with self._lock:
+                if self._closed:  # closed while this one was out: close it now that it is free
+                    conn.close()
+                    self._all.remove(conn)
+                else:
+                    self._pool.put(conn)
 
     def close(self) -> None:
-        self._closed = True
+        """Close the connections not in use; one still in use is closed when it is given back.
+        (Closing a connection while a worker thread runs a query on it crashed the process with
+        a segmentation fault when the app quit during loading.)"""
         with self._lock:
-            for conn in self._all:
+            self._closed = True
+            while True:
+                try:
+                    conn = self._pool.get_nowait()
+                except queue.Empty:
+                    break
                 conn.close()
-            self._all.clear()
+                self._all.remove(conn)
 
     # -- the case -----------------------------------------------------------------------------
 

@@ -59,3 +59,18 @@ def test_reader_is_safe_from_several_threads(reader: Reader) -> None:
     with ThreadPoolExecutor(8) as pool:
         details = list(pool.map(reader.detail, ["betsy-chavez"] * 40))
     assert {d.id for d in details if d} == {"betsy-chavez"}
+
+
+def test_close_leaves_a_connection_in_use_to_its_thread(bundled_db: Path) -> None:
+    # The app closes its reader when it quits, maybe while a worker still reads: closing a
+    # connection under a running query crashed the process (a segmentation fault).
+    reader = Reader(bundled_db)
+    with reader.connection() as busy:
+        with reader.connection() as idle:
+            pass  # given back: idle in the pool
+        reader.close()
+        assert busy.execute("SELECT count(*) FROM record").fetchone()[0] > 0
+        with pytest.raises(sqlite3.ProgrammingError):
+            idle.execute("SELECT 1")
+    with pytest.raises(sqlite3.ProgrammingError):
+        busy.execute("SELECT 1")  # closed once given back
