@@ -148,7 +148,9 @@ def start_baseline(report: str) -> None:
     app.run()
 
 
-def start_dossier(report: str, db: str) -> None:
+def start_dossier(report: str, db: str, entry: str = "dossier.cli:main") -> None:
+    """``dossier open DB`` through ``entry``, the console script's ``module:function`` (the
+    parent reads it from pyproject.toml: importlib.metadata would cost this process time)."""
     watch = Watch()
     watch.install()
 
@@ -163,8 +165,10 @@ def start_dossier(report: str, db: str) -> None:
             active_app.get().exit()
 
     watch.on_frame = frame
-    from dossier.cli import main
+    import importlib
 
+    module, function = entry.split(":")
+    main = getattr(importlib.import_module(module), function)
     sys.argv = ["dossier", "open", db]
     main()
 
