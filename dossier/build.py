@@ -652,17 +652,22 @@ load, whose rows are indexed in one 'rebuild' pass instead of one trigger call p
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table in an empty database: the SQLModel tables, then the FTS indexes."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import StaticPool
-    from sqlmodel import SQLModel
+    """Create every table in an empty database: the tables of :mod:`dossier.models` (written out
+    in :data:`dossier.schema.TABLES_DDL`), then the FTS indexes. The secondary indexes come after
+    the rows (:func:`create_indexes`)."""
+    for statement in _statements(schema.TABLES_DDL + FTS_DDL):
+        conn.execute(statement)
 
-    from dossier import models
 
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
-    tables = [m.__table__ for m in (*models.TYPED_TABLES, *models.READ_TABLES, models.Meta)]  # type: ignore[union-attr]
-    SQLModel.metadata.create_all(engine, tables=tables)
-    conn.executescript(FTS_DDL)
+def create_indexes(conn: sqlite3.Connection) -> None:
+    for statement in _statements(schema.INDEXES_DDL):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a DDL script (no semicolon inside a statement), for ``execute``: unlike
+    ``executescript``, it leaves the transaction open."""
+    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -718,6 +723,7 @@ def write_database(out: Path, populate: Callable[[sqlite3.Connection], None]) ->
             create_schema(conn)
             conn.execute("BEGIN")
             populate(conn)
+            create_indexes(conn)
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')")
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('optimize')")
             for trigger in FTS_TRIGGERS.split("END;")[:-1]:
