@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from dossier import build as builder
 from dossier import casefile, coverage, store
@@ -306,3 +308,18 @@ def test_the_written_out_schema_is_the_models() -> None:
     written.executescript(schema.TABLES_DDL + schema.INDEXES_DDL)
     assert _shape(written) == _shape(declared)
     assert len(_shape(written)) == len(tables)
+
+
+@given(
+    st.text(st.sampled_from(" \t\n\r\x0b\x1c\x85\xa0\u2028\u3000ab…") | st.characters()),
+    st.integers(min_value=1, max_value=300),
+)
+@example("words ", 80)
+@example(" words", 80)
+@example("two  spaces", 80)
+@example("no-break\xa0space", 80)
+def test_clip_is_the_text_on_one_line_cut_to_its_limit(text: str, limit: int) -> None:
+    # The fast path for text that needs no work must give what normalising it always gave.
+    one_line = " ".join(text.split())
+    expected = one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+    assert builder._clip(text, limit) == expected
