@@ -23,6 +23,8 @@ from dossier import __version__, casefile, schema, store
 from dossier.casefile import Case, Record
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
+from dossier.queries import UNDATED
+from dossier.queries import clip as _clip
 from dossier.store import check_replaceable
 
 Row = dict[str, Any]
@@ -57,7 +59,6 @@ HOME_PANE = {
     "note": "sources",
 }
 
-LISTING_TEXT_MAX = 240
 
 TIMELINE_ORDER = {
     "event": 0,
@@ -120,15 +121,7 @@ def _date_cols(prefix: str, date: PartialDate | None) -> Row:
 
 
 def _shown(date: PartialDate | None) -> str:
-    return date.display() if date else "date not stated"
-
-
-def _clip(text: str, limit: int = LISTING_TEXT_MAX) -> str:
-    # A printable text has no whitespace but the space (tabs, newlines and no-break spaces are
-    # not printable): without double or outer spaces it is already as the join would leave it.
-    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
-        text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return date.display() if date else UNDATED
 
 
 def _date_key(date: PartialDate | None) -> tuple[int, str]:
@@ -418,7 +411,7 @@ def compile_case(case: Case) -> Compiled:
         if kind != "quote":
             out.record_fts.append((rid, titles[rid], " ".join(aliases.get(rid, [])), _body(r)))
 
-    _listings(case, out, quotes, speaker_labels, name, order)
+    _listings(case, out, name, order)
 
     sources = case.of(casefile.Source)
     newest = max(sources, key=lambda s: s.published.value) if sources else None
@@ -437,15 +430,19 @@ def compile_case(case: Case) -> Compiled:
             [{"id": s.id, "file": s.file, "sha256": s.sha256} for s in sources], sort_keys=True
         ),
         "records": str(len(recs)),
-        **{f"count:{pane}": str(n) for pane, n in _pane_counts(out.bulk["listing"]).items()},
+        **{
+            f"count:{pane}": str(n)
+            for pane, n in _pane_counts(out.bulk["listing"], len(quotes)).items()
+        },
     }
     return out
 
 
-def _pane_counts(listing: list[tuple[Any, ...]]) -> dict[str, int]:
+def _pane_counts(listing: list[tuple[Any, ...]], quotes: int) -> dict[str, int]:
     counts = dict.fromkeys(schema.PANES, 0)
     for row in listing:
         counts[row[0]] += 1
+    counts["quotes"] = quotes
     return counts
 
 
@@ -482,8 +479,6 @@ def _refs(r: Record) -> Iterator[tuple[str, str]]:
 def _listings(
     case: Case,
     out: Compiled,
-    quotes: list[casefile.Quote],
-    speaker_labels: dict[tuple[str, ...], str],
     name: Callable[[str | None], str],
     order: dict[str, int],
 ) -> None:
@@ -645,16 +640,10 @@ def _listings(
         elif isinstance(r, casefile.Note):
             label = "editorial note" if r.kind == "editorial" else "discrepancy"
             add("sources", (1 if r.kind == "discrepancy" else 2, o), r.id, label, r.text)
-    quote_rows = rows["quotes"]
-    for pos, q in enumerate(quotes):  # already in date order
-        cells = (q.id, _shown(q.date), speaker_labels[q.speakers], q.kind, _clip(q.text), "")
-        quote_rows.append((pos, cells))
-
+    # The Quotes pane has no rows here: it lists the quote table itself (Reader.page).
     listing = out.bulk["listing"]
     for pane in schema.PANES:
-        ordered = rows.get(pane, [])
-        if pane != "quotes":
-            ordered.sort(key=lambda kv: kv[0])
+        ordered = sorted(rows.get(pane, []), key=lambda kv: kv[0])
         listing.extend((pane, pos, *row) for pos, (_, row) in enumerate(ordered))
 
 
