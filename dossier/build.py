@@ -23,6 +23,8 @@ from dossier import __version__, casefile, schema, store
 from dossier.casefile import Case, Record
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
+from dossier.queries import UNDATED
+from dossier.queries import clip as _clip
 from dossier.store import check_replaceable
 
 Row = dict[str, Any]
@@ -57,7 +59,6 @@ HOME_PANE = {
     "note": "sources",
 }
 
-LISTING_TEXT_MAX = 240
 
 TIMELINE_ORDER = {
     "event": 0,
@@ -72,11 +73,31 @@ TIMELINE_ORDER = {
 """Within one date, the order the timeline lists kinds in: causes before consequences."""
 
 
+BULK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "quote": (
+        "pos", "id", "kind", "text", "speaker_names", "source", "start", "end", "context",
+        "date", "date_precision", "date_text", "date_rule", "date_approx", "search_speakers",
+        "search_mentions",
+    ),
+    "record": ("id", "kind", "title", "subtitle", "pane", "date", "date_precision"),
+    "evidence": ("record", "seq", "source", "start", "end", "exact", "prefix", "suffix"),
+    "link": ("src", "rel", "seq", "dst"),
+    "listing": ("pane", "pos", "record", "c1", "c2", "c3", "c4", "c5"),
+}  # fmt: skip
+"""The tables with a row per record or more, kept as tuples in this column order: a dict per row
+cost more than the rest of the build."""
+
+
 @dataclass
 class Compiled:
     """Every row of every table, in insertion order."""
 
     tables: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    """The typed tables other than ``quote``, a dict per row."""
+    bulk: dict[str, list[tuple[Any, ...]]] = field(
+        default_factory=lambda: {table: [] for table in BULK_COLUMNS}
+    )
+    """The tables of :data:`BULK_COLUMNS`, a tuple per row."""
     record_fts: list[tuple[str, str, str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
@@ -100,12 +121,7 @@ def _date_cols(prefix: str, date: PartialDate | None) -> Row:
 
 
 def _shown(date: PartialDate | None) -> str:
-    return date.display() if date else "date not stated"
-
-
-def _clip(text: str, limit: int = LISTING_TEXT_MAX) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return date.display() if date else UNDATED
 
 
 def _date_key(date: PartialDate | None) -> tuple[int, str]:
@@ -121,11 +137,16 @@ def compile_case(case: Case) -> Compiled:
     order = {r.id: i for i, r in enumerate(recs)}
     by_id = {r.id: r for r in recs}
 
+    labels: dict[str, str] = {}
+
     def name(rid: str | None) -> str:
         if rid is None:
             return ""
-        r = by_id[rid]
-        return str(getattr(r, "name", None) or getattr(r, "title", None) or rid)
+        label = labels.get(rid)
+        if label is None:
+            r = by_id[rid]
+            label = labels[rid] = str(getattr(r, "name", None) or getattr(r, "title", None) or rid)
+        return label
 
     def names(ids: Iterable[str]) -> str:
         return ", ".join(name(i) for i in ids)
@@ -141,9 +162,13 @@ def compile_case(case: Case) -> Compiled:
     titles: dict[str, str] = {}
     subtitles: dict[str, str] = {}
     main_date: dict[str, PartialDate | None] = {}
+    quotes: list[casefile.Quote] = []
 
     # ----------------------------------------------------------------------------- typed tables
     for r in recs:
+        if type(r) is casefile.Quote:  # most records; their rows are made below, in date order
+            quotes.append(r)
+            continue
         if isinstance(r, casefile.Source):
             t["source"].append(
                 {
@@ -303,11 +328,6 @@ def compile_case(case: Case) -> Compiled:
             titles[r.id] = r.title
             subtitles[r.id] = f"{r.type} · {_shown(r.date)}"
             main_date[r.id] = r.date
-        elif isinstance(r, casefile.Quote):
-            speaker = names(r.speakers) or "unattributed"
-            titles[r.id] = f"{speaker}: “{_clip(r.text, 80)}”"
-            subtitles[r.id] = f"{r.kind} · {_shown(r.date)}"
-            main_date[r.id] = r.date
         elif isinstance(r, casefile.Note):
             t["note"].append({"id": r.id, "kind": r.kind, "text": r.text, "basis": r.basis})
             titles[r.id] = _clip(r.text, 100)
@@ -318,64 +338,80 @@ def compile_case(case: Case) -> Compiled:
             )
             main_date[r.id] = None
 
-    # Quotes are numbered in date order, so that rowid order is chronological.
-    quotes = sorted(
-        (r for r in recs if isinstance(r, casefile.Quote)),
-        key=lambda q: (_date_key(q.date), order[q.id]),
-    )
+    # Quotes are numbered in date order, so that rowid order is chronological. Who said a quote
+    # and whom it names repeat from quote to quote: their labels are made once per group.
+    quotes.sort(key=lambda q: (_date_key(q.date), order[q.id]))
+    speaker_labels: dict[tuple[str, ...], str] = {}
+    speaker_names: dict[tuple[str, ...], str] = {}
+    mention_names: dict[tuple[str, ...], str] = {}
+    quote_rows = out.bulk["quote"]
     for pos, q in enumerate(quotes, start=1):
-        loc = case.located[q.id][0]
-        t["quote"].append(
-            {
-                "pos": pos,
-                "id": q.id,
-                "kind": q.kind,
-                "text": q.text,
-                "speaker_names": names(q.speakers) or "unattributed",
-                "source": loc.source,
-                "start": loc.span.start,
-                "end": loc.span.end,
-                "context": q.context,
-                **_date_cols("date", q.date),
-                "search_speakers": all_names(q.speakers) or "unattributed",
-                "search_mentions": all_names(q.mentions),
-            }
+        speaker = speaker_labels.get(q.speakers)
+        if speaker is None:
+            speaker = speaker_labels[q.speakers] = names(q.speakers) or "unattributed"
+        speaking = speaker_names.get(q.speakers)
+        if speaking is None:
+            speaking = speaker_names[q.speakers] = all_names(q.speakers) or "unattributed"
+        named = mention_names.get(q.mentions)
+        if named is None:
+            named = mention_names[q.mentions] = all_names(q.mentions)
+        date = q.date
+        titles[q.id] = f"{speaker}: “{_clip(q.text, 80)}”"
+        subtitles[q.id] = f"{q.kind} · {_shown(date)}"
+        main_date[q.id] = date
+        span = case.located[q.id][0]
+        quote_rows.append(
+            (
+                pos,
+                q.id,
+                q.kind,
+                q.text,
+                speaker,
+                span.source,
+                span.span.start,
+                span.span.end,
+                q.context,
+                *(
+                    (date.value, date.precision, date.text, date.rule, date.approx)
+                    if date
+                    else (None, None, None, None, False)
+                ),
+                speaking,
+                named,
+            )
         )
 
     # ----------------------------------------------------------------------------- read model
+    record_rows = out.bulk["record"]
+    evidence_rows = out.bulk["evidence"]
+    link_rows = out.bulk["link"]
+    located = case.located
     for r in recs:
-        date = main_date.get(r.id)
-        t["record"].append(
-            {
-                "id": r.id,
-                "kind": r.KIND,
-                "title": titles[r.id],
-                "subtitle": subtitles[r.id],
-                "pane": HOME_PANE[r.KIND],
-                "date": date.value if date else None,
-                "date_precision": date.precision if date else None,
-            }
+        rid = r.id
+        kind = r.KIND
+        date = main_date.get(rid)
+        record_rows.append(
+            (
+                rid,
+                kind,
+                titles[rid],
+                subtitles[rid],
+                HOME_PANE[kind],
+                date.value if date else None,
+                date.precision if date else None,
+            )
         )
-        for seq, loc in enumerate(case.located[r.id]):
-            s = loc.span
-            t["evidence"].append(
-                {
-                    "record": r.id,
-                    "seq": seq,
-                    "source": loc.source,
-                    "start": s.start,
-                    "end": s.end,
-                    "exact": s.exact,
-                    "prefix": s.prefix,
-                    "suffix": s.suffix,
-                }
+        for seq, loc in enumerate(located[rid]):
+            sp = loc.span
+            evidence_rows.append(
+                (rid, seq, loc.source, sp.start, sp.end, sp.exact, sp.prefix, sp.suffix)
             )
         for seq, (rel, target) in enumerate(_refs(r)):
-            t["link"].append({"src": r.id, "rel": rel, "seq": seq, "dst": target})
-        if not isinstance(r, casefile.Quote):
-            out.record_fts.append((r.id, titles[r.id], " ".join(aliases.get(r.id, [])), _body(r)))
+            link_rows.append((rid, rel, seq, target))
+        if kind != "quote":
+            out.record_fts.append((rid, titles[rid], " ".join(aliases.get(rid, [])), _body(r)))
 
-    _listings(case, t, name, order, titles)
+    _listings(case, out, name, order)
 
     sources = case.of(casefile.Source)
     newest = max(sources, key=lambda s: s.published.value) if sources else None
@@ -394,15 +430,19 @@ def compile_case(case: Case) -> Compiled:
             [{"id": s.id, "file": s.file, "sha256": s.sha256} for s in sources], sort_keys=True
         ),
         "records": str(len(recs)),
-        **{f"count:{pane}": str(n) for pane, n in _pane_counts(t["listing"]).items()},
+        **{
+            f"count:{pane}": str(n)
+            for pane, n in _pane_counts(out.bulk["listing"], len(quotes)).items()
+        },
     }
     return out
 
 
-def _pane_counts(listing: list[Row]) -> dict[str, int]:
+def _pane_counts(listing: list[tuple[Any, ...]], quotes: int) -> dict[str, int]:
     counts = dict.fromkeys(schema.PANES, 0)
     for row in listing:
-        counts[row["pane"]] += 1
+        counts[row[0]] += 1
+    counts["quotes"] = quotes
     return counts
 
 
@@ -440,20 +480,18 @@ def _refs(r: Record) -> Iterator[tuple[str, str]]:
 
 def _listings(
     case: Case,
-    t: dict[str, list[Row]],
+    out: Compiled,
     name: Callable[[str | None], str],
     order: dict[str, int],
-    titles: dict[str, str],
 ) -> None:
     recs = case.records
     by_kind = {r.id: r.KIND for r in recs}
-    rows: dict[str, list[tuple[Any, Row]]] = defaultdict(list)
+    rows: dict[str, list[tuple[Any, tuple[str, ...]]]] = defaultdict(list)
 
     def add(pane: str, key: Any, rid: str, *cells: str) -> None:
         if pane == "overview":  # same date: what happened first comes first
             key = (key[0], TIMELINE_ORDER[by_kind[rid]], key[1])
-        padded = [*cells, "", "", "", "", ""][:5]
-        rows[pane].append((key, {"record": rid, **{f"c{i + 1}": c for i, c in enumerate(padded)}}))
+        rows[pane].append((key, (rid, *cells, "", "", "", "", "")[:6]))
 
     roles_of: dict[str, list[str]] = defaultdict(list)
     for r in recs:
@@ -463,6 +501,8 @@ def _listings(
             roles_of[r.holder].append(prefix + title)
 
     for r in recs:
+        if type(r) is casefile.Quote:
+            continue
         o = order[r.id]
         if isinstance(r, casefile.Person | casefile.Organization):
             group = 0 if isinstance(r, casefile.Person) else 1
@@ -602,19 +642,11 @@ def _listings(
         elif isinstance(r, casefile.Note):
             label = "editorial note" if r.kind == "editorial" else "discrepancy"
             add("sources", (1 if r.kind == "discrepancy" else 2, o), r.id, label, r.text)
-    for pos, q in enumerate(t["quote"]):
-        add("quotes", pos, q["id"], _shown(_pd(q)), q["speaker_names"], q["kind"], _clip(q["text"]))
-
+    # The Quotes pane has no rows here: it lists the quote table itself (Reader.page).
+    listing = out.bulk["listing"]
     for pane in schema.PANES:
         ordered = sorted(rows.get(pane, []), key=lambda kv: kv[0])
-        for pos, (_, row) in enumerate(ordered):
-            t["listing"].append({"pane": pane, "pos": pos, **row})
-
-
-def _pd(row: Row) -> PartialDate | None:
-    if not row.get("date"):
-        return None
-    return PartialDate(row["date"], row["date_precision"], approx=bool(row.get("date_approx")))
+        listing.extend((pane, pos, *row) for pos, (_, row) in enumerate(ordered))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -654,17 +686,22 @@ load, whose rows are indexed in one 'rebuild' pass instead of one trigger call p
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table in an empty database: the SQLModel tables, then the FTS indexes."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import StaticPool
-    from sqlmodel import SQLModel
+    """Create every table in an empty database: the tables of :mod:`dossier.models` (written out
+    in :data:`dossier.schema.TABLES_DDL`), then the FTS indexes. The secondary indexes come after
+    the rows (:func:`create_indexes`)."""
+    for statement in _statements(schema.TABLES_DDL + FTS_DDL):
+        conn.execute(statement)
 
-    from dossier import models
 
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
-    tables = [m.__table__ for m in (*models.TYPED_TABLES, *models.READ_TABLES, models.Meta)]  # type: ignore[union-attr]
-    SQLModel.metadata.create_all(engine, tables=tables)
-    conn.executescript(FTS_DDL)
+def create_indexes(conn: sqlite3.Connection) -> None:
+    for statement in _statements(schema.INDEXES_DDL):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a DDL script (no semicolon inside a statement), for ``execute``: unlike
+    ``executescript``, it leaves the transaction open."""
+    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -693,6 +730,11 @@ def fill(conn: sqlite3.Connection, compiled: Compiled) -> None:
     """Write compiled rows into a database that has the schema."""
     for table, rows in compiled.tables.items():
         insert_rows(conn, table, rows)
+    for table, tuples in compiled.bulk.items():
+        columns = BULK_COLUMNS[table]
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', tuples)
     conn.executemany(
         "INSERT INTO record_fts(id, title, names, body) VALUES (?, ?, ?, ?)", compiled.record_fts
     )
@@ -720,6 +762,7 @@ def write_database(out: Path, populate: Callable[[sqlite3.Connection], None]) ->
             create_schema(conn)
             conn.execute("BEGIN")
             populate(conn)
+            create_indexes(conn)
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')")
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('optimize')")
             for trigger in FTS_TRIGGERS.split("END;")[:-1]:

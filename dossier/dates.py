@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Precision = Literal["year", "month", "day"]
@@ -45,6 +46,7 @@ def parse_iso(value: str) -> tuple[str, Precision]:
     return value, "day"
 
 
+@lru_cache(maxsize=4096)
 def display_iso(value: str, precision: str) -> str:
     """Format an ISO partial date at its precision: ``2022``, ``December 2022``, ``3 November 2025``."""
     parts = value.split("-")

@@ -8,7 +8,7 @@ Two families of tables, both written by :mod:`dossier.build` and never edited af
   ``<name>_approx``).
 * **Read-model tables** that the app and the brief page through without knowing the kinds:
   ``record`` (every record's id, kind, title and home pane), ``listing`` (the rows of each pane, in
-  order, with their cells), ``link`` (every reference between records, both ways), ``evidence``
+  order, with their cells; the Quotes pane lists ``quote`` itself, in ``pos`` order), ``link`` (every reference between records, both ways), ``evidence``
   (every cited span, after the W3C TextQuote/TextPosition selectors) and two FTS5 indexes.
 
 Every record id is a slug, unique across kinds, so a user's pins and notes keyed by id survive a
@@ -223,7 +223,10 @@ class Record(SQLModel, table=True):
 
 
 class Listing(SQLModel, table=True):
-    """The rows of a pane in display order; ``pos`` is dense from 0 so any page is a range scan."""
+    """The rows of a pane in display order; ``pos`` is dense from 0 so any page is a range scan.
+
+    Not the Quotes pane's: its rows are the ``quote`` table's (row ``pos - 1``), which a dossier of
+    a million quotes would otherwise hold twice."""
 
     pane: str = Field(primary_key=True)
     pos: int = Field(primary_key=True)

@@ -205,6 +205,7 @@ REF_COLUMNS = {
     "counterpart",
 }
 DATE_FIELDS = ("date", "start", "end", "published")
+UNDATED = "date not stated"
 LINKS_PER_GROUP = 25
 SPANS_PER_SOURCE = 5000
 
@@ -349,6 +350,20 @@ class Overview:
 # ---------------------------------------------------------------------------------------------------
 
 
+LISTING_TEXT_MAX = 240
+"""Longest text of a table cell (a quote's words, a note), in characters."""
+
+
+def clip(text: str, limit: int = LISTING_TEXT_MAX) -> str:
+    """``text`` on one line (runs of whitespace made one space), cut to ``limit`` characters with
+    an ellipsis."""
+    # A printable text has no whitespace but the space (tabs, newlines and no-break spaces are
+    # not printable): without double or outer spaces it is already as the join would leave it.
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _date_text(value: str | None, precision: str | None, approx: bool | int | None = False) -> str:
     if not value:
         return ""
@@ -399,15 +414,26 @@ class Reader:
         try:
             yield conn
         finally:
-            if not self._closed:
-                self._pool.put(conn)
+            with self._lock:
+                if self._closed:  # closed while this one was out: close it now that it is free
+                    conn.close()
+                    self._all.remove(conn)
+                else:
+                    self._pool.put(conn)
 
     def close(self) -> None:
-        self._closed = True
+        """Close the connections not in use; one still in use is closed when it is given back.
+        (Closing a connection while a worker thread runs a query on it crashed the process with
+        a segmentation fault when the app quit during loading.)"""
         with self._lock:
-            for conn in self._all:
+            self._closed = True
+            while True:
+                try:
+                    conn = self._pool.get_nowait()
+                except queue.Empty:
+                    break
                 conn.close()
-            self._all.clear()
+                self._all.remove(conn)
 
     # -- the case -----------------------------------------------------------------------------
 
@@ -483,6 +509,8 @@ class Reader:
         key = f"count:{pane}"
         if key in self.meta:
             return int(self.meta[key])
+        if pane == "quotes":
+            return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
         row = conn.execute("SELECT count(*) FROM listing WHERE pane=?", (pane,)).fetchone()
         return int(row[0])
 
@@ -492,6 +520,8 @@ class Reader:
 
     def page(self, pane: str, offset: int, limit: int) -> list[RowData]:
         """Rows ``offset`` to ``offset + limit`` of a pane: a range scan of its primary key."""
+        if pane == "quotes":
+            return self._quote_page(offset, limit)
         with self.connection() as conn:
             rows = conn.execute(
                 "SELECT l.pos, l.record, r.kind, l.c1, l.c2, l.c3, l.c4, l.c5 FROM listing l "
@@ -501,6 +531,25 @@ class Reader:
             ).fetchall()
         ncols = len(PANE_COLUMNS.get(pane, ()))
         return [RowData(r[0], r[1], r[2], tuple(r[3 : 3 + ncols])) for r in rows]
+
+    def _quote_page(self, offset: int, limit: int) -> list[RowData]:
+        """The Quotes pane lists the ``quote`` table itself, in date order (``pos`` is its rowid,
+        from 1): its rows are not repeated in ``listing``."""
+        with self.connection() as conn:
+            rows = conn.execute(
+                "SELECT pos - 1, id, date, date_precision, date_approx, speaker_names, kind, text "
+                "FROM quote WHERE pos > ? AND pos <= ? ORDER BY pos",
+                (offset, offset + limit),
+            ).fetchall()
+        return [
+            RowData(
+                pos,
+                qid,
+                "quote",
+                (_date_text(date, precision, approx) or UNDATED, speakers, kind, clip(text)),
+            )
+            for pos, qid, date, precision, approx, speakers, kind, text in rows
+        ]
 
     def place(self, record: str) -> Place | None:
         """The pane and row where ``record`` is shown (a role: its holder's row)."""
@@ -515,9 +564,13 @@ class Reader:
                     "SELECT dst FROM link WHERE src=? AND rel='holder'", (record,)
                 ).fetchone()
                 anchor = holder[0] if holder else record
-            pos = conn.execute(
-                "SELECT min(pos) FROM listing WHERE pane=? AND record=?", (pane, anchor)
-            ).fetchone()[0]
+            if pane == "quotes":
+                pos = conn.execute("SELECT pos - 1 FROM quote WHERE id=?", (anchor,)).fetchone()
+                pos = pos[0] if pos else None
+            else:
+                pos = conn.execute(
+                    "SELECT min(pos) FROM listing WHERE pane=? AND record=?", (pane, anchor)
+                ).fetchone()[0]
         return Place(pane, int(pos) if pos is not None else 0, anchor)
 
     # -- one record ---------------------------------------------------------------------------

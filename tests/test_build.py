@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from dossier import build as builder
 from dossier import casefile, coverage, store
@@ -264,3 +266,60 @@ def test_fts_index_follows_later_edits_of_quotes(bundled_db: Path, tmp_path: Pat
     conn.execute("DELETE FROM quote WHERE id = 'de-zera-sever-relations'")
     assert hits("hostile") == []
     assert conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('integrity-check')")
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, object]:
+    """Columns, keys, indexes and foreign keys of every table but the FTS5 ones."""
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '%fts%'"
+        )
+    ]
+    shape: dict[str, object] = {}
+    for table in tables:
+        indexes = sorted(
+            (unique, origin, tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{name}')")))
+            for _, name, unique, origin, _ in conn.execute(f"PRAGMA index_list('{table}')")
+        )
+        shape[table] = (
+            conn.execute(f"PRAGMA table_info('{table}')").fetchall(),
+            indexes,
+            sorted(conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall()),
+        )
+    return shape
+
+
+def test_the_written_out_schema_is_the_models() -> None:
+    # The build creates its tables from schema.TABLES_DDL and schema.INDEXES_DDL, without the ORM;
+    # they must say what dossier.models declares.
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import SQLModel
+
+    from dossier import models, schema
+
+    declared = sqlite3.connect(":memory:")
+    engine = create_engine("sqlite://", creator=lambda: declared, poolclass=StaticPool)
+    tables = [m.__table__ for m in (*models.TYPED_TABLES, *models.READ_TABLES, models.Meta)]  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=tables)
+    written = sqlite3.connect(":memory:")
+    written.executescript(schema.TABLES_DDL + schema.INDEXES_DDL)
+    assert _shape(written) == _shape(declared)
+    assert len(_shape(written)) == len(tables)
+
+
+@given(
+    st.text(st.sampled_from(" \t\n\r\x0b\x1c\x85\xa0\u2028\u3000ab…") | st.characters()),
+    st.integers(min_value=1, max_value=300),
+)
+@example("words ", 80)
+@example(" words", 80)
+@example("two  spaces", 80)
+@example("no-break\xa0space", 80)
+def test_clip_is_the_text_on_one_line_cut_to_its_limit(text: str, limit: int) -> None:
+    # The fast path for text that needs no work must give what normalising it always gave.
+    one_line = " ".join(text.split())
+    expected = one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+    assert builder._clip(text, limit) == expected

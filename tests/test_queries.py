@@ -79,3 +79,18 @@ def test_the_palette_finds_records_by_their_kind(reader: Reader) -> None:
     found = {h.id for h in reader.find_records("sentence", limit=30)}
     assert {"castillo-sentence-request", "chavez-sentence-request"} <= found
     assert "chavez-bail" in {h.id for h in reader.find_records("custody bail")}
+
+
+def test_close_leaves_a_connection_in_use_to_its_thread(bundled_db: Path) -> None:
+    # The app closes its reader when it quits, maybe while a worker still reads: closing a
+    # connection under a running query crashed the process (a segmentation fault).
+    reader = Reader(bundled_db)
+    with reader.connection() as busy:
+        with reader.connection() as idle:
+            pass  # given back: idle in the pool
+        reader.close()
+        assert busy.execute("SELECT count(*) FROM record").fetchone()[0] > 0
+        with pytest.raises(sqlite3.ProgrammingError):
+            idle.execute("SELECT 1")
+    with pytest.raises(sqlite3.ProgrammingError):
+        busy.execute("SELECT 1")  # closed once given back

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -62,20 +63,44 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
         record: str
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="detail-head", classes="detail-head")
-        yield Static(id="detail-fields")
-        yield Static(id="detail-annotation")
-        yield Static(id="detail-text")
-        yield Static(id="detail-notes")
-        yield Static("Links", id="links-title", classes="detail-section")
-        yield LinkList(id="detail-links")
-        yield Static(id="detail-evidence")
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.detail: RecordDetail | None = None
+        self._built = False
+        self._message = ""
 
-    def on_mount(self) -> None:
-        self.clear()
+    def compose(self) -> ComposeResult:
+        return ()  # the parts are mounted when the panel is first shown: see _build
+
+    def _build(self) -> None:
+        """Mount the panel's parts, the first time it is shown or filled. Each of the app's eight
+        panes has a panel, and one is seen at a time: mounting and styling the parts of all
+        eight was a third of the work before the first screen."""
+        if self._built:
+            return
+        self._built = True
+        self.mount(
+            Static(id="detail-head", classes="detail-head"),
+            Static(id="detail-fields"),
+            Static(id="detail-annotation"),
+            Static(id="detail-text"),
+            Static(id="detail-notes"),
+            Static("Links", id="links-title", classes="detail-section"),
+            LinkList(id="detail-links"),
+            Static(id="detail-evidence"),
+        )
+        self.clear(self._message)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self._built:  # first drawn
+            self.call_later(self._build)
+        return super().render_lines(crop)
 
     def clear(self, message: str = "") -> None:
+        self.detail = None
+        if not self._built:
+            self._message = message  # shown once built
+            return
         self.query_one("#detail-head", Static).update(Text(message, style="italic"))
         for wid in ("#detail-fields", "#detail-notes", "#detail-evidence", "#detail-text"):
             self.query_one(wid, Static).update("")
@@ -84,10 +109,10 @@ class DetailPanel(VerticalScroll, can_focus=True):
         links = self.query_one(LinkList)
         links.clear_options()
         links.display = False
-        self.detail: RecordDetail | None = None
 
     def show_orphan(self, record: str, annotation: str | None) -> None:
         """A pinned or annotated record that the dossier no longer has."""
+        self._build()
         self.clear()
         head = Text()
         head.append("ORPHANED", style="bold reverse")
@@ -113,6 +138,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
     def show(
         self, detail: RecordDetail, source: SourceText | None = None, annotation: str | None = None
     ) -> None:
+        self._build()
         self.detail = detail
         head = Text()
         head.append(KIND_LABEL.get(detail.kind, detail.kind).upper(), style="bold")

@@ -176,6 +176,9 @@ class RecordTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._announced: tuple[int, str | None] | None = None
         self._frame: tuple[int, int, list[int], Style] = (0, 0, [], Style())
+        self._seen = False
+        """Whether the table has been on screen: until then (a pane not yet opened) it asks for
+        no page and announces no row, so nothing loads the detail of a pane nobody looks at."""
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -239,6 +242,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._announce()
 
     def _announce(self) -> None:
+        if not self._seen:
+            return
         row = self.current
         key = (self.cursor, row.record if row else None)
         if key == self._announced:
@@ -326,6 +331,9 @@ class RecordTable(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if not self._seen:  # first drawn: now the current row matters
+            self._seen = True
+            self.call_later(self._announce)
         # Geometry is looked up once a frame, not once a line: each lookup walks the DOM.
         width = self.scrollable_content_region.width
         gutter = 2 if self.marks else 0
