@@ -1,6 +1,7 @@
 """One measurement in a process of its own; ``run.py`` starts these and reads their JSON reports.
 
     probe.py start-baseline REPORT          a minimal Textual app (one label), to its first paint
+    probe.py start-skeleton REPORT          the same widgets as the app's first screen, empty
     probe.py start-dossier REPORT DB        ``dossier open DB`` through the console script's own
                                             entry point, to the first paint with rows
     probe.py session REPORT DB QUERIES REPS the app on DB, driven headless: the Quotes pane, a jump
@@ -23,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 HERE = Path(__file__).resolve().parent
 HEAVY = ("sqlmodel", "sqlalchemy", "pydantic", "typer", "click", "pyarrow", "markdown_it")
@@ -140,6 +141,49 @@ def start_baseline(report: str) -> None:
 
     def frame() -> None:
         if drawn["label"] and watch.on_frame is not None:
+            watch.on_frame = None
+            write_report(report, {"painted": time.monotonic()})
+            app.exit()
+
+    watch.on_frame = frame
+    app.run()
+
+
+def start_skeleton(report: str) -> None:
+    """The widgets the app's first screen is made of, with no database and no stylesheet of its
+    own: a top line, eight tabs with a table-sized text each, a footer of nine keys. The floor
+    that Textual sets for a first screen of this shape, to read the app's own cost against."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding, BindingType
+    from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+    watch = Watch()
+    watch.install(tables=False)
+    drawn = {"rows": False}
+    rows = "\n".join(f"row {i}  2025-11-0{i % 9 + 1}  some cells of text" for i in range(30))
+
+    class Rows(Static):
+        def render(self) -> Any:
+            drawn["rows"] = True
+            return super().render()
+
+    class Skeleton(App[None]):
+        BINDINGS: ClassVar[list[BindingType]] = [
+            Binding(k, "bell", d) for k, d in zip("/?eprnaqx", "abcdefghi", strict=True)
+        ]
+
+        def compose(self) -> ComposeResult:
+            yield Static("Case title, as of a date")
+            with TabbedContent():
+                for i in range(8):
+                    with TabPane(f"{i + 1} Pane {i}"):
+                        yield Rows(rows)
+            yield Footer()
+
+    app = Skeleton()
+
+    def frame() -> None:
+        if drawn["rows"] and watch.on_frame is not None:
             watch.on_frame = None
             write_report(report, {"painted": time.monotonic()})
             app.exit()
@@ -408,6 +452,7 @@ def export(report: str, db: str, runs: str) -> None:
 COMMANDS: dict[str, Callable[..., None]] = {
     "start-baseline": start_baseline,
     "start-dossier": start_dossier,
+    "start-skeleton": start_skeleton,
     "session": session,
     "session-baseline": session_baseline,
     "build": build,

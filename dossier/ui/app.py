@@ -34,7 +34,7 @@ from dossier.ui.screens.help import HelpScreen
 from dossier.ui.screens.search import ResultList, SearchScreen
 from dossier.ui.widgets.detail import LinkList
 from dossier.ui.widgets.panes import CaseSummary, ListPane
-from dossier.ui.widgets.record_table import RecordTable
+from dossier.ui.widgets.record_table import PAGE, RecordTable
 from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
 
 HISTORY_LIMIT = 200
@@ -145,6 +145,8 @@ class DossierApp(App[None]):
         self.error_message: str | None = None
         self._pending_place: PlaceFound | None = None
         self._loaded = False
+        self._numbered = True
+        """Whether the tabs show their numbers (as composed); see on_resize."""
         self.case_ready = asyncio.Event()
         """Set once the case is read: the palette waits for it when opened during a first build."""
 
@@ -172,6 +174,9 @@ class DossierApp(App[None]):
 
     def on_resize(self) -> None:
         numbered = self.size.width >= NARROW_TABS
+        if numbered == self._numbered:
+            return  # a relabelled tab is laid out again: only when the width crosses the line
+        self._numbered = numbered
         tabs = self.query_one(TabbedContent)
         for number, pane in enumerate(APP_PANES, start=1):
             title = PANE_TITLES[pane]
@@ -239,12 +244,14 @@ class DossierApp(App[None]):
                 severity="warning",
                 timeout=8,
             )
-        self._load_case()
+        self._load_case(self.active_pane)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
-    def _load_case(self) -> None:
+    def _load_case(self, pane: str) -> None:
         assert self.reader is not None
-        self.post_message(CaseLoaded(self.reader.overview()))
+        overview = self.reader.overview()
+        first = self.reader.page(pane, 0, PAGE) if pane in PANES else []
+        self.post_message(CaseLoaded(overview, pane, first))
 
     @on(CaseLoaded)
     def _case_loaded(self, event: CaseLoaded) -> None:
@@ -256,7 +263,10 @@ class DossierApp(App[None]):
         reader = self.reader
         assert reader is not None
         for pane in PANES:
-            self.pane(pane).load(partial(reader.page, pane), header.pane_counts.get(pane, 0))
+            first = event.first_rows if pane == event.pane else None
+            self.pane(pane).load(
+                partial(reader.page, pane), header.pane_counts.get(pane, 0), 0, first
+            )
         self._loaded = True
         self._load_marks()
         self.case_ready.set()

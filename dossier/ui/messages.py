@@ -6,14 +6,17 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from dossier.queries import Overview, Place, RecordDetail, SourceText
+from dossier.queries import Overview, Place, RecordDetail, RowData, SourceText
 
 
 @dataclass
 class CaseLoaded(Message):
-    """The case header, key figures and pane sizes are read."""
+    """The case header, key figures and pane sizes are read, and the first rows of the pane on
+    screen with them (one trip to the database before the first screen, not two)."""
 
     overview: Overview
+    pane: str = ""
+    first_rows: list[RowData] = field(default_factory=list)
 
 
 @dataclass

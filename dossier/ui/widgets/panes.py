@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
-from dossier.queries import PANE_COLUMNS, Overview
+from dossier.queries import PANE_COLUMNS, Overview, RowData
 from dossier.ui.messages import DetailLoaded
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import Loader, RecordTable
@@ -66,8 +66,10 @@ class ListPane(Container):
     def detail(self) -> DetailPanel:
         return self.query_one(DetailPanel)
 
-    def load(self, loader: Loader, total: int, cursor: int = 0) -> None:
-        self.table.reset(loader, total, cursor)
+    def load(
+        self, loader: Loader, total: int, cursor: int = 0, first: list[RowData] | None = None
+    ) -> None:
+        self.table.reset(loader, total, cursor, first)
         if not total:
             self.detail.clear(EMPTY_TEXT[self.pane])
 

@@ -182,13 +182,18 @@ class RecordTable(ScrollView, can_focus=True):
 
     # -- data -----------------------------------------------------------------------------------
 
-    def reset(self, loader: Loader, total: int, cursor: int = 0) -> None:
-        """Show a new set of rows: ``total`` of them, fetched page by page through ``loader``."""
+    def reset(
+        self, loader: Loader, total: int, cursor: int = 0, first: list[RowData] | None = None
+    ) -> None:
+        """Show a new set of rows: ``total`` of them, fetched page by page through ``loader``
+        (``first``: the first page, when it was read already)."""
         self._generation += 1
         self.loader = loader
         self.total = total
         self._pages.clear()
         self._pending.clear()
+        if first is not None and total:
+            self._pages[0] = first
         self._announced = None
         self._update_virtual_size()
         self.cursor = min(max(cursor, 0), max(total - 1, 0))
