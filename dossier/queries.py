@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dossier import store
 from dossier.dates import PartialDate, display_iso
+from dossier.schema import PANES
 
 # ---------------------------------------------------------------------------------------------------
 # What the panes show.
@@ -877,3 +878,23 @@ def _sentence_kind(kind: str) -> str:
         if kind == "requested"
         else "imposed by a court"
     )
+
+
+PAGE_ROWS = 100
+"""Rows in a page of a pane's table: what one read of :meth:`Reader.page` asks for."""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the first screen shows: the case overview and the first rows of the pane on screen."""
+
+    overview: Overview
+    pane: str
+    first_rows: list[RowData]
+
+
+def read_opening(reader: Reader, pane: str) -> Opening:
+    """The case overview and the first page of ``pane``, read together: one trip before the first
+    screen."""
+    first = reader.page(pane, 0, PAGE_ROWS) if pane in PANES else []
+    return Opening(reader.overview(), pane, first)

@@ -500,3 +500,37 @@ async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timel
         await pilot.press("escape")
         await settle(pilot)
         assert (app.active_pane, app.pane("overview").table.cursor) == ("overview", row)
+
+
+async def test_rows_read_before_the_app_started_are_on_its_first_screen(bundled_db: Path) -> None:
+    # What `dossier` does: the case is read in a thread while Textual is imported, and the first
+    # frame shows the timeline's rows without a trip through a worker.
+    from dossier.ui.launch import read_early
+
+    early = read_early(bundled_db, None)
+    early.result(timeout=30)
+    app = DossierApp(bundled_db, early=early)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.pane("overview").table
+        assert table.total > 0 and table.row_at(0) is not None
+        await settle(pilot)
+        first = table.row_at(0)
+        assert first is not None and shown_detail(app) == first.record
+        assert first.cells[1][:20] in screen_text(app)
+
+
+async def test_a_failed_early_read_is_read_again_and_reported_as_usual(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    from dossier.queries import Opening, Reader
+
+    not_a_dossier = tmp_path / "notes.db"
+    sqlite3.connect(not_a_dossier).execute("CREATE TABLE t (x)").connection.commit()
+    early: Future[tuple[Reader, Opening]] = Future()
+    early.set_exception(sqlite3.DatabaseError("boom"))
+    app = DossierApp(not_a_dossier, early=early)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert app.error_message is not None and "notes.db" in app.error_message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -17,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from dossier import store
 from dossier.errors import DossierError
-from dossier.queries import PANE_TITLES, Place, Reader
+from dossier.queries import PANE_TITLES, Opening, Place, Reader, read_opening
 from dossier.schema import PANES
 from dossier.ui.commands import RecordCommands
 from dossier.ui.messages import (
@@ -34,7 +35,7 @@ from dossier.ui.screens.help import HelpScreen
 from dossier.ui.screens.search import ResultList, SearchScreen
 from dossier.ui.widgets.detail import LinkList
 from dossier.ui.widgets.panes import CaseSummary, ListPane
-from dossier.ui.widgets.record_table import PAGE, RecordTable
+from dossier.ui.widgets.record_table import RecordTable
 from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
 
 HISTORY_LIMIT = 200
@@ -129,8 +130,12 @@ class DossierApp(App[None]):
         meta: dict[str, str] | None = None,
         build_from: Path | None = None,
         build_reason: str = "",
+        early: Future[tuple[Reader, Opening]] | None = None,
     ) -> None:
+        """``early``: the reader and first screen's data, being read in a thread since before the
+        app was imported (see :func:`dossier.ui.launch.read_early`)."""
         super().__init__()
+        self._early = early
         self.db = db
         self.meta = meta
         self.build_from = build_from
@@ -230,12 +235,27 @@ class DossierApp(App[None]):
         self._open()
 
     def _open(self) -> None:
+        early, self._early = self._early, None
+        if early is not None and early.done() and early.exception() is None:
+            # Read while Textual was imported: the first frame has rows.
+            self.reader, opening = early.result()
+            self._open_workset()
+            self._case_loaded(CaseLoaded(opening.overview, opening.pane, opening.first_rows))
+            return
+        if early is not None and not early.done():
+            self._open_workset()
+            self._load_case(self.active_pane, early)
+            return
         try:
             self.reader = Reader(self.db, meta=self.meta or store.validate(self.db))
         except DossierError as exc:
             self.error_message = exc.message
             self.exit(return_code=2)
             return
+        self._open_workset()
+        self._load_case(self.active_pane)
+
+    def _open_workset(self) -> None:
         self.workset = Workset(path_beside(self.db))
         if not self.workset.writable:
             self.notify(
@@ -244,14 +264,19 @@ class DossierApp(App[None]):
                 severity="warning",
                 timeout=8,
             )
-        self._load_case(self.active_pane)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
-    def _load_case(self, pane: str) -> None:
-        assert self.reader is not None
-        overview = self.reader.overview()
-        first = self.reader.page(pane, 0, PAGE) if pane in PANES else []
-        self.post_message(CaseLoaded(overview, pane, first))
+    def _load_case(self, pane: str, early: Future[tuple[Reader, Opening]] | None = None) -> None:
+        if early is not None:
+            try:
+                self.reader, opening = early.result()
+            except Exception:  # read again, below, where a failure is reported as usual
+                self.call_from_thread(self._open)
+                return
+        else:
+            assert self.reader is not None
+            opening = read_opening(self.reader, pane)
+        self.post_message(CaseLoaded(opening.overview, opening.pane, opening.first_rows))
 
     @on(CaseLoaded)
     def _case_loaded(self, event: CaseLoaded) -> None:

@@ -3,13 +3,36 @@ before the app takes the screen."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 from dossier import store
 from dossier.errors import DossierError, shown
+from dossier.queries import Opening, Reader, read_opening
+
+
+def read_early(db: Path, meta: dict[str, str] | None) -> Future[tuple[Reader, Opening]]:
+    """Start reading what the first screen shows, in a thread of its own, before the app is even
+    imported: importing Textual takes longer than the read, so the first frame can have rows.
+    The app takes the result when it is ready, and never waits for it on its own thread."""
+    future: Future[tuple[Reader, Opening]] = Future()
+
+    def read() -> None:
+        try:
+            reader = Reader(db, meta=meta)
+            future.set_result((reader, read_opening(reader, "overview")))
+        except BaseException as exc:  # handed to the app, which reads again and reports it
+            future.set_exception(exc)
+
+    threading.Thread(target=read, name="dossier-early-read", daemon=True).start()
+    return future
 
 
 def _run(app_kwargs: dict[str, object], db: Path) -> None:
+    if "build_from" not in app_kwargs:
+        meta = app_kwargs.get("meta")
+        app_kwargs["early"] = read_early(db, meta if isinstance(meta, dict) else None)
     from dossier.ui.app import DossierApp
 
     app = DossierApp(db, **app_kwargs)  # type: ignore[arg-type]

@@ -72,12 +72,18 @@ class DetailPanel(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         return ()  # the parts are mounted when the panel is first shown: see _build
 
-    def _build(self) -> None:
+    def _build(self) -> bool:
         """Mount the panel's parts, the first time it is shown or filled. Each of the app's eight
         panes has a panel, and one is seen at a time: mounting and styling the parts of all
-        eight was a third of the work before the first screen."""
+        eight was a third of the work before the first screen. False when the panel itself is
+        not mounted yet (it may be drawn before): it is built after the next refresh."""
         if self._built:
-            return
+            return True
+        if not self.is_attached:  # the app is quitting, or the panel was removed
+            return False
+        if not self.is_mounted:
+            self.call_after_refresh(self._build)
+            return False
         self._built = True
         self.mount(
             Static(id="detail-head", classes="detail-head"),
@@ -90,6 +96,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             Static(id="detail-evidence"),
         )
         self.clear(self._message)
+        return True
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self._built:  # first drawn
@@ -112,7 +119,10 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
     def show_orphan(self, record: str, annotation: str | None) -> None:
         """A pinned or annotated record that the dossier no longer has."""
-        self._build()
+        if not self._build():
+            if self.is_attached:
+                self.call_after_refresh(self.show_orphan, record, annotation)
+            return
         self.clear()
         head = Text()
         head.append("ORPHANED", style="bold reverse")
@@ -138,7 +148,10 @@ class DetailPanel(VerticalScroll, can_focus=True):
     def show(
         self, detail: RecordDetail, source: SourceText | None = None, annotation: str | None = None
     ) -> None:
-        self._build()
+        if not self._build():
+            if self.is_attached:
+                self.call_after_refresh(self.show, detail, source, annotation)
+            return
         self.detail = detail
         head = Text()
         head.append(KIND_LABEL.get(detail.kind, detail.kind).upper(), style="bold")

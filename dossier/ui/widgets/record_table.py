@@ -25,9 +25,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker
 
-from dossier.queries import Column, RowData
+from dossier.queries import PAGE_ROWS, Column, RowData
 
-PAGE = 100
+PAGE = PAGE_ROWS
 MAX_PAGES = 64
 GAP = 2
 
