@@ -30,9 +30,6 @@ from dossier.ui.messages import (
     PlaceFound,
     WorksetChanged,
 )
-from dossier.ui.screens.annotate import AnnotationEditor
-from dossier.ui.screens.help import HelpScreen
-from dossier.ui.screens.search import ResultList, SearchScreen
 from dossier.ui.widgets.detail import LinkList
 from dossier.ui.widgets.panes import CaseSummary, ListPane
 from dossier.ui.widgets.record_table import RecordTable
@@ -394,7 +391,11 @@ class DossierApp(App[None]):
             self.pane(pane).table.focus()
 
     def action_help(self) -> None:
+        # The screens are imported when first opened, not on the path to the first screen.
+        from dossier.ui.screens.annotate import AnnotationEditor
         from dossier.ui.screens.export import ExportScreen
+        from dossier.ui.screens.help import HelpScreen
+        from dossier.ui.screens.search import ResultList, SearchScreen
 
         sections: list[tuple[str, list[BindingType]]] = [
             (
@@ -425,6 +426,8 @@ class DossierApp(App[None]):
 
     def action_search(self) -> None:
         """Search the quotes; Enter on a result shows it in the Quotes pane."""
+        from dossier.ui.screens.search import SearchScreen
+
         if self.reader is None:
             self.notify("The dossier is still loading.", timeout=2)
             return
@@ -525,6 +528,7 @@ class DossierApp(App[None]):
         # The editor opens at once, with the text read along with the marks: keys typed right
         # after `a` must land in it, not in the app.
         text = self.annotations.get(record, "")
+        from dossier.ui.screens.annotate import AnnotationEditor
 
         def saved(result: str | None) -> None:
             if result is not None and result != text:
@@ -577,8 +581,9 @@ class DossierApp(App[None]):
     def _marks_loaded(self, event: MarksLoaded) -> None:
         self.annotations = event.annotations
         self.marks = event.marks
-        if isinstance(self.screen, SearchScreen):
-            self.screen.refresh_marks()
+        refresh_marks = getattr(self.screen, "refresh_marks", None)  # the search screen's
+        if callable(refresh_marks):
+            refresh_marks()
         for pane in APP_PANES:
             self.pane(pane).table.set_marks(event.marks)
         pinned = self.pane("pinned")
