@@ -314,6 +314,8 @@ def _term(term_text: str, penalty: str | None) -> str:
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
+    if not n:
+        return f"no {many or one + 's'}"
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
@@ -695,11 +697,19 @@ class _Brief:
             blocks.append(f"*The case file's summary, written by the analyst:* {inline(summary)}")
         held = "This selection holds" if self.narrowed else "The dossier holds"
         figures = [
-            _plural(c.defendants, "defendant") + " facing " + _plural(c.charges, "charge"),
+            (
+                _plural(c.defendants, "defendant") + " facing " + _plural(c.charges, "charge")
+                if c.defendants or c.charges
+                else "no charges"
+            ),
             f"{_plural(c.requested, 'sentence') if c.requested else 'no sentence'} requested by "
             f"prosecutors and {f'{c.imposed:,}' if c.imposed else 'none'} imposed by a court",
             _plural(c.custody, "custody record"),
-            _plural(c.timeline, "asylum or diplomatic event", "asylum and diplomatic events"),
+            (
+                _plural(c.timeline, "asylum or diplomatic event", "asylum and diplomatic events")
+                if c.timeline
+                else "no asylum or diplomatic events"
+            ),
             _plural(c.events, "other event"),
             _plural(c.quotes, "quote"),
             _plural(c.discrepancies, "discrepancy note")

@@ -29,20 +29,6 @@ from dossier.store import check_replaceable
 
 Row = dict[str, Any]
 
-KIND_LABEL = {
-    "source": "source",
-    "person": "person",
-    "organization": "organisation",
-    "role": "role",
-    "charge": "charge",
-    "sentence": "sentence",
-    "custody": "custody",
-    "asylum": "asylum",
-    "diplomatic": "diplomatic",
-    "event": "event",
-    "quote": "quote",
-    "note": "note",
-}
 
 HOME_PANE = {
     "source": "sources",
