@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -416,6 +416,9 @@ def compile_case(case: Case) -> Compiled:
             [{"id": s.id, "file": s.file, "sha256": s.sha256} for s in sources], sort_keys=True
         ),
         "records": str(len(recs)),
+        # How many records of each kind: counting them is a scan of the record table, half a
+        # second at a million records, on the path to the first screen.
+        **{f"kind:{kind}": str(n) for kind, n in sorted(Counter(r.KIND for r in recs).items())},
         **{
             f"count:{pane}": str(n)
             for pane, n in _pane_counts(out.bulk["listing"], len(quotes)).items()

@@ -94,3 +94,25 @@ def test_close_leaves_a_connection_in_use_to_its_thread(bundled_db: Path) -> Non
             idle.execute("SELECT 1")
     with pytest.raises(sqlite3.ProgrammingError):
         busy.execute("SELECT 1")  # closed once given back
+
+
+def test_the_counts_by_kind_are_kept_by_the_build_and_match_the_records(bundled_db: Path) -> None:
+    # The case summary's counts come from the meta table (counting a million records took half a
+    # second on the path to the first screen); they must be what the record table holds.
+    reader = Reader(bundled_db)
+    conn = sqlite3.connect(bundled_db)
+    counted = dict(conn.execute("SELECT kind, count(*) FROM record GROUP BY kind").fetchall())
+    assert any(key.startswith("kind:") for key in reader.meta)
+    assert reader.header().counts == counted
+    # A dossier built before they were kept is counted instead.
+    old = {k: v for k, v in reader.meta.items() if not k.startswith("kind:")}
+    assert Reader(bundled_db, meta=old).header().counts == counted
+
+
+def test_every_page_comes_back_in_order_and_whole(bundled_db: Path) -> None:
+    reader = Reader(bundled_db)
+    for pane in PANES:
+        total = reader.header().pane_counts[pane]
+        rows = [row for start in range(0, total, 7) for row in reader.page(pane, start, 7)]
+        assert [row.pos for row in rows] == list(range(total)), pane
+        assert all(len(row.cells) == len(PANE_COLUMNS[pane]) for row in rows), pane

@@ -237,11 +237,11 @@ class DossierApp(App[None]):
             # Read while Textual was imported: the first frame has rows.
             self.reader, opening = early.result()
             self._open_workset()
-            self._case_loaded(CaseLoaded(opening.overview, opening.pane, opening.first_rows))
+            self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
             return
         if early is not None and not early.done():
             self._open_workset()
-            self._load_case(self.active_pane, early)
+            self._load_case(early)
             return
         try:
             self.reader = Reader(self.db, meta=self.meta or store.validate(self.db))
@@ -250,7 +250,7 @@ class DossierApp(App[None]):
             self.exit(return_code=2)
             return
         self._open_workset()
-        self._load_case(self.active_pane)
+        self._load_case()
 
     def _open_workset(self) -> None:
         self.workset = Workset(path_beside(self.db))
@@ -263,7 +263,7 @@ class DossierApp(App[None]):
             )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
-    def _load_case(self, pane: str, early: Future[tuple[Reader, Opening]] | None = None) -> None:
+    def _load_case(self, early: Future[tuple[Reader, Opening]] | None = None) -> None:
         if early is not None:
             try:
                 self.reader, opening = early.result()
@@ -272,8 +272,8 @@ class DossierApp(App[None]):
                 return
         else:
             assert self.reader is not None
-            opening = read_opening(self.reader, pane)
-        self.post_message(CaseLoaded(opening.overview, opening.pane, opening.first_rows))
+            opening = read_opening(self.reader)
+        self.post_message(CaseLoaded(opening.overview, opening.first_pages))
 
     @on(CaseLoaded)
     def _case_loaded(self, event: CaseLoaded) -> None:
@@ -285,7 +285,7 @@ class DossierApp(App[None]):
         reader = self.reader
         assert reader is not None
         for pane in PANES:
-            first = event.first_rows if pane == event.pane else None
+            first = event.first_pages.get(pane)
             self.pane(pane).load(
                 partial(reader.page, pane), header.pane_counts.get(pane, 0), 0, first
             )

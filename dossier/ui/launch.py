@@ -21,7 +21,7 @@ def read_early(db: Path, meta: dict[str, str] | None) -> Future[tuple[Reader, Op
     def read() -> None:
         try:
             reader = Reader(db, meta=meta)
-            future.set_result((reader, read_opening(reader, "overview")))
+            future.set_result((reader, read_opening(reader)))
         except BaseException as exc:  # handed to the app, which reads again and reports it
             future.set_exception(exc)
 

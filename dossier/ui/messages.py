@@ -11,12 +11,11 @@ from dossier.queries import Overview, Place, RecordDetail, RowData, SourceText
 
 @dataclass
 class CaseLoaded(Message):
-    """The case header, key figures and pane sizes are read, and the first rows of the pane on
-    screen with them (one trip to the database before the first screen, not two)."""
+    """The case header, key figures and pane sizes are read, and the first page of every pane
+    with them: the first screen has rows at once, and so has each pane when first opened."""
 
     overview: Overview
-    pane: str = ""
-    first_rows: list[RowData] = field(default_factory=list)
+    first_pages: dict[str, list[RowData]] = field(default_factory=dict)
 
 
 @dataclass
