@@ -196,7 +196,20 @@ def start_dossier(report: str, db: str, entry: str = "dossier.cli:main") -> None
     """``dossier open DB`` through ``entry``, the console script's ``module:function`` (the
     parent reads it from pyproject.toml: importlib.metadata would cost this process time)."""
     watch = Watch()
-    watch.install()
+    from dossier.ui import launch  # what the entry point imports before the app
+
+    read_early = getattr(launch, "read_early", None)
+    if read_early is None:
+        watch.install()
+    else:
+        # The app starts reading the dossier before it imports Textual: the watch (which
+        # imports Textual) is installed just after, in the same order.
+        def read_then_watch(*args: Any, **kwargs: Any) -> Any:
+            future = read_early(*args, **kwargs)
+            watch.install()
+            return future
+
+        launch.read_early = read_then_watch  # type: ignore[attr-defined]
 
     def frame() -> None:
         if watch.rows and watch.on_frame is not None:
