@@ -23,7 +23,7 @@ from dossier import __version__, casefile, schema, store
 from dossier.casefile import Case, Record
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
-from dossier.queries import UNDATED
+from dossier.queries import UNDATED, UNDATED_CELL
 from dossier.queries import clip as _clip
 from dossier.store import check_replaceable
 
@@ -108,6 +108,11 @@ def _date_cols(prefix: str, date: PartialDate | None) -> Row:
 
 def _shown(date: PartialDate | None) -> str:
     return date.display() if date else UNDATED
+
+
+def _cell(date: PartialDate | None) -> str:
+    """A date in a table cell: short (``3 Nov 2025``); the detail panel gives it whole."""
+    return date.short() if date else UNDATED_CELL
 
 
 def _date_key(date: PartialDate | None) -> tuple[int, str]:
@@ -513,7 +518,7 @@ def _listings(
                 name(r.defendant),
                 r.offence,
                 last.status if last else "",
-                _shown(last.date) if last and last.date else "",
+                _cell(last.date) if last and last.date else "",
                 r.plea or "",
             )
             for step in r.history:
@@ -521,7 +526,7 @@ def _listings(
                     "overview",
                     (_date_key(step.date), o),
                     r.id,
-                    _shown(step.date),
+                    _cell(step.date),
                     f"{name(r.defendant)} {step.status}: {r.offence}",
                     "charge",
                 )
@@ -535,19 +540,19 @@ def _listings(
                 r.kind,
                 f"{term} ({r.penalty})",
                 name(r.by),
-                _shown(r.date),
+                _cell(r.date),
             )
             if r.date:
                 add(
                     "overview",
                     (_date_key(r.date), o),
                     r.id,
-                    _shown(r.date),
+                    _cell(r.date),
                     f"{term} sentence {_sentence_kind(r.kind)} for {name(r.defendant)}",
                     "sentence",
                 )
         elif isinstance(r, casefile.Custody):
-            since = f"since {_shown(r.start)}" if r.start else ""
+            since = f"since {_cell(r.start)}" if r.start else ""
             add(
                 "sentences",
                 (order[r.person], 1, _date_key(r.start), o),
@@ -556,14 +561,14 @@ def _listings(
                 "custody",
                 r.status,
                 since,
-                _shown(r.end) if r.end else "",
+                _cell(r.end) if r.end else "",
             )
             if r.start:
                 add(
                     "overview",
                     (_date_key(r.start), o),
                     r.id,
-                    _shown(r.start),
+                    _cell(r.start),
                     f"{name(r.person)}: {r.status}",
                     "custody",
                 )
@@ -573,7 +578,7 @@ def _listings(
                 "asylum",
                 (_date_key(r.date), o),
                 r.id,
-                _shown(r.date),
+                _cell(r.date),
                 f"asylum {r.type}",
                 name(r.person),
                 where,
@@ -582,7 +587,7 @@ def _listings(
                 "overview",
                 (_date_key(r.date), o),
                 r.id,
-                _shown(r.date),
+                _cell(r.date),
                 f"{name(r.person)}: asylum {r.type} ({name(r.state)})",
                 "asylum",
             )
@@ -592,7 +597,7 @@ def _listings(
                 "asylum",
                 (_date_key(r.date), o),
                 r.id,
-                _shown(r.date),
+                _cell(r.date),
                 r.type,
                 who,
                 name(r.counterpart),
@@ -601,12 +606,12 @@ def _listings(
                 "overview",
                 (_date_key(r.date), o),
                 r.id,
-                _shown(r.date),
+                _cell(r.date),
                 f"{name(r.actor)} → {name(r.counterpart)}: {r.type}",
                 "diplomatic",
             )
         elif isinstance(r, casefile.Event):
-            add("overview", (_date_key(r.date), o), r.id, _shown(r.date), r.title, r.type)
+            add("overview", (_date_key(r.date), o), r.id, _cell(r.date), r.title, r.type)
         elif isinstance(r, casefile.Role):
             for date, what in ((r.start, "becomes"), (r.end, "leaves office as")):
                 if date:
@@ -614,17 +619,17 @@ def _listings(
                         "overview",
                         (_date_key(date), o),
                         r.id,
-                        _shown(date),
+                        _cell(date),
                         f"{name(r.holder)} {what} {r.title}",
                         "role",
                     )
         elif isinstance(r, casefile.Source):
-            add("sources", (0, o), r.id, "source", r.title, r.published.display(), r.language)
+            add("sources", (0, o), r.id, "source", r.title, r.published.short(), r.language)
             add(
                 "overview",
                 (_date_key(r.published), o),
                 r.id,
-                _shown(r.published),
+                _cell(r.published),
                 f"Source published: {r.title}",
                 "source",
             )

@@ -58,6 +58,20 @@ def display_iso(value: str, precision: str) -> str:
     return f"{int(parts[2])} {month} {parts[0]}"
 
 
+def display_short(value: str, precision: str, approx: bool | int | None = False) -> str:
+    """The same date for a table cell: ``2022``, ``Dec 2022``, ``3 Nov 2025``, ``c. 3 Nov 2025``."""
+    parts = value.split("-")
+    if precision == "year" or len(parts) == 1:
+        shown = parts[0]
+    else:
+        month = calendar.month_abbr[int(parts[1])]
+        if precision == "month" or len(parts) == 2:
+            shown = f"{month} {parts[0]}"
+        else:
+            shown = f"{int(parts[2])} {month} {parts[0]}"
+    return f"c. {shown}" if approx else shown
+
+
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date known to a year, a month or a day, with the source's own words for it."""
@@ -80,6 +94,10 @@ class PartialDate:
     def display(self) -> str:
         shown = display_iso(self.value, self.precision)
         return f"about {shown}" if self.approx else shown
+
+    def short(self) -> str:
+        """For a table cell, where width is short: ``3 Nov 2025``, ``c. Dec 2022``."""
+        return display_short(self.value, self.precision, self.approx)
 
     def sort_key(self) -> str:
         """A string that sorts partial dates chronologically, a month before its days."""

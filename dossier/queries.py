@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import store
-from dossier.dates import PartialDate, display_iso
+from dossier.dates import PartialDate, display_iso, display_short
 from dossier.schema import PANES
 
 # ---------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ PANE_TITLES = {
 }
 
 PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "overview": (Column("Date", 16), Column("What happened", 30, 1), Column("Kind", 10)),
+    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 10)),
     "people": (
         Column("Name", 18, 1),
         Column("Type", 11),
@@ -64,22 +64,22 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Person", 14, 1),
         Column("Kind", 10),
         Column("Term / status", 16, 2),
-        Column("By / since", 12, 1),
-        Column("Date", 12),
+        Column("By / since", 14, 1),
+        Column("Date", 11),
     ),
     "asylum": (
-        Column("Date", 16),
+        Column("Date", 13),
         Column("Event", 16, 1),
         Column("Who", 14, 1),
         Column("Where / with", 14, 1),
     ),
     "quotes": (
-        Column("Date", 16),
-        Column("Speaker", 14),
+        Column("Date", 13),
+        Column("Speaker", 16),
         Column("Kind", 8),
         Column("Words", 24, 1),
     ),
-    "sources": (Column("Kind", 14), Column("Title / note", 30, 1), Column("Date", 16)),
+    "sources": (Column("Kind", 14), Column("Title / note", 30, 1), Column("Date", 13)),
     "pinned": (
         Column("#", 4),
         Column("Record", 30, 2),
@@ -209,6 +209,8 @@ REF_COLUMNS = {
 }
 DATE_FIELDS = ("date", "start", "end", "published")
 UNDATED = "date not stated"
+UNDATED_CELL = "not stated"
+"""An undated record in a table's date column, which is narrow."""
 LINKS_PER_GROUP = 25
 SPANS_PER_SOURCE = 5000
 
@@ -372,6 +374,10 @@ def _date_text(value: str | None, precision: str | None, approx: bool | int | No
         return ""
     shown = display_iso(value, precision or "day")
     return f"about {shown}" if approx else shown
+
+
+def _date_cell(value: str | None, precision: str | None, approx: bool | int | None) -> str:
+    return display_short(value, precision or "day", approx) if value else UNDATED_CELL
 
 
 def _sentence_start(text: str) -> int:
@@ -569,7 +575,7 @@ class Reader:
                 pos,
                 qid,
                 "quote",
-                (_date_text(date, precision, approx) or UNDATED, speakers, kind, clip(text)),
+                (_date_cell(date, precision, approx), speakers, kind, clip(text)),
             )
             for pos, qid, date, precision, approx, speakers, kind, text in rows
         ]

@@ -159,7 +159,7 @@ async def test_timeline_enter_goes_to_the_record_in_its_pane(bundled_db: Path) -
         while table.current is None or table.current.record != "peru-expels-mexican-ambassador":
             await pilot.press("j")
             await settle(pilot)
-        assert "December 2022" in table.current.cells[0]
+        assert table.current.cells[0] == "Dec 2022"
         await pilot.press("enter")
         await settle(pilot)
         assert (app.active_pane, shown_detail(app)) == ("asylum", "peru-expels-mexican-ambassador")

@@ -98,3 +98,19 @@ def test_any_edit_of_the_case_file_loads_or_fails_with_one_line(
     except CaseFileError as exc:
         assert "\n" not in exc.message
         assert exc.message.startswith(str(case)) or exc.message.startswith("data/")
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "approx", "cell"),
+    [
+        ("2022", "year", False, "2022"),
+        ("2022-12", "month", False, "Dec 2022"),
+        ("2025-11-03", "day", False, "3 Nov 2025"),
+        ("2025-11-03", "day", True, "c. 3 Nov 2025"),
+    ],
+)
+def test_a_table_cell_shows_a_date_short(
+    value: str, precision: str, approx: bool, cell: str
+) -> None:
+    assert PartialDate.parse(value, approx=approx).short() == cell
+    assert len(cell) <= 13  # the date columns' width
