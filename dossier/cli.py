@@ -33,6 +33,10 @@ app = typer.Typer(
 DataOpt = Annotated[
     Path, typer.Option("--data", help="The case file (TOML).", show_default="the bundled case")
 ]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
+]
 
 
 def _say(message: str) -> None:
@@ -102,10 +106,7 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --out file if it exists.")
     ] = False,
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
-    ] = None,
+    db: DbOpt = None,
     person: Annotated[
         list[str] | None,
         typer.Option(
@@ -203,10 +204,7 @@ def search(
     json_lines: Annotated[
         bool, typer.Option("--json", help="One JSON object per quote, one per line.")
     ] = False,
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
-    ] = None,
+    db: DbOpt = None,
 ) -> None:
     """Search the quotes, best first (exit 1 when none match)."""
     import json
@@ -273,11 +271,6 @@ pins_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(pins_app, name="pins")
-
-DbOpt = Annotated[
-    Path | None,
-    typer.Option("--db", help="The dossier database.", show_default="the bundled case"),
-]
 
 
 def _dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
