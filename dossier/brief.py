@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dossier.dates import DateError, display_iso, parse_iso
+from dossier.dates import DateError, display_date, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
 from dossier.queries import KIND_LABEL, Reader
@@ -263,9 +263,7 @@ def _when_parts(
     """The date as shown, and how it was read ("(inferred from “Monday”)") or ""."""
     if not value:
         return "date not stated", ""
-    shown = display_iso(value, precision or "day")
-    if approx:
-        shown = f"about {shown}"
+    shown = display_date(value, precision or "day", approx)
     if text:
         return shown, f"(inferred from “{text}”)"
     if rule:

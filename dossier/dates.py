@@ -47,29 +47,27 @@ def parse_iso(value: str) -> tuple[str, Precision]:
 
 
 @lru_cache(maxsize=4096)
-def display_iso(value: str, precision: str) -> str:
-    """Format an ISO partial date at its precision: ``2022``, ``December 2022``, ``3 November 2025``."""
+def display_iso(value: str, precision: str, short: bool = False) -> str:
+    """Format an ISO partial date at its precision: ``2022``, ``December 2022``, ``3 November 2025``;
+    ``short`` abbreviates the month for a table cell (``Dec 2022``, ``3 Nov 2025``)."""
     parts = value.split("-")
     if precision == "year" or len(parts) == 1:
         return parts[0]
-    month = calendar.month_name[int(parts[1])]
+    month = (calendar.month_abbr if short else calendar.month_name)[int(parts[1])]
     if precision == "month" or len(parts) == 2:
         return f"{month} {parts[0]}"
     return f"{int(parts[2])} {month} {parts[0]}"
 
 
-def display_short(value: str, precision: str, approx: bool | int | None = False) -> str:
-    """The same date for a table cell: ``2022``, ``Dec 2022``, ``3 Nov 2025``, ``c. 3 Nov 2025``."""
-    parts = value.split("-")
-    if precision == "year" or len(parts) == 1:
-        shown = parts[0]
-    else:
-        month = calendar.month_abbr[int(parts[1])]
-        if precision == "month" or len(parts) == 2:
-            shown = f"{month} {parts[0]}"
-        else:
-            shown = f"{int(parts[2])} {month} {parts[0]}"
-    return f"c. {shown}" if approx else shown
+def display_date(
+    value: str, precision: str, approx: bool | int | None = False, *, short: bool = False
+) -> str:
+    """A date as the reader sees it: ``about 3 November 2025`` when approximate, or, ``short``,
+    ``c. 3 Nov 2025``."""
+    shown = display_iso(value, precision, short)
+    if not approx:
+        return shown
+    return f"c. {shown}" if short else f"about {shown}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +90,11 @@ class PartialDate:
         return cls(iso, precision, text, rule, approx)
 
     def display(self) -> str:
-        shown = display_iso(self.value, self.precision)
-        return f"about {shown}" if self.approx else shown
+        return display_date(self.value, self.precision, self.approx)
 
     def short(self) -> str:
         """For a table cell, where width is short: ``3 Nov 2025``, ``c. Dec 2022``."""
-        return display_short(self.value, self.precision, self.approx)
+        return display_date(self.value, self.precision, self.approx, short=True)
 
     def sort_key(self) -> str:
         """A string that sorts partial dates chronologically, a month before its days."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import store
-from dossier.dates import PartialDate, display_iso, display_short
+from dossier.dates import PartialDate, display_date
 from dossier.schema import PANES
 
 # ---------------------------------------------------------------------------------------------------
@@ -370,14 +370,11 @@ def clip(text: str, limit: int = LISTING_TEXT_MAX) -> str:
 
 
 def _date_text(value: str | None, precision: str | None, approx: bool | int | None = False) -> str:
-    if not value:
-        return ""
-    shown = display_iso(value, precision or "day")
-    return f"about {shown}" if approx else shown
+    return display_date(value, precision or "day", approx) if value else ""
 
 
 def _date_cell(value: str | None, precision: str | None, approx: bool | int | None) -> str:
-    return display_short(value, precision or "day", approx) if value else UNDATED_CELL
+    return display_date(value, precision or "day", approx, short=True) if value else UNDATED_CELL
 
 
 def _sentence_start(text: str) -> int:
