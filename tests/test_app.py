@@ -534,3 +534,36 @@ async def test_a_failed_early_read_is_read_again_and_reported_as_usual(tmp_path:
         await settle(pilot)
     assert app.return_code == 2
     assert app.error_message is not None and "notes.db" in app.error_message
+
+
+async def test_an_early_read_that_fails_late_is_read_again_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The read started before the app fails while the app is already up: the app reads again
+    # on its usual path and reports that failure, opening the pins only once.
+    from concurrent.futures import Future
+
+    from dossier.queries import Opening, Reader
+
+    not_a_dossier = tmp_path / "notes.db"
+    sqlite3.connect(not_a_dossier).execute("CREATE TABLE t (x)").connection.commit()
+    opened: list[Path] = []
+    real = DossierApp._open_workset
+
+    def counted(app: DossierApp) -> None:
+        opened.append(app.db)
+        real(app)
+
+    monkeypatch.setattr(DossierApp, "_open_workset", counted)
+    early: Future[tuple[Reader, Opening]] = Future()
+    app = DossierApp(not_a_dossier, early=early)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        early.set_exception(sqlite3.DatabaseError("boom"))
+        for _ in range(20):  # not settle(): the app quits while its workers are waited for
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    assert app.error_message is not None and "notes.db" in app.error_message
+    assert opened == [not_a_dossier]

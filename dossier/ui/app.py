@@ -25,6 +25,7 @@ from dossier.ui.messages import (
     AnnotateRequested,
     BuildFinished,
     CaseLoaded,
+    EarlyReadFailed,
     MarksLoaded,
     PinRequested,
     PlaceFound,
@@ -233,24 +234,34 @@ class DossierApp(App[None]):
 
     def _open(self) -> None:
         early, self._early = self._early, None
-        if early is not None and early.done() and early.exception() is None:
-            # Read while Textual was imported: the first frame has rows.
+        if early is None or (early.done() and early.exception() is not None):
+            if self._open_reader():
+                self._open_workset()
+                self._load_case()
+            return
+        self._open_workset()
+        if early.done():  # read while Textual was imported: the first frame has rows
             self.reader, opening = early.result()
-            self._open_workset()
             self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
-            return
-        if early is not None and not early.done():
-            self._open_workset()
+        else:
             self._load_case(early)
-            return
+
+    def _open_reader(self) -> bool:
+        """Open the dossier for reading; a failure stops the app with its one-line error."""
         try:
             self.reader = Reader(self.db, meta=self.meta or store.validate(self.db))
         except DossierError as exc:
             self.error_message = exc.message
             self.exit(return_code=2)
-            return
-        self._open_workset()
-        self._load_case()
+            return False
+        return True
+
+    @on(EarlyReadFailed)
+    def _read_again(self) -> None:
+        """The early read failed after the app had started: read on the usual path, where a
+        failure is reported as usual (the pins are open already)."""
+        if self._open_reader():
+            self._load_case()
 
     def _open_workset(self) -> None:
         self.workset = Workset(path_beside(self.db))
@@ -267,8 +278,8 @@ class DossierApp(App[None]):
         if early is not None:
             try:
                 self.reader, opening = early.result()
-            except Exception:  # read again, below, where a failure is reported as usual
-                self.call_from_thread(self._open)
+            except Exception:
+                self.post_message(EarlyReadFailed())
                 return
         else:
             assert self.reader is not None

@@ -18,6 +18,10 @@ class CaseLoaded(Message):
     first_pages: dict[str, list[RowData]] = field(default_factory=dict)
 
 
+class EarlyReadFailed(Message):
+    """The read started before the app failed: the app reads again on its usual path."""
+
+
 @dataclass
 class DetailLoaded(Message):
     pane: str
