@@ -120,33 +120,38 @@ class Watch:
 # Start-up
 
 
-def start_baseline(report: str) -> None:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Label
-
-    watch = Watch()
-    watch.install(tables=False)
-    drawn = {"label": False}
-
-    class Shown(Label):
-        def render(self) -> Any:
-            drawn["label"] = True
-            return super().render()
-
-    class Minimal(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Shown("dossier")
-
-    app = Minimal()
+def run_until_drawn(report: str, watch: Watch, app: Any, drawn: dict[str, bool]) -> None:
+    """Run ``app`` and quit it at the end of the first frame after ``drawn["drawn"]`` was set,
+    reporting when that frame was painted."""
 
     def frame() -> None:
-        if drawn["label"] and watch.on_frame is not None:
+        if drawn["drawn"] and watch.on_frame is not None:
             watch.on_frame = None
             write_report(report, {"painted": time.monotonic()})
             app.exit()
 
     watch.on_frame = frame
     app.run()
+
+
+def start_baseline(report: str) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label
+
+    watch = Watch()
+    watch.install(tables=False)
+    drawn = {"drawn": False}
+
+    class Shown(Label):
+        def render(self) -> Any:
+            drawn["drawn"] = True
+            return super().render()
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Shown("dossier")
+
+    run_until_drawn(report, watch, Minimal(), drawn)
 
 
 def start_skeleton(report: str) -> None:
@@ -159,12 +164,12 @@ def start_skeleton(report: str) -> None:
 
     watch = Watch()
     watch.install(tables=False)
-    drawn = {"rows": False}
+    drawn = {"drawn": False}
     rows = "\n".join(f"row {i}  2025-11-0{i % 9 + 1}  some cells of text" for i in range(30))
 
     class Rows(Static):
         def render(self) -> Any:
-            drawn["rows"] = True
+            drawn["drawn"] = True
             return super().render()
 
     class Skeleton(App[None]):
@@ -180,16 +185,7 @@ def start_skeleton(report: str) -> None:
                         yield Rows(rows)
             yield Footer()
 
-    app = Skeleton()
-
-    def frame() -> None:
-        if drawn["rows"] and watch.on_frame is not None:
-            watch.on_frame = None
-            write_report(report, {"painted": time.monotonic()})
-            app.exit()
-
-    watch.on_frame = frame
-    app.run()
+    run_until_drawn(report, watch, Skeleton(), drawn)
 
 
 def start_dossier(report: str, db: str, entry: str = "dossier.cli:main") -> None:
