@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dossier.dates import DateError, display_date, display_iso, parse_iso
+from dossier.dates import UNDATED, DateError, display_date, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
 from dossier.queries import KIND_LABEL, Reader
@@ -262,7 +262,7 @@ def _when_parts(
 ) -> tuple[str, str]:
     """The date as shown, and how it was read ("(inferred from “Monday”)") or ""."""
     if not value:
-        return "date not stated", ""
+        return UNDATED, ""
     shown = display_date(value, precision or "day", approx)
     if text:
         return shown, f"(inferred from “{text}”)"
@@ -560,7 +560,7 @@ class _Brief:
                 text = row[0] if row else ""
                 lines[source] = [m.start() for m in re.finditer("\n", text)]
             line = bisect.bisect_left(lines[source], start) + 1
-            title, published = sources.get(source, (source, "date not stated"))
+            title, published = sources.get(source, (source, UNDATED))
             out.append(
                 f"[^{n}]: *{inline(title)}*, published {published}, line {line}, "
                 f"characters {start}–{end}: “{inline(exact)}”"

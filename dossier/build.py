@@ -21,9 +21,8 @@ from typing import Any
 
 from dossier import __version__, casefile, schema, store
 from dossier.casefile import Case, Record
-from dossier.dates import PartialDate
+from dossier.dates import UNDATED, UNDATED_CELL, PartialDate
 from dossier.errors import DossierError
-from dossier.queries import UNDATED, UNDATED_CELL
 from dossier.queries import clip as _clip
 from dossier.store import check_replaceable
 
@@ -274,7 +273,7 @@ def compile_case(case: Case) -> Compiled:
                 }
             )
             titles[r.id] = f"{name(r.person)} — {r.status}"
-            subtitles[r.id] = f"since {_shown(r.start)}" if r.start else "date not stated"
+            subtitles[r.id] = f"since {_shown(r.start)}" if r.start else UNDATED
             main_date[r.id] = r.start
         elif isinstance(r, casefile.Asylum):
             t["asylum"].append(

@@ -46,6 +46,12 @@ def parse_iso(value: str) -> tuple[str, Precision]:
     return value, "day"
 
 
+UNDATED = "date not stated"
+"""What a record without a date says where its date would be."""
+UNDATED_CELL = "not stated"
+"""The same in a table's date column, which is narrow."""
+
+
 @lru_cache(maxsize=4096)
 def display_iso(value: str, precision: str, short: bool = False) -> str:
     """Format an ISO partial date at its precision: ``2022``, ``December 2022``, ``3 November 2025``;

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import store
-from dossier.dates import PartialDate, display_date
+from dossier.dates import UNDATED, UNDATED_CELL, PartialDate, display_date
 from dossier.schema import PANES
 
 # ---------------------------------------------------------------------------------------------------
@@ -208,9 +208,6 @@ REF_COLUMNS = {
     "counterpart",
 }
 DATE_FIELDS = ("date", "start", "end", "published")
-UNDATED = "date not stated"
-UNDATED_CELL = "not stated"
-"""An undated record in a table's date column, which is narrow."""
 LINKS_PER_GROUP = 25
 SPANS_PER_SOURCE = 5000
 
@@ -688,7 +685,7 @@ class Reader:
             ).fetchall()
             history = []
             for status, date, precision, approx, text, rule in steps:
-                when = _date_text(date, precision, approx) or "date not stated"
+                when = _date_text(date, precision, approx) or UNDATED
                 how = f' ("{text}": {rule})' if text and rule else (f" ({rule})" if rule else "")
                 history.append(f"{status} — {when}{how}")
             if history:

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import store
-from dossier.dates import display_iso
+from dossier.dates import UNDATED, display_iso
 from dossier.errors import DossierError
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -77,8 +77,6 @@ RANK_EXPR = "bm25(quote_fts, 1.0, 0.0, 0.0)"
 spelling, and FTS5's bm25 scores a row as one document, so weighting them in would rank "The two
 deny the charges." (said by Chávez, five spellings) above a quote that says "Chávez"; quotes that
 match only by a name score 0 and follow, newest first."""
-
-UNDATED = "date not stated"
 
 
 def fts_phrase(text: str) -> str:
