@@ -311,9 +311,10 @@ def _term(term_text: str, penalty: str | None) -> str:
     return f"{term_text} in prison" if penalty == "prison" else f"{term_text} ({penalty})"
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
+def _plural(n: int, one: str, many: str | None = None, none: str | None = None) -> str:
+    """``1 quote``, ``12 quotes``, ``no quotes`` (or ``none``, when zero reads otherwise)."""
     if not n:
-        return f"no {many or one + 's'}"
+        return none or f"no {many or one + 's'}"
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
@@ -700,13 +701,14 @@ class _Brief:
                 if c.defendants or c.charges
                 else "no charges"
             ),
-            f"{_plural(c.requested, 'sentence') if c.requested else 'no sentence'} requested by "
+            f"{_plural(c.requested, 'sentence', none='no sentence')} requested by "
             f"prosecutors and {f'{c.imposed:,}' if c.imposed else 'none'} imposed by a court",
             _plural(c.custody, "custody record"),
-            (
-                _plural(c.timeline, "asylum or diplomatic event", "asylum and diplomatic events")
-                if c.timeline
-                else "no asylum or diplomatic events"
+            _plural(
+                c.timeline,
+                "asylum or diplomatic event",
+                "asylum and diplomatic events",
+                none="no asylum or diplomatic events",
             ),
             _plural(c.events, "other event"),
             _plural(c.quotes, "quote"),
