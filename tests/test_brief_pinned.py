@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from markdown_it.token import Token
 
 from dossier import brief
-from dossier.brief import NothingPinnedError, brief_html, brief_markdown, working_note
+from dossier.brief import NothingPinnedError, brief_html, working_note
 from dossier.queries import Reader
 from dossier.workset import WorkItem, Workset, path_beside
-from tests.test_brief import HOSTILE, footnotes, lint, md_parser, section
+from tests.test_brief import HOSTILE, brief_of, footnotes, lint, md_parser, section
 
 GOLDEN_PINNED = Path(__file__).parent / "golden" / "castillo-chavez-brief-pinned.md"
 
@@ -73,14 +73,6 @@ def pinned_copy(bundled_db: Path, folder: Path) -> Path:
 def items(*records: str, notes: dict[str, str] | None = None) -> list[WorkItem]:
     notes = notes or {}
     return [WorkItem(r, "", "", n, notes.get(r)) for n, r in enumerate(records, start=1)]
-
-
-def brief_of(db: Path, **kwargs: object) -> str:
-    reader = Reader(db)
-    try:
-        return brief_markdown(reader, **kwargs)  # type: ignore[arg-type]
-    finally:
-        reader.close()
 
 
 @pytest.fixture(scope="module")
