@@ -44,6 +44,7 @@ from typing import Any
 
 from dossier import build as builder
 from dossier import casefile
+from dossier import kinds as registry
 from dossier.casefile import (
     Case,
     CaseInfo,
@@ -719,8 +720,8 @@ def generate(spec: Spec) -> Synthetic:
         )
         for s in sources
     ]
-    # In the order the loader reads a case file: by kind, in the order of casefile.KINDS.
-    rank = {kind: i for i, kind in enumerate(casefile.KINDS)}
+    # In the order the loader reads a case file: by kind, in the order of the kinds registry.
+    rank = {s.record: i for i, s in enumerate(registry.specs())}
     all_records = sorted([*source_records, *records, *quotes], key=lambda r: rank[type(r)])
     info = CaseInfo(
         id=f"synthetic-{spec.quotes}",
@@ -843,7 +844,7 @@ def check(synthetic: Synthetic, path: Path | None = None) -> Case:
             assert sid is not None
             found.append(Located(sid, locate(texts[sid], ev.quote, ev.prefix, ev.suffix)))
         located[record.id] = tuple(found)
-        casefile._check_date_words(record, texts, found, _NoWhere())  # type: ignore[arg-type]
+        casefile._check_date_words(record, found, _NoWhere())  # type: ignore[arg-type]
     return Case(
         path=path or Path(f"{synthetic.info.id}.toml"),
         sha256=synthetic.sha256,

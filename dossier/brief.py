@@ -34,10 +34,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from dossier import kinds
 from dossier.dates import UNDATED, DateError, display_date, display_iso, parse_iso
 from dossier.errors import DossierError
+from dossier.kinds import KIND_LABEL
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
-from dossier.queries import KIND_LABEL, Reader
+from dossier.queries import Reader
 
 if TYPE_CHECKING:
     from dossier.workset import WorkItem
@@ -47,12 +49,6 @@ KEY_QUOTES = 50
 
 SUMMARY_DEFENDANTS = 12
 """Defendants given a line in the summary; the rest are counted."""
-
-QUOTE_KIND = {
-    "direct": "direct quote (the speaker's own words)",
-    "reported": "reported statement (the source's paraphrase)",
-    "epithet": "epithet (a name given, not a statement)",
-}
 
 # A citation is written as this marker while the brief is assembled; the markers are numbered in
 # the order they appear once every section is written. Values can never contain them: escaping
@@ -82,22 +78,6 @@ class NothingPinnedError(DossierError):
             f"{where}: nothing pinned; pin records in the app (p) or with `dossier pins add ID`"
         )
 
-
-SECTION_OF_KIND = {
-    "person": "People",
-    "organization": "Organisations and states",
-    "role": "People",
-    "charge": "Charges",
-    "sentence": "Sentences",
-    "custody": "Custody",
-    "asylum": "Asylum and diplomatic timeline",
-    "diplomatic": "Asylum and diplomatic timeline",
-    "event": "Other events",
-    "quote": "Key quotes",
-    "note": "Notes",
-    "source": "Sources",
-}
-"""Where the brief writes a record of each kind (a role is written under its holder)."""
 
 WORKING_NOTE = "**Working note** (annotation, not from the sources):"
 """The label of a pinned record's annotation in the brief from pins."""
@@ -615,7 +595,8 @@ class _Brief:
                 if kind == "quote":
                     title, spans = quotes.get(item.record, title), spans[:1]
                 line = f"{marker} {strong(title)} — {label}"
-                section = SECTION_OF_KIND.get(kind)
+                spec = kinds.get(kind)
+                section = spec.brief_section if spec is not None else None
                 if item.record in self.shown and section:
                     line += f", under {section}."
                 else:
@@ -1152,7 +1133,7 @@ class _Brief:
             batch = chosen[start : start + 500]
             marks = ",".join("?" for _ in batch)
             for row in self.conn.execute(
-                "SELECT q.id, q.kind, q.text, q.speaker_names, q.context, q.date, q.date_precision, "
+                "SELECT q.id, q.kind, q.text, coalesce(q.speaker_names, 'unattributed'), q.context, q.date, q.date_precision, "
                 f"q.date_approx, q.date_text, q.date_rule, {_ev('q.id')} FROM quote q "
                 f"WHERE q.pos IN ({marks}) ORDER BY q.pos",
                 batch,
@@ -1164,7 +1145,7 @@ class _Brief:
                 blocks.append(f"> {inline(text)}{self.cites.mark(said)}")
                 line = (
                     f"— {inline(speakers)}; {inline(_when(d, p, a, t, r))}; "
-                    f"{QUOTE_KIND.get(kind, inline(kind))}."
+                    f"{inline(kinds.quote_kind(kind, style='brackets'))}."
                 )
                 if context:
                     line += f" {_sentence(inline(context))}"

@@ -14,63 +14,33 @@ import os
 import sqlite3
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import __version__, casefile, schema, store
-from dossier.casefile import Case, Record
-from dossier.dates import UNDATED, UNDATED_CELL, PartialDate
+from dossier import __version__, casefile, kinds, schema, store
+from dossier.casefile import Case
+from dossier.dates import PartialDate
 from dossier.errors import DossierError
-from dossier.queries import clip as _clip
 from dossier.store import check_replaceable
 
 Row = dict[str, Any]
 
 
-HOME_PANE = {
-    "source": "sources",
-    "person": "people",
-    "organization": "people",
-    "role": "people",
-    "charge": "charges",
-    "sentence": "sentences",
-    "custody": "sentences",
-    "asylum": "asylum",
-    "diplomatic": "asylum",
-    "event": "overview",
-    "quote": "quotes",
-    "note": "sources",
-}
-
-
-TIMELINE_ORDER = {
-    "event": 0,
-    "role": 1,
-    "custody": 2,
-    "asylum": 2,
-    "charge": 3,
-    "sentence": 4,
-    "diplomatic": 5,
-    "source": 6,
-}
-"""Within one date, the order the timeline lists kinds in: causes before consequences."""
-
-
 BULK_COLUMNS: dict[str, tuple[str, ...]] = {
     "quote": (
-        "pos", "id", "kind", "text", "speaker_names", "source", "start", "end", "context",
+        "id", "pos", "kind", "text", "speaker_names", "source", "start", "end", "context",
         "date", "date_precision", "date_text", "date_rule", "date_approx", "search_speakers",
         "search_mentions",
     ),
-    "record": ("id", "kind", "title", "subtitle", "pane", "date", "date_precision"),
+    "record": ("id", "kind", "title", "subtitle", "pane", "date", "date_precision", "names", "body"),
     "evidence": ("record", "seq", "source", "start", "end", "exact", "prefix", "suffix"),
     "link": ("src", "rel", "seq", "dst"),
     "listing": ("pane", "pos", "record", "c1", "c2", "c3", "c4", "c5"),
 }  # fmt: skip
-"""The tables with a row per record or more, kept as tuples in this column order: a dict per row
-cost more than the rest of the build."""
+"""The tables with a row per record or more, kept as tuples in this column order (checked against
+the declaration before writing): a dict per row cost more than the rest of the build."""
 
 
 @dataclass
@@ -78,285 +48,63 @@ class Compiled:
     """Every row of every table, in insertion order."""
 
     tables: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    """The typed tables other than ``quote``, a dict per row."""
+    """The typed tables other than ``quote``, and the join and child tables, a dict per row."""
     bulk: dict[str, list[tuple[Any, ...]]] = field(
         default_factory=lambda: {table: [] for table in BULK_COLUMNS}
     )
     """The tables of :data:`BULK_COLUMNS`, a tuple per row."""
-    record_fts: list[tuple[str, str, str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def _date_cols(prefix: str, date: PartialDate | None) -> Row:
-    if date is None:
-        return {
-            f"{prefix}": None,
-            f"{prefix}_precision": None,
-            f"{prefix}_text": None,
-            f"{prefix}_rule": None,
-            f"{prefix}_approx": False,
-        }
-    return {
-        prefix: date.value,
-        f"{prefix}_precision": date.precision,
-        f"{prefix}_text": date.text,
-        f"{prefix}_rule": date.rule,
-        f"{prefix}_approx": date.approx,
-    }
-
-
-def _shown(date: PartialDate | None) -> str:
-    return date.display() if date else UNDATED
-
-
-def _cell(date: PartialDate | None) -> str:
-    """A date in a table cell: short (``3 Nov 2025``); the detail panel gives it whole."""
-    return date.short() if date else UNDATED_CELL
-
-
-def _date_key(date: PartialDate | None) -> tuple[int, str]:
-    """Chronological, with undated items after every dated one."""
-    return (0, date.value) if date else (1, "")
-
-
 def compile_case(case: Case) -> Compiled:
-    """Turn a checked case into table rows. Pure: same case, same rows, same order."""
+    """Turn a checked case into table rows. Pure: same case, same rows, same order. Every kind's
+    rows, titles, pane rows and timeline rows come from its spec in :mod:`dossier.kinds`."""
     out = Compiled()
     t = out.tables
+    ctx = kinds.Context(case)
     recs = case.records
-    order = {r.id: i for i, r in enumerate(recs)}
-    by_id = {r.id: r for r in recs}
-
-    labels: dict[str, str] = {}
-
-    def name(rid: str | None) -> str:
-        if rid is None:
-            return ""
-        label = labels.get(rid)
-        if label is None:
-            r = by_id[rid]
-            label = labels[rid] = str(getattr(r, "name", None) or getattr(r, "title", None) or rid)
-        return label
-
-    def names(ids: Iterable[str]) -> str:
-        return ", ".join(name(i) for i in ids)
-
-    aliases: dict[str, list[str]] = {}
-    for r in recs:
-        if isinstance(r, casefile.Person | casefile.Organization):
-            aliases[r.id] = [r.name, *r.aliases, *r.editorial_aliases]
-
-    def all_names(ids: Iterable[str]) -> str:
-        return " ".join(a for i in ids for a in aliases.get(i, [name(i)]))
+    order = ctx.order
 
     titles: dict[str, str] = {}
     subtitles: dict[str, str] = {}
     main_date: dict[str, PartialDate | None] = {}
-    quotes: list[casefile.Quote] = []
+    quotes: list[Any] = []
 
     # ----------------------------------------------------------------------------- typed tables
     for r in recs:
-        if type(r) is casefile.Quote:  # most records; their rows are made below, in date order
+        spec = kinds.of(r)
+        titles[r.id] = spec.title(r, ctx)
+        subtitles[r.id] = spec.subtitle(r, ctx)
+        main_date[r.id] = spec.main_date(r)
+        if spec.custom_table:  # the quotes: their rows are made below, in date order
             quotes.append(r)
             continue
-        if isinstance(r, casefile.Source):
-            t["source"].append(
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "title_editorial": r.title_editorial,
-                    "file": r.file,
-                    "published": r.published.value,
-                    "published_precision": r.published.precision,
-                    "language": r.language,
-                    "sha256": r.sha256,
-                    "publisher": r.publisher,
-                    "url": r.url,
-                    "text": case.texts[r.id],
-                }
-            )
-            titles[r.id] = r.title
-            subtitles[r.id] = f"published {r.published.display()}"
-            main_date[r.id] = r.published
-        elif isinstance(r, casefile.Person | casefile.Organization):
-            t["entity"].append(
-                {
-                    "id": r.id,
-                    "kind": r.KIND,
-                    "type": r.type,
-                    "name": r.name,
-                    "description": r.description,
-                }
-            )
-            spellings = [(a, False) for a in r.aliases] + [(a, True) for a in r.editorial_aliases]
-            for seq, (alias, editorial) in enumerate(spellings):
-                t["alias"].append(
-                    {"entity": r.id, "seq": seq, "alias": alias, "editorial": editorial}
-                )
-            titles[r.id] = r.name
-            subtitles[r.id] = _clip(r.description, 90) if r.description else r.type
-            main_date[r.id] = None
-        elif isinstance(r, casefile.Role):
-            t["role"].append(
-                {
-                    "id": r.id,
-                    "holder": r.holder,
-                    "title": r.title,
-                    "organization": r.organization,
-                    "of": r.of,
-                    "status": r.status,
-                    **_date_cols("start", r.start),
-                    **_date_cols("end", r.end),
-                }
-            )
-            titles[r.id] = f"{name(r.holder)} — {r.title}" + (f" of {name(r.of)}" if r.of else "")
-            subtitles[r.id] = _role_subtitle(r)
-            main_date[r.id] = r.start or r.end
-        elif isinstance(r, casefile.Charge):
-            last = r.history[-1] if r.history else None
-            t["charge"].append(
-                {
-                    "id": r.id,
-                    "defendant": r.defendant,
-                    "offence": r.offence,
-                    "alleges": r.alleges,
-                    "plea": r.plea,
-                    "status": last.status if last else None,
-                    "date": last.date.value if last and last.date else None,
-                    "date_precision": last.date.precision if last and last.date else None,
-                }
-            )
-            for seq, step in enumerate(r.history):
-                t["charge_status"].append(
-                    {
-                        "charge": r.id,
-                        "seq": seq,
-                        "status": step.status,
-                        **_date_cols("date", step.date),
-                    }
-                )
-            titles[r.id] = f"{name(r.defendant)} — {r.offence}"
-            subtitles[r.id] = (
-                f"{last.status} since {_shown(last.date)}"
-                if last and last.date
-                else (last.status if last else "status not stated")
-            )
-            main_date[r.id] = next((s.date for s in r.history if s.date), None)
-        elif isinstance(r, casefile.Sentence):
-            term_text = casefile.describe_term(r.term)
-            t["sentence"].append(
-                {
-                    "id": r.id,
-                    "defendant": r.defendant,
-                    "kind": r.kind,
-                    "by": r.by,
-                    "charge": r.charge,
-                    "penalty": r.penalty,
-                    "term": r.term,
-                    "term_text": term_text,
-                    **_date_cols("date", r.date),
-                }
-            )
-            titles[r.id] = (
-                f"{name(r.defendant)} — {term_text} ({r.penalty}), {_sentence_kind(r.kind)}"
-            )
-            subtitles[r.id] = f"{r.kind} by {name(r.by)}"
-            main_date[r.id] = r.date
-        elif isinstance(r, casefile.Custody):
-            t["custody"].append(
-                {
-                    "id": r.id,
-                    "person": r.person,
-                    "status": r.status,
-                    **_date_cols("start", r.start),
-                    **_date_cols("end", r.end),
-                }
-            )
-            titles[r.id] = f"{name(r.person)} — {r.status}"
-            subtitles[r.id] = f"since {_shown(r.start)}" if r.start else UNDATED
-            main_date[r.id] = r.start
-        elif isinstance(r, casefile.Asylum):
-            t["asylum"].append(
-                {
-                    "id": r.id,
-                    "type": r.type,
-                    "person": r.person,
-                    "state": r.state,
-                    "embassy": r.embassy,
-                    "description": r.description,
-                    **_date_cols("date", r.date),
-                }
-            )
-            titles[r.id] = f"{name(r.person)} — asylum {r.type} ({name(r.state)})"
-            subtitles[r.id] = _shown(r.date)
-            main_date[r.id] = r.date
-        elif isinstance(r, casefile.Diplomatic):
-            t["diplomatic"].append(
-                {
-                    "id": r.id,
-                    "type": r.type,
-                    "actor": r.actor,
-                    "counterpart": r.counterpart,
-                    "by": r.by,
-                    "description": r.description,
-                    **_date_cols("date", r.date),
-                }
-            )
-            titles[r.id] = f"{name(r.actor)} → {name(r.counterpart)}: {r.type}"
-            subtitles[r.id] = _shown(r.date)
-            main_date[r.id] = r.date
-        elif isinstance(r, casefile.Event):
-            t["event"].append(
-                {
-                    "id": r.id,
-                    "type": r.type,
-                    "title": r.title,
-                    "description": r.description,
-                    **_date_cols("date", r.date),
-                }
-            )
-            titles[r.id] = r.title
-            subtitles[r.id] = f"{r.type} · {_shown(r.date)}"
-            main_date[r.id] = r.date
-        elif isinstance(r, casefile.Note):
-            t["note"].append({"id": r.id, "kind": r.kind, "text": r.text, "basis": r.basis})
-            titles[r.id] = _clip(r.text, 100)
-            subtitles[r.id] = (
-                "editorial note (not from the source)"
-                if r.kind == "editorial"
-                else ("discrepancy in the source")
-            )
-            main_date[r.id] = None
+        t[spec.table].append(kinds.row_of(spec, r, ctx))
+        for child in spec.children:
+            t[child.table].extend(child.rows(r, ctx))
 
-    # Quotes are numbered in date order, so that rowid order is chronological. Who said a quote
-    # and whom it names repeat from quote to quote: their labels are made once per group.
-    quotes.sort(key=lambda q: (_date_key(q.date), order[q.id]))
-    speaker_labels: dict[tuple[str, ...], str] = {}
+    # Quotes are numbered in date order, so that their order is chronological. Who said a quote
+    # and whom it names repeat from quote to quote: their search columns are made once per group.
+    quotes.sort(key=lambda q: (kinds.date_key(q.date), order[q.id]))
     speaker_names: dict[tuple[str, ...], str] = {}
     mention_names: dict[tuple[str, ...], str] = {}
     quote_rows = out.bulk["quote"]
     for pos, q in enumerate(quotes, start=1):
-        speaker = speaker_labels.get(q.speakers)
-        if speaker is None:
-            speaker = speaker_labels[q.speakers] = names(q.speakers) or "unattributed"
         speaking = speaker_names.get(q.speakers)
         if speaking is None:
-            speaking = speaker_names[q.speakers] = all_names(q.speakers) or "unattributed"
+            speaking = speaker_names[q.speakers] = ctx.all_names(q.speakers) or "unattributed"
         named = mention_names.get(q.mentions)
         if named is None:
-            named = mention_names[q.mentions] = all_names(q.mentions)
+            named = mention_names[q.mentions] = ctx.all_names(q.mentions)
         date = q.date
-        titles[q.id] = f"{speaker}: “{_clip(q.text, 80)}”"
-        subtitles[q.id] = f"{q.kind} · {_shown(date)}"
-        main_date[q.id] = date
         span = case.located[q.id][0]
         quote_rows.append(
             (
-                pos,
                 q.id,
+                pos,
                 q.kind,
                 q.text,
-                speaker,
+                ctx.names(q.speakers) or None,
                 span.source,
                 span.span.start,
                 span.span.end,
@@ -376,19 +124,23 @@ def compile_case(case: Case) -> Compiled:
     evidence_rows = out.bulk["evidence"]
     link_rows = out.bulk["link"]
     located = case.located
+    joins = {s.kind: s.join_tables() for s in kinds.specs()}
     for r in recs:
         rid = r.id
-        kind = r.KIND
+        spec = kinds.of(r)
         date = main_date.get(rid)
+        quote = spec.custom_table
         record_rows.append(
             (
                 rid,
-                kind,
+                r.KIND,
                 titles[rid],
                 subtitles[rid],
-                HOME_PANE[kind],
+                spec.pane,
                 date.value if date else None,
                 date.precision if date else None,
+                None if quote else " ".join(ctx.aliases.get(rid, [])) or None,
+                None if quote else kinds.search_text(spec, r),
             )
         )
         for seq, loc in enumerate(located[rid]):
@@ -396,12 +148,16 @@ def compile_case(case: Case) -> Compiled:
             evidence_rows.append(
                 (rid, seq, loc.source, sp.start, sp.end, sp.exact, sp.prefix, sp.suffix)
             )
-        for seq, (rel, target) in enumerate(_refs(r)):
+        for seq, (rel, target) in enumerate(kinds.references(r)):
             link_rows.append((rid, rel, seq, target))
-        if kind != "quote":
-            out.record_fts.append((rid, titles[rid], " ".join(aliases.get(rid, [])), _body(r)))
+        for join in joins[r.KIND]:
+            target_col = join.target if join.target != join.owner else "target"
+            t[join.name].extend(
+                {join.owner: rid, "seq": seq, target_col: dst}
+                for seq, dst in enumerate(getattr(r, join.field))
+            )
 
-    _listings(case, out, name, order)
+    _listings(case, out, ctx)
 
     sources = case.of(casefile.Source)
     newest = max(sources, key=lambda s: s.published.value) if sources else None
@@ -439,207 +195,26 @@ def _pane_counts(listing: list[tuple[Any, ...]], quotes: int) -> dict[str, int]:
     return counts
 
 
-def _role_subtitle(r: casefile.Role) -> str:
-    parts = [r.status] if r.status else []
-    if r.start:
-        parts.append(f"from {_shown(r.start)}")
-    if r.end:
-        parts.append(f"until {_shown(r.end)}")
-    return ", ".join(parts) or "dates not stated"
-
-
-def _sentence_kind(kind: str) -> str:
-    return "requested by prosecutors" if kind == "requested" else "imposed by a court"
-
-
-def _body(r: Record) -> str:
-    """What the palette searches besides a record's title and names: its kind ("sentence",
-    "custody"...) and its words."""
-    parts = [r.KIND]
-    for attr in ("description", "offence", "alleges", "text", "type", "status", "kind", "penalty"):
-        value = getattr(r, attr, None)
-        if isinstance(value, str):
-            parts.append(value)
-    return " ".join(parts)
-
-
-def _refs(r: Record) -> Iterator[tuple[str, str]]:
-    for name, _ in casefile.ref_fields(type(r)):
-        value = getattr(r, name)
-        for target in value if isinstance(value, tuple) else (value,):
-            if target is not None:
-                yield name, target
-
-
-def _listings(
-    case: Case,
-    out: Compiled,
-    name: Callable[[str | None], str],
-    order: dict[str, int],
-) -> None:
-    recs = case.records
-    by_kind = {r.id: r.KIND for r in recs}
+def _listings(case: Case, out: Compiled, ctx: kinds.Context) -> None:
+    """The rows of every pane, sorted: each kind's own pane rows, and the timeline's."""
     rows: dict[str, list[tuple[Any, tuple[str, ...]]]] = defaultdict(list)
-
-    def add(pane: str, key: Any, rid: str, *cells: str) -> None:
-        if pane == "overview":  # same date: what happened first comes first
-            key = (key[0], TIMELINE_ORDER[by_kind[rid]], key[1])
-        rows[pane].append((key, (rid, *cells, "", "", "", "", "")[:6]))
-
-    roles_of: dict[str, list[str]] = defaultdict(list)
-    for r in recs:
-        if isinstance(r, casefile.Role):
-            prefix = "Former " if r.status == "former" else ""
-            title = r.title if not prefix else r.title[0].lower() + r.title[1:]
-            roles_of[r.holder].append(prefix + title)
-
-    for r in recs:
-        if type(r) is casefile.Quote:
-            continue
-        o = order[r.id]
-        if isinstance(r, casefile.Person | casefile.Organization):
-            group = 0 if isinstance(r, casefile.Person) else 1
-            add(
-                "people",
-                (group, o),
-                r.id,
-                r.name,
-                r.type,
-                "; ".join(roles_of.get(r.id, [])),
-                ", ".join([*r.aliases, *r.editorial_aliases]),
-            )
-        elif isinstance(r, casefile.Charge):
-            last = r.history[-1] if r.history else None
-            add(
-                "charges",
-                (order[r.defendant], o),
-                r.id,
-                name(r.defendant),
-                r.offence,
-                last.status if last else "",
-                _cell(last.date) if last and last.date else "",
-                r.plea or "",
-            )
-            for step in r.history:
-                add(
-                    "overview",
-                    (_date_key(step.date), o),
-                    r.id,
-                    _cell(step.date),
-                    f"{name(r.defendant)} {step.status}: {r.offence}",
-                    "charge",
-                )
-        elif isinstance(r, casefile.Sentence):
-            term = casefile.describe_term(r.term)
-            add(
-                "sentences",
-                (order[r.defendant], 0, _date_key(r.date), o),
-                r.id,
-                name(r.defendant),
-                r.kind,
-                f"{term} ({r.penalty})",
-                name(r.by),
-                _cell(r.date),
-            )
-            if r.date:
-                add(
-                    "overview",
-                    (_date_key(r.date), o),
-                    r.id,
-                    _cell(r.date),
-                    f"{term} sentence {_sentence_kind(r.kind)} for {name(r.defendant)}",
-                    "sentence",
-                )
-        elif isinstance(r, casefile.Custody):
-            since = f"since {_cell(r.start)}" if r.start else ""
-            add(
-                "sentences",
-                (order[r.person], 1, _date_key(r.start), o),
-                r.id,
-                name(r.person),
-                "custody",
-                r.status,
-                since,
-                _cell(r.end) if r.end else "",
-            )
-            if r.start:
-                add(
-                    "overview",
-                    (_date_key(r.start), o),
-                    r.id,
-                    _cell(r.start),
-                    f"{name(r.person)}: {r.status}",
-                    "custody",
-                )
-        elif isinstance(r, casefile.Asylum):
-            where = name(r.embassy) if r.embassy else name(r.state)
-            add(
-                "asylum",
-                (_date_key(r.date), o),
-                r.id,
-                _cell(r.date),
-                f"asylum {r.type}",
-                name(r.person),
-                where,
-            )
-            add(
-                "overview",
-                (_date_key(r.date), o),
-                r.id,
-                _cell(r.date),
-                f"{name(r.person)}: asylum {r.type} ({name(r.state)})",
-                "asylum",
-            )
-        elif isinstance(r, casefile.Diplomatic):
-            who = name(r.actor) + (f" ({name(r.by)})" if r.by else "")
-            add(
-                "asylum",
-                (_date_key(r.date), o),
-                r.id,
-                _cell(r.date),
-                r.type,
-                who,
-                name(r.counterpart),
-            )
-            add(
-                "overview",
-                (_date_key(r.date), o),
-                r.id,
-                _cell(r.date),
-                f"{name(r.actor)} → {name(r.counterpart)}: {r.type}",
-                "diplomatic",
-            )
-        elif isinstance(r, casefile.Event):
-            add("overview", (_date_key(r.date), o), r.id, _cell(r.date), r.title, r.type)
-        elif isinstance(r, casefile.Role):
-            for date, what in ((r.start, "becomes"), (r.end, "leaves office as")):
-                if date:
-                    add(
-                        "overview",
-                        (_date_key(date), o),
-                        r.id,
-                        _cell(date),
-                        f"{name(r.holder)} {what} {r.title}",
-                        "role",
-                    )
-        elif isinstance(r, casefile.Source):
-            add("sources", (0, o), r.id, "source", r.title, r.published.short(), r.language)
-            add(
-                "overview",
-                (_date_key(r.published), o),
-                r.id,
-                _cell(r.published),
-                f"Source published: {r.title}",
-                "source",
-            )
-        elif isinstance(r, casefile.Note):
-            label = "editorial note" if r.kind == "editorial" else "discrepancy"
-            add("sources", (1 if r.kind == "discrepancy" else 2, o), r.id, label, r.text)
-    # The Quotes pane has no rows here: it lists the quote table itself (Reader.page).
+    for r in case.records:
+        spec = kinds.of(r)
+        if spec.custom_table:
+            continue  # the Quotes pane lists the quote table itself (Reader.page)
+        o = ctx.order[r.id]
+        for row in spec.listing(r, ctx):
+            rows[row.pane].append((row.key, (r.id, *row.cells, "", "", "", "", "")[:6]))
+        for entry in kinds.timeline_of(spec, r, ctx):
+            # Same date: what happened first comes first.
+            key = (kinds.date_key(entry.date), spec.timeline_order, o)
+            rows["overview"].append((key, (r.id, kinds.cell(entry.date), entry.text, entry.kind)))
     listing = out.bulk["listing"]
     for pane in schema.PANES:
         ordered = sorted(rows.get(pane, []), key=lambda kv: kv[0])
-        listing.extend((pane, pos, *row) for pos, (_, row) in enumerate(ordered))
+        listing.extend(
+            (pane, pos, *row, "", "", "", "", "")[:8] for pos, (_, row) in enumerate(ordered)
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -649,14 +224,17 @@ def _listings(
 FTS_DDL = f"""
 CREATE VIRTUAL TABLE quote_fts USING fts5(
     text, search_speakers, search_mentions,
-    content='quote', content_rowid='pos',
+    content="quote", content_rowid="pos",
     tokenize='{schema.FTS_TOKENIZE}', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE record_fts USING fts5(
-    id UNINDEXED, title, names, body,
+    title, names, body,
+    content="record",
     tokenize='{schema.FTS_TOKENIZE}', prefix='2 3'
 );
 """
+"""The two full-text indexes, external-content tables over ``quote`` and ``record``: declared with
+double quotes (``content="quote"``), the form Datasette and sqlite-utils recognise."""
 
 FTS_TRIGGERS = """
 CREATE TRIGGER quote_fts_ai AFTER INSERT ON quote BEGIN
@@ -678,16 +256,43 @@ END;
 load, whose rows are indexed in one 'rebuild' pass instead of one trigger call per row."""
 
 
+class SchemaMismatchError(DossierError):
+    """A row that does not fit its table: a column missing or unknown (a bug, never a NULL)."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The DDL of a dossier's tables, compiled from :mod:`dossier.models`, and their columns."""
+
+    creates: list[str]
+    indexes: list[str]
+    columns: dict[str, tuple[str, ...]]
+
+
+_SCHEMAS: dict[tuple[kinds.KindSpec, ...], Schema] = {}
+
+
+def compiled_schema() -> Schema:
+    """The schema of the registered kinds (imports SQLModel: the build pays for it, the app not)."""
+    specs = kinds.specs()
+    found = _SCHEMAS.get(specs)
+    if found is None:
+        from dossier import models
+
+        creates, indexes = models.ddl(specs)
+        found = _SCHEMAS[specs] = Schema(creates, indexes, models.column_names(specs))
+    return found
+
+
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table in an empty database: the tables of :mod:`dossier.models` (written out
-    in :data:`dossier.schema.TABLES_DDL`), then the FTS indexes. The secondary indexes come after
-    the rows (:func:`create_indexes`)."""
-    for statement in _statements(schema.TABLES_DDL + FTS_DDL):
+    """Create every table in an empty database, then the FTS indexes. The secondary indexes come
+    after the rows (:func:`create_indexes`)."""
+    for statement in [*compiled_schema().creates, *_statements(FTS_DDL)]:
         conn.execute(statement)
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
-    for statement in _statements(schema.INDEXES_DDL):
+    for statement in compiled_schema().indexes:
         conn.execute(statement)
 
 
@@ -697,40 +302,52 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-
-
-def insert_rows(conn: sqlite3.Connection, table: str, rows: Sequence[Row] | Iterable[Row]) -> int:
-    """Insert dict rows into ``table`` in one executemany; missing keys are NULL."""
-    cols = _columns(conn, table)
-    names = ", ".join(f'"{c}"' for c in cols)
-    marks = ", ".join("?" for _ in cols)
-    sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[Row]) -> int:
+    """Insert dict rows into ``table`` in one executemany. Strict: a row must give exactly the
+    table's columns (a missing or unknown one raises :class:`SchemaMismatchError`)."""
+    columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    if not columns:
+        raise SchemaMismatchError(f"table {table!r}: not in the database")
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    expected = set(columns)
     count = 0
 
     def tuples() -> Iterator[tuple[Any, ...]]:
         nonlocal count
         for row in rows:
             count += 1
-            yield tuple(row.get(c) for c in cols)
+            if row.keys() != expected:
+                missing = sorted(expected - row.keys())
+                unknown = sorted(row.keys() - expected)
+                what = (
+                    f"missing column {missing[0]!r}"
+                    if missing
+                    else f"unknown column {unknown[0]!r}"
+                )
+                raise SchemaMismatchError(f"table {table!r}: row {count}: {what}")
+            yield tuple(row[c] for c in columns)
 
-    conn.executemany(sql, tuples())
+    conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', tuples())
     return count
 
 
 def fill(conn: sqlite3.Connection, compiled: Compiled) -> None:
     """Write compiled rows into a database that has the schema."""
+    declared = compiled_schema().columns
     for table, rows in compiled.tables.items():
+        if table not in declared:
+            raise SchemaMismatchError(f"table {table!r}: not declared in dossier.models")
         insert_rows(conn, table, rows)
     for table, tuples in compiled.bulk.items():
         columns = BULK_COLUMNS[table]
+        if set(columns) != set(declared[table]):
+            raise SchemaMismatchError(
+                f"table {table!r}: its bulk columns are not its declared ones"
+            )
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', tuples)
-    conn.executemany(
-        "INSERT INTO record_fts(id, title, names, body) VALUES (?, ?, ?, ?)", compiled.record_fts
-    )
     conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(compiled.meta.items()))
 
 
@@ -757,6 +374,7 @@ def write_database(out: Path, populate: Callable[[sqlite3.Connection], None]) ->
             populate(conn)
             create_indexes(conn)
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')")
+            conn.execute("INSERT INTO record_fts(record_fts) VALUES ('rebuild')")
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('optimize')")
             for trigger in FTS_TRIGGERS.split("END;")[:-1]:
                 conn.execute(trigger + "END;")

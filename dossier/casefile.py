@@ -113,10 +113,10 @@ class Source(Record):
     TABLE: ClassVar[str] = "sources"
     KIND: ClassVar[str] = "source"
 
-    file: str
     title: str
     title_editorial: bool = False
     """True when the title is the analyst's, because the source prints none."""
+    file: str
     published: PartialDate
     language: str
     sha256: str
@@ -129,8 +129,8 @@ class Person(Record):
     TABLE: ClassVar[str] = "people"
     KIND: ClassVar[str] = "person"
 
-    name: str
     type: str = choice("person", "group", default="person")
+    name: str
     aliases: tuple[str, ...] = ()
     """Other spellings the sources print (each must occur in a source)."""
     editorial_aliases: tuple[str, ...] = ()
@@ -143,7 +143,6 @@ class Organization(Record):
     TABLE: ClassVar[str] = "organizations"
     KIND: ClassVar[str] = "organization"
 
-    name: str
     type: str = choice(
         "state",
         "government",
@@ -155,6 +154,7 @@ class Organization(Record):
         "organisation",
         default="organisation",
     )
+    name: str
     aliases: tuple[str, ...] = ()
     editorial_aliases: tuple[str, ...] = ()
     description: str | None = None
@@ -236,8 +236,8 @@ class Asylum(Record):
     person: str = ref(*ENTITY)
     state: str = ref("organization")
     embassy: str | None = ref("organization", required=False)
-    date: PartialDate | None = None
     description: str | None = None
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,8 +256,8 @@ class Diplomatic(Record):
     actor: str = ref("organization")
     counterpart: str = ref("organization")
     by: str | None = ref("person", required=False)
-    date: PartialDate | None = None
     description: str | None = None
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -268,8 +268,8 @@ class Event(Record):
     type: str
     title: str
     participants: tuple[str, ...] = refs(*ENTITY)
-    date: PartialDate | None = None
     description: str | None = None
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -304,21 +304,12 @@ class Note(Record):
     """For an editorial note: where the analyst's knowledge comes from."""
 
 
-KINDS: tuple[type[Record], ...] = (
-    Source,
-    Person,
-    Organization,
-    Role,
-    Charge,
-    Sentence,
-    Custody,
-    Asylum,
-    Diplomatic,
-    Event,
-    Quote,
-    Note,
-)
-BY_TABLE: dict[str, type[Record]] = {k.TABLE: k for k in KINDS}
+def record_kinds() -> dict[str, type[Record]]:
+    """The case file's arrays of tables (``people``, ``charges``...) → their record class: every
+    kind of the registry (:mod:`dossier.kinds`), in its order."""
+    from dossier import kinds
+
+    return kinds.by_case_table()
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,20 +582,44 @@ def describe_term(term: str) -> str:
     return parts[0] if parts else "no term"
 
 
-def _iter_tables(data: Mapping[str, Any]) -> Iterator[tuple[str, int, Any]]:
-    for table, cls in BY_TABLE.items():
-        rows = data.get(table, [])
-        if not isinstance(rows, list):
-            yield table, -1, rows
-            continue
-        for index, raw in enumerate(rows):
-            yield table, index, (cls, raw)
-
-
 def load(path: Path, *, root: Path | None = None) -> Case:
     """Read, convert and check the case file at ``path``; sources are read relative to ``root``
     (by default the folder above the case file's folder, the project root)."""
     shown = shown_path(path)
+    raw_bytes, text = _read_case_file(path, shown)
+    data = _parse_toml(text, shown)
+    lines = _Lines(text)
+    root = root if root is not None else path.resolve().parent.parent
+    tables = record_kinds()
+    info = _check_top(data, shown, lines, tables)
+    records, record_lines = _convert_records(data, shown, lines, tables)
+    placed = _Placement(shown, lines, records)
+    _check_references(records, placed)
+    if info.default_source is not None and placed.kinds.get(info.default_source) != "source":
+        raise _top_fail(
+            shown,
+            lines,
+            "default_source",
+            f"default_source {info.default_source!r} is not a source id",
+        )
+    texts = _read_sources(records, placed, root)
+    located = _locate_evidence(records, placed, texts, info)
+    return Case(
+        path=path,
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+        info=info,
+        records=tuple(records),
+        texts=texts,
+        located=located,
+        lines=record_lines,
+    )
+
+
+def _top_fail(shown: str, lines: _Lines, key: str, message: str) -> CaseFileError:
+    return CaseFileError(f"{shown}:{lines.line('', 0, key)}: {message}")
+
+
+def _read_case_file(path: Path, shown: str) -> tuple[bytes, str]:
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
@@ -614,82 +629,104 @@ def load(path: Path, *, root: Path | None = None) -> Case:
     except OSError as exc:
         raise CaseFileError(f"{shown}: cannot read the case file ({exc.strerror})") from None
     try:
-        text = raw_bytes.decode("utf-8")
+        return raw_bytes, raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
         raise CaseFileError(f"{shown}:{line}: the case file is not UTF-8 text") from None
+
+
+def _parse_toml(text: str, shown: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseFileError(
             f"{shown}:{_toml_line(exc)}: malformed TOML: {_toml_msg(exc)}"
         ) from None
-    lines = _Lines(text)
-    root = root if root is not None else path.resolve().parent.parent
 
-    def top_fail(key: str, message: str) -> CaseFileError:
-        return CaseFileError(f"{shown}:{lines.line('', 0, key)}: {message}")
 
-    known_top = {"format", "case", *BY_TABLE}
+def _check_top(
+    data: Mapping[str, Any], shown: str, lines: _Lines, tables: Mapping[str, type[Record]]
+) -> CaseInfo:
+    """The top level: known tables only, the format version, and the ``[case]`` table."""
+    known_top = {"format", "case", *tables}
     for key in data:
         if key not in known_top:
-            raise top_fail(
-                key, f"unknown table or key {key!r}{_did_you_mean(key, dict.fromkeys(known_top))}"
+            raise _top_fail(
+                shown,
+                lines,
+                key,
+                f"unknown table or key {key!r}{_did_you_mean(key, dict.fromkeys(known_top))}",
             )
-    fmt = data.get("format")
-    if fmt != FORMAT_VERSION:
-        raise top_fail(
+    if data.get("format") != FORMAT_VERSION:
+        raise _top_fail(
+            shown,
+            lines,
             "format",
             f"format must be {FORMAT_VERSION} (this program reads format {FORMAT_VERSION})",
         )
     case_raw = data.get("case")
     if not isinstance(case_raw, dict):
-        raise top_fail("case", "missing [case] table with id, title and summary")
-    info = _case_info(case_raw, shown, lines)
+        raise _top_fail(shown, lines, "case", "missing [case] table with id, title and summary")
+    return _case_info(case_raw, shown, lines)
 
+
+def _convert_records(
+    data: Mapping[str, Any], shown: str, lines: _Lines, tables: Mapping[str, type[Record]]
+) -> tuple[list[Record], dict[str, int]]:
+    """Every ``[[table]]`` to its record class, in the registry's order; ids are unique slugs."""
     records: list[Record] = []
     record_lines: dict[str, int] = {}
-    for table, index, item in _iter_tables(data):
-        if index < 0:
-            raise top_fail(table, f"{table} must be written as [[{table}]] tables")
-        cls, raw = item
-        rid = raw.get("id") if isinstance(raw, dict) else None
-        where = _Where(shown, lines, table, index, rid if isinstance(rid, str) else None)
-        record = _table(cls, raw, where, None)
-        if not SLUG.match(record.id):
-            raise where.fail("id", f"id {record.id!r} is not a slug (lower-case words joined by -)")
-        if record.id in record_lines:
-            raise where.fail(
-                "id",
-                f"duplicate id {record.id!r} (first defined at line {record_lines[record.id]})",
-            )
-        record_lines[record.id] = lines.line(table, index, "id")
-        records.append(record)
+    for table, cls in tables.items():
+        rows = data.get(table, [])
+        if not isinstance(rows, list):
+            raise _top_fail(shown, lines, table, f"{table} must be written as [[{table}]] tables")
+        for index, raw in enumerate(rows):
+            rid = raw.get("id") if isinstance(raw, dict) else None
+            where = _Where(shown, lines, table, index, rid if isinstance(rid, str) else None)
+            record = _table(cls, raw, where, None)
+            if not SLUG.match(record.id):
+                raise where.fail(
+                    "id", f"id {record.id!r} is not a slug (lower-case words joined by -)"
+                )
+            if record.id in record_lines:
+                raise where.fail(
+                    "id",
+                    f"duplicate id {record.id!r} (first defined at line {record_lines[record.id]})",
+                )
+            record_lines[record.id] = lines.line(table, index, "id")
+            records.append(record)
+    return records, record_lines
 
-    case_sha = hashlib.sha256(raw_bytes).hexdigest()
-    by_id = {r.id: r for r in records}
-    kinds_of = {r.id: r.KIND for r in records}
-    placement = {r.id: (r.TABLE, idx) for r, idx in _indexed(records)}
 
-    def where_of(record: Record) -> _Where:
-        table, idx = placement[record.id]
-        return _Where(shown, lines, table, idx, record.id)
+class _Placement:
+    """Where each record is in the case file, for its errors; and each id's kind."""
 
-    # References.
+    def __init__(self, shown: str, lines: _Lines, records: list[Record]) -> None:
+        self.shown, self.lines = shown, lines
+        self.by_id = {r.id: r for r in records}
+        self.kinds = {r.id: r.KIND for r in records}
+        self.index = {r.id: (r.TABLE, idx) for r, idx in _indexed(records)}
+
+    def of(self, record: Record) -> _Where:
+        table, idx = self.index[record.id]
+        return _Where(self.shown, self.lines, table, idx, record.id)
+
+
+def _check_references(records: list[Record], placed: _Placement) -> None:
+    """Every reference names a record of an allowed kind; terms and editorial bases are there."""
     for record in records:
-        w = where_of(record)
+        w = placed.of(record)
         for name, kinds in ref_fields(type(record)):
             value = getattr(record, name)
-            targets = value if isinstance(value, tuple) else (value,)
-            for target in targets:
+            for target in value if isinstance(value, tuple) else (value,):
                 if target is None:
                     continue
-                if target not in by_id:
+                if target not in placed.kinds:
                     raise w.fail(name, f"{name} refers to unknown id {target!r}")
-                if kinds and kinds_of[target] not in kinds:
+                if kinds and placed.kinds[target] not in kinds:
                     want = " or ".join(kinds)
                     raise w.fail(
-                        name, f"{name} {target!r} is a {kinds_of[target]}, expected a {want}"
+                        name, f"{name} {target!r} is a {placed.kinds[target]}, expected a {want}"
                     )
         if isinstance(record, Sentence):
             try:
@@ -700,18 +737,13 @@ def load(path: Path, *, root: Path | None = None) -> Case:
             raise w.fail(
                 "basis", "an editorial note needs a basis: where the analyst's knowledge comes from"
             )
-        if info.default_source is None and record.source is None and record.evidence_items():
-            pass  # each evidence item must then name its source; checked below
 
-    if info.default_source is not None and kinds_of.get(info.default_source) != "source":
-        raise top_fail(
-            "default_source", f"default_source {info.default_source!r} is not a source id"
-        )
 
-    # Sources: files present and unchanged.
+def _read_sources(records: list[Record], placed: _Placement, root: Path) -> dict[str, str]:
+    """Every source's text: the file is there, unchanged (its sha256), and UTF-8."""
     texts: dict[str, str] = {}
     for source in (r for r in records if isinstance(r, Source)):
-        w = where_of(source)
+        w = placed.of(source)
         file = root / source.file
         try:
             content = file.read_bytes()
@@ -734,11 +766,17 @@ def load(path: Path, *, root: Path | None = None) -> Case:
             texts[source.id] = content.decode("utf-8")
         except UnicodeDecodeError:
             raise w.fail("file", f"source file {source.file} is not UTF-8 text") from None
+    return texts
 
-    # Evidence: every record cites at least one span, each found exactly once.
+
+def _locate_evidence(
+    records: list[Record], placed: _Placement, texts: Mapping[str, str], info: CaseInfo
+) -> dict[str, tuple[Located, ...]]:
+    """Every record cites at least one span, each found exactly once in its source; the words a
+    date was read from are inside a span; every printed spelling is printed in a source."""
     located: dict[str, tuple[Located, ...]] = {}
     for record in records:
-        w = where_of(record)
+        w = placed.of(record)
         items = record.evidence_items()
         if not items:
             raise w.fail(
@@ -764,7 +802,7 @@ def load(path: Path, *, root: Path | None = None) -> Case:
                 ) from None
             found.append(Located(sid, span))
         located[record.id] = tuple(found)
-        _check_date_words(record, texts, found, w)
+        _check_date_words(record, found, w)
         for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
             if alias is None or isinstance(record, Source):
                 continue
@@ -774,16 +812,7 @@ def load(path: Path, *, root: Path | None = None) -> Case:
                     f"{alias!r} is not printed in any source; an outside spelling belongs in "
                     "editorial_aliases",
                 )
-
-    return Case(
-        path=path,
-        sha256=case_sha,
-        info=info,
-        records=tuple(records),
-        texts=texts,
-        located=located,
-        lines=record_lines,
-    )
+    return located
 
 
 def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:
@@ -805,9 +834,7 @@ def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate]]:
                 yield "history", step.date
 
 
-def _check_date_words(
-    record: Record, texts: Mapping[str, str], found: list[Located], w: _Where
-) -> None:
+def _check_date_words(record: Record, found: list[Located], w: _Where) -> None:
     """A date's ``text`` (the source's own words for it) must be in one of the record's spans."""
     for key, date in _dates_of(record):
         if not date.text:

@@ -1,93 +1,60 @@
-"""The dossier's tables, declared with SQLModel.
+"""The dossier's tables, declared with SQLModel: the one declaration of the schema.
 
 Two families of tables, both written by :mod:`dossier.build` and never edited afterwards:
 
 * **Typed tables**, one per kind of record (``entity``, ``role``, ``charge``, ``sentence`` ...), after
-  Popolo and FollowTheMoney: people and organisations, posts held, events with ISO partial dates
-  that keep their precision (``<name>``, ``<name>_precision``, ``<name>_text``, ``<name>_rule``,
-  ``<name>_approx``).
+  Popolo and FollowTheMoney. They are not written out here: :func:`kind_model` makes each kind's
+  SQLModel class from its case-file fields in the kinds registry (:mod:`dossier.kinds`) — a column per
+  scalar field, ISO partial dates as five columns that keep their precision (``<name>``,
+  ``<name>_precision``, ``<name>_text``, ``<name>_rule``, ``<name>_approx``), a foreign key per
+  reference, and a join table with foreign keys per list of references (``event_participants``,
+  ``note_about``). The tables a kind owns beyond that (a charge's status history, a person's
+  spellings) and the quotes, filled by the build's own code, are declared below.
 * **Read-model tables** that the app and the brief page through without knowing the kinds:
-  ``record`` (every record's id, kind, title and home pane), ``listing`` (the rows of each pane, in
-  order, with their cells; the Quotes pane lists ``quote`` itself, in ``pos`` order), ``link`` (every reference between records, both ways), ``evidence``
-  (every cited span, after the W3C TextQuote/TextPosition selectors) and two FTS5 indexes.
+  ``record`` (every record's id, kind, title and home pane, and what the palette searches),
+  ``listing`` (the rows of each pane, in order, with their cells; the Quotes pane lists ``quote``
+  itself, in ``pos`` order), ``link`` (every reference between records), ``evidence`` (every cited
+  span, after the W3C TextQuote/TextPosition selectors) and two FTS5 indexes.
 
-Every record id is a slug, unique across kinds, so a user's pins and notes keyed by id survive a
-rebuild.
+Every record id is a slug, unique across kinds, and the primary key of its table, so a user's pins
+and notes — and a Datasette URL — keyed by id survive a rebuild.
+
+Importing this module imports SQLModel and SQLAlchemy (half a second): only the build does. The app
+reads with the standard library's ``sqlite3``.
 """
 
 from __future__ import annotations
 
+import types
+from typing import Any
+
+from sqlalchemy import Index, Table
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Field, SQLModel
+
+from dossier import kinds
 
 
 class Meta(SQLModel, table=True):
+    """What the dossier is: its case, schema version, newest source and counts."""
+
     key: str = Field(primary_key=True)
     value: str
 
 
-class Source(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    title: str
-    title_editorial: bool = False
-    file: str
-    published: str
-    published_precision: str
-    language: str
-    sha256: str
-    publisher: str | None = None
-    url: str | None = None
-    text: str
-
-
-class Entity(SQLModel, table=True):
-    """A person, group or organisation (state, legislature, embassy ...)."""
-
-    id: str = Field(primary_key=True)
-    kind: str  # person | organization
-    type: str
-    name: str
-    description: str | None = None
-
-
 class Alias(SQLModel, table=True):
+    """A spelling of a person's or organisation's name; ``editorial`` when not printed in a source."""
+
     entity: str = Field(primary_key=True, foreign_key="entity.id")
     seq: int = Field(primary_key=True)
     alias: str
     editorial: bool = False
 
 
-class Role(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    holder: str = Field(foreign_key="entity.id", index=True)
-    title: str
-    organization: str | None = Field(default=None, foreign_key="entity.id")
-    of: str | None = Field(default=None, foreign_key="entity.id")
-    status: str | None = None
-    start: str | None = None
-    start_precision: str | None = None
-    start_text: str | None = None
-    start_rule: str | None = None
-    start_approx: bool = False
-    end: str | None = None
-    end_precision: str | None = None
-    end_text: str | None = None
-    end_rule: str | None = None
-    end_approx: bool = False
-
-
-class Charge(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    defendant: str = Field(foreign_key="entity.id", index=True)
-    offence: str
-    alleges: str | None = None
-    plea: str | None = None
-    status: str | None = None
-    """The latest step of the charge's history."""
-    date: str | None = None
-    date_precision: str | None = None
-
-
 class ChargeStatus(SQLModel, table=True):
+    """One step of a charge's history: charged, indicted, on trial..."""
+
     __tablename__ = "charge_status"
 
     charge: str = Field(primary_key=True, foreign_key="charge.id")
@@ -100,89 +67,17 @@ class ChargeStatus(SQLModel, table=True):
     date_approx: bool = False
 
 
-class Sentence(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    defendant: str = Field(foreign_key="entity.id", index=True)
-    kind: str  # requested | imposed
-    by: str = Field(foreign_key="entity.id")
-    charge: str | None = Field(default=None, foreign_key="charge.id")
-    penalty: str
-    term: str
-    term_text: str
-    date: str | None = None
-    date_precision: str | None = None
-    date_text: str | None = None
-    date_rule: str | None = None
-    date_approx: bool = False
-
-
-class Custody(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    person: str = Field(foreign_key="entity.id", index=True)
-    status: str
-    start: str | None = None
-    start_precision: str | None = None
-    start_text: str | None = None
-    start_rule: str | None = None
-    start_approx: bool = False
-    end: str | None = None
-    end_precision: str | None = None
-    end_text: str | None = None
-    end_rule: str | None = None
-    end_approx: bool = False
-
-
-class Asylum(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    type: str
-    person: str = Field(foreign_key="entity.id", index=True)
-    state: str = Field(foreign_key="entity.id")
-    embassy: str | None = Field(default=None, foreign_key="entity.id")
-    description: str | None = None
-    date: str | None = None
-    date_precision: str | None = None
-    date_text: str | None = None
-    date_rule: str | None = None
-    date_approx: bool = False
-
-
-class Diplomatic(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    type: str
-    actor: str = Field(foreign_key="entity.id")
-    counterpart: str = Field(foreign_key="entity.id")
-    by: str | None = Field(default=None, foreign_key="entity.id")
-    description: str | None = None
-    date: str | None = None
-    date_precision: str | None = None
-    date_text: str | None = None
-    date_rule: str | None = None
-    date_approx: bool = False
-
-
-class Event(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    type: str
-    title: str
-    description: str | None = None
-    date: str | None = None
-    date_precision: str | None = None
-    date_text: str | None = None
-    date_rule: str | None = None
-    date_approx: bool = False
-
-
 class Quote(SQLModel, table=True):
     """A direct quote, reported statement or epithet. ``pos`` is its place in date order, so the
     Quotes pane pages by it and search can list newest first without sorting."""
 
-    pos: int = Field(primary_key=True)
-    """Place in date order, from 1; the table's rowid."""
-    id: str = Field(unique=True)
+    id: str = Field(primary_key=True)
+    pos: int = Field(unique=True)
+    """Place in date order, from 1: the quote index's rowid."""
     kind: str  # direct | reported | epithet
     text: str
-    speaker_names: str
-    """Display names of the speakers, or "unattributed"."""
+    speaker_names: str | None = None
+    """Display names of the speakers; NULL when unattributed."""
     source: str = Field(foreign_key="source.id")
     start: int
     end: int
@@ -196,13 +91,6 @@ class Quote(SQLModel, table=True):
     """Every name and alias of the speakers, for ``speaker:`` searches."""
     search_mentions: str
     """Every name and alias of the people the quote names, so any spelling finds it."""
-
-
-class Note(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    kind: str  # discrepancy | editorial
-    text: str
-    basis: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -220,6 +108,10 @@ class Record(SQLModel, table=True):
     """The pane that shows this record; following a link goes there."""
     date: str | None = None
     date_precision: str | None = None
+    names: str | None = None
+    """Every name and spelling of a person or organisation, for the palette."""
+    body: str | None = None
+    """The record's kind and words, for the palette."""
 
 
 class Listing(SQLModel, table=True):
@@ -260,19 +152,119 @@ class Evidence(SQLModel, table=True):
     suffix: str
 
 
-TYPED_TABLES = (
-    Source,
-    Entity,
-    Alias,
-    Role,
-    Charge,
-    ChargeStatus,
-    Sentence,
-    Custody,
-    Asylum,
-    Diplomatic,
-    Event,
-    Quote,
-    Note,
-)
-READ_TABLES = (Record, Listing, Link, Evidence)
+FIXED_TABLES: tuple[type[SQLModel], ...] = (Meta, Alias, ChargeStatus, Quote)
+READ_TABLES: tuple[type[SQLModel], ...] = (Record, Listing, Link, Evidence)
+CUSTOM_KIND_TABLES: dict[str, type[SQLModel]] = {"quote": Quote}
+"""Kinds whose table is declared above instead of derived from their fields."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# The kinds' tables, from the registry.
+
+_MADE: dict[tuple[str, tuple[kinds.Column, ...]], type[SQLModel]] = {}
+
+
+def _annotation(col: kinds.Column) -> Any:
+    return col.type | None if col.nullable else col.type
+
+
+def _class_name(table: str) -> str:
+    return "".join(part.capitalize() for part in table.split("_")) + "Table"
+
+
+def _make(table: str, columns: tuple[kinds.Column, ...], keys: tuple[str, ...]) -> type[SQLModel]:
+    """An SQLModel table class with ``columns`` in order, keyed by ``keys``."""
+    found = _MADE.get((table, columns))
+    if found is not None:
+        return found
+    if table in SQLModel.metadata.tables:
+        raise ValueError(f"table {table!r} is declared twice, with other columns")
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__tablename__": table, "__annotations__": annotations}
+    for col in columns:
+        annotations[col.name] = _annotation(col)
+        options: dict[str, Any] = {}
+        if col.name in keys:
+            options["primary_key"] = True
+        if col.references is not None:
+            options["foreign_key"] = f"{col.references}.id"
+        if col.nullable:
+            options["default"] = None
+        elif col.type is bool:
+            options["default"] = False
+        namespace[col.name] = Field(**options)
+    cls = types.new_class(
+        _class_name(table), (SQLModel,), {"table": True}, lambda ns: ns.update(namespace)
+    )
+    _MADE[(table, columns)] = cls
+    return cls
+
+
+def kind_model(spec: kinds.KindSpec) -> type[SQLModel]:
+    """The SQLModel class of a kind's table."""
+    custom = CUSTOM_KIND_TABLES.get(spec.kind)
+    if custom is not None:
+        return custom
+    return _make(spec.table, spec.columns(), ("id",))
+
+
+def join_model(join: kinds.JoinTable) -> type[SQLModel]:
+    """The table of one list of references: (owner id, place in the list, target id)."""
+    target = join.target if join.target != join.owner else "target"
+    columns = (
+        kinds.Column(join.owner, str, False, join.owner),
+        kinds.Column("seq", int, False),
+        kinds.Column(target, str, False, join.target),
+    )
+    return _make(join.name, columns, (join.owner, "seq"))
+
+
+def tables(specs: tuple[kinds.KindSpec, ...] | None = None) -> list[Table]:
+    """Every table of a dossier of these kinds (default: every registered kind), in an order where
+    each comes after the tables it refers to."""
+    specs = kinds.specs() if specs is None else specs
+    out: list[Table] = [Record.__table__]  # type: ignore[attr-defined]
+    seen: set[str] = {"record"}
+    for spec in specs:
+        table: Table = kind_model(spec).__table__  # type: ignore[attr-defined]
+        if table.name not in seen:
+            seen.add(table.name)
+            out.append(table)
+    for model in (Meta, Alias, ChargeStatus, Listing, Link, Evidence):
+        out.append(model.__table__)  # type: ignore[union-attr]
+    for spec in specs:
+        for join in spec.join_tables():
+            if join.name not in seen:
+                seen.add(join.name)
+                out.append(join_model(join).__table__)  # type: ignore[attr-defined]
+    return out
+
+
+def _indexes(table: Table) -> list[Index]:
+    """The secondary indexes: declared ones, and one on each typed table's first reference (how a
+    person's charges, roles or custody are found) and on each join table's target."""
+    found = list(table.indexes)
+    declared = {tuple(c.name for c in ix.columns) for ix in found}
+    refs = [c for c in table.columns if c.foreign_keys and not c.primary_key]
+    if refs and table.name not in {"link", "evidence", "listing", "quote", "record"}:
+        col = refs[0]
+        if (col.name,) not in declared:
+            found.append(Index(f"ix_{table.name}_{col.name}", col))
+    return found
+
+
+def ddl(specs: tuple[kinds.KindSpec, ...] | None = None) -> tuple[list[str], list[str]]:
+    """``CREATE TABLE`` statements for every table, and ``CREATE INDEX`` statements for their
+    secondary indexes (made after the rows are in), compiled for SQLite from the declarations."""
+    dialect = sqlite.dialect()
+    creates, indexes = [], []
+    for table in tables(specs):
+        creates.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(_indexes(table), key=lambda ix: str(ix.name)):
+            indexes.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return creates, indexes
+
+
+def column_names(specs: tuple[kinds.KindSpec, ...] | None = None) -> dict[str, tuple[str, ...]]:
+    """Table → its columns in order: what a strict insert must give, no more, no less."""
+    return {t.name: tuple(c.name for c in t.columns) for t in tables(specs)}

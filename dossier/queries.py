@@ -11,14 +11,16 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier import store
-from dossier.dates import UNDATED, UNDATED_CELL, PartialDate, display_date
+from dossier import kinds, store
+from dossier.dates import UNDATED_CELL, PartialDate, display_date
+from dossier.kinds import KIND_LABEL as KIND_LABEL
+from dossier.kinds import clip as clip
 from dossier.schema import PANES
 
 # ---------------------------------------------------------------------------------------------------
@@ -88,125 +90,9 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-KIND_TABLE = {
-    "source": "source",
-    "person": "entity",
-    "organization": "entity",
-    "role": "role",
-    "charge": "charge",
-    "sentence": "sentence",
-    "custody": "custody",
-    "asylum": "asylum",
-    "diplomatic": "diplomatic",
-    "event": "event",
-    "quote": "quote",
-    "note": "note",
-}
-
-KIND_LABEL = {
-    "source": "Source",
-    "person": "Person",
-    "organization": "Organisation",
-    "role": "Role",
-    "charge": "Charge",
-    "sentence": "Sentence",
-    "custody": "Custody",
-    "asylum": "Asylum event",
-    "diplomatic": "Diplomatic event",
-    "event": "Event",
-    "quote": "Quote",
-    "note": "Note",
-}
-
-REL_LABEL = {
-    "holder": "Held by",
-    "organization": "Organisation",
-    "of": "For",
-    "defendant": "Defendant",
-    "by": "By",
-    "charge": "Charge",
-    "person": "Person",
-    "state": "State",
-    "embassy": "Embassy",
-    "actor": "Actor",
-    "counterpart": "Counterpart",
-    "participants": "Participants",
-    "speakers": "Speaker",
-    "mentions": "Names",
-    "about": "About",
-}
-
-REVERSE_LABEL = {
-    ("role", "holder"): "Roles",
-    ("role", "organization"): "Posts in it",
-    ("role", "of"): "Represented by",
-    ("charge", "defendant"): "Charges",
-    ("sentence", "defendant"): "Sentences",
-    ("sentence", "by"): "Sentences it sought or imposed",
-    ("sentence", "charge"): "Sentences",
-    ("custody", "person"): "Custody",
-    ("asylum", "person"): "Asylum",
-    ("asylum", "state"): "Asylum it granted or was asked for",
-    ("asylum", "embassy"): "Asylum at this embassy",
-    ("diplomatic", "actor"): "Diplomatic actions taken",
-    ("diplomatic", "counterpart"): "Diplomatic actions against it",
-    ("diplomatic", "by"): "Diplomatic actions",
-    ("event", "participants"): "Events",
-    ("quote", "speakers"): "Quotes by",
-    ("quote", "mentions"): "Quotes naming",
-}
-
-REVERSE_ORDER = list(REVERSE_LABEL)
-
-FIELD_LABEL = {
-    "name": "Name",
-    "type": "Type",
-    "description": "Description",
-    "title": "Title",
-    "status": "Status",
-    "offence": "Charge",
-    "alleges": "Alleges",
-    "plea": "Plea",
-    "kind": "Kind",
-    "penalty": "Penalty",
-    "term_text": "Term",
-    "term": "Term (ISO 8601)",
-    "context": "Context",
-    "text": "Text",
-    "basis": "Basis",
-    "language": "Language",
-    "file": "File",
-    "sha256": "SHA-256",
-    "publisher": "Publisher",
-    "url": "URL",
-    "speaker_names": "Speaker",
-}
-
-HIDDEN_COLUMNS = {
-    "id",
-    "kind",
-    "pos",
-    "search_speakers",
-    "search_mentions",
-    "start",
-    "end",
-    "source",
-    "title_editorial",
-    "speaker_names",
-}
-REF_COLUMNS = {
-    "holder",
-    "organization",
-    "of",
-    "defendant",
-    "by",
-    "charge",
-    "person",
-    "state",
-    "embassy",
-    "actor",
-    "counterpart",
-}
+HIDDEN_COLUMNS = frozenset({"id", "kind", "search_speakers", "search_mentions"})
+"""Columns no detail lists: the key, the kind (said by the heading) and search helpers. A kind's
+own hidden columns are in its spec; reference columns are shown as links instead."""
 DATE_FIELDS = ("date", "start", "end", "published")
 LINKS_PER_GROUP = 25
 SPANS_PER_SOURCE = 5000
@@ -346,7 +232,6 @@ class Overview:
     header: CaseHeader
     figures: tuple[Field, ...]
     """Key figures: one line per defendant, and the case's main numbers."""
-    defendants: tuple[str, ...] = field(default=())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -354,16 +239,6 @@ class Overview:
 
 LISTING_TEXT_MAX = 240
 """Longest text of a table cell (a quote's words, a note), in characters."""
-
-
-def clip(text: str, limit: int = LISTING_TEXT_MAX) -> str:
-    """``text`` on one line (runs of whitespace made one space), cut to ``limit`` characters with
-    an ellipsis."""
-    # A printable text has no whitespace but the space (tabs, newlines and no-break spaces are
-    # not printable): without double or outer spaces it is already as the join would leave it.
-    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
-        text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _date_text(value: str | None, precision: str | None, approx: bool | int | None = False) -> str:
@@ -475,14 +350,12 @@ class Reader:
     def overview(self) -> Overview:
         header = self.header()
         figures: list[Field] = []
-        defendants: list[str] = []
         with self.connection() as conn:
             rows = conn.execute(
                 "SELECT e.id, e.name FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
                 "ORDER BY (SELECT min(rowid) FROM charge c WHERE c.defendant = e.id) LIMIT 12"
             ).fetchall()
             for pid, name in rows:
-                defendants.append(pid)
                 charges = conn.execute(
                     "SELECT offence, status, date, date_precision FROM charge WHERE defendant=? "
                     "ORDER BY rowid LIMIT 6",
@@ -520,7 +393,7 @@ class Reader:
                     kind, state, date, precision, approx = asylum
                     when = f", {_date_text(date, precision, approx)}" if date else ""
                     figures.append(Field(f"{name}: asylum", f"{kind} ({state}){when}"))
-        return Overview(header, tuple(figures), tuple(defendants))
+        return Overview(header, tuple(figures))
 
     # -- panes --------------------------------------------------------------------------------
 
@@ -532,10 +405,6 @@ class Reader:
             return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
         row = conn.execute("SELECT count(*) FROM listing WHERE pane=?", (pane,)).fetchone()
         return int(row[0])
-
-    def count(self, pane: str) -> int:
-        with self.connection() as conn:
-            return self._pane_count(conn, pane)
 
     def page(self, pane: str, offset: int, limit: int) -> list[RowData]:
         """Rows ``offset`` to ``offset + limit`` of a pane: a range scan of its primary key."""
@@ -560,7 +429,7 @@ class Reader:
             rows = rows_in_one_step(
                 conn,
                 "SELECT json_group_array(json_array(pos - 1, id, date, date_precision, "
-                "date_approx, speaker_names, kind, text)) FROM "
+                "date_approx, coalesce(speaker_names, 'unattributed'), kind, text)) FROM "
                 "(SELECT * FROM quote WHERE pos > ? AND pos <= ? ORDER BY pos)",
                 (offset, offset + limit),
             )
@@ -582,11 +451,12 @@ class Reader:
                 return None
             kind, pane = found
             anchor = record
-            if kind == "role":
-                holder = conn.execute(
-                    "SELECT dst FROM link WHERE src=? AND rel='holder'", (record,)
+            spec = kinds.get(kind)
+            if spec is not None and spec.anchor is not None:
+                found_anchor = conn.execute(
+                    "SELECT dst FROM link WHERE src=? AND rel=?", (record, spec.anchor)
                 ).fetchone()
-                anchor = holder[0] if holder else record
+                anchor = found_anchor[0] if found_anchor else record
             if pane == "quotes":
                 pos = conn.execute("SELECT pos - 1 FROM quote WHERE id=?", (anchor,)).fetchone()
                 pos = pos[0] if pos else None
@@ -611,9 +481,11 @@ class Reader:
         if rec is None:
             return None
         kind = rec["kind"]
-        table = KIND_TABLE[kind]
-        row = conn.execute(f'SELECT * FROM "{table}" WHERE id=?', (record,)).fetchone()
-        fields = self._fields(conn, kind, row) if row is not None else []
+        spec = kinds.get(kind)
+        row = None
+        if spec is not None:
+            row = conn.execute(f'SELECT * FROM "{spec.table}" WHERE id=?', (record,)).fetchone()
+        fields = self._fields(conn, spec, row) if spec is not None and row is not None else []
         return RecordDetail(
             id=record,
             kind=kind,
@@ -626,70 +498,50 @@ class Reader:
             evidence=tuple(self._evidence(conn, record)),
         )
 
-    def _fields(self, conn: sqlite3.Connection, kind: str, row: sqlite3.Row) -> list[Field]:
+    def _fields(
+        self, conn: sqlite3.Connection, spec: kinds.KindSpec, row: sqlite3.Row
+    ) -> list[Field]:
+        """A record's fields in its table's column order (dates whole, with how they were read),
+        then what its spec adds from its row and its child rows."""
+        kind = spec.kind
         keys = row.keys()
+        refs = {c.name for c in spec.columns() if c.references is not None}
+        hidden = HIDDEN_COLUMNS | spec.hidden_columns | refs
         out: list[Field] = []
         done: set[str] = set()
         for key in keys:
-            is_date = key in DATE_FIELDS and f"{key}_precision" in keys
-            if not is_date and (key in done or key in HIDDEN_COLUMNS or key in REF_COLUMNS):
-                continue  # (a quote's start/end are offsets; a role's or custody's are dates)
+            is_date = f"{key}_precision" in keys
+            if not is_date and (key in done or key in hidden):
+                continue
             value = row[key]
             if is_date:
                 done.update(k for k in keys if k.startswith(f"{key}_"))
-                out.append(Field(_date_label(kind, key), self._date_field(row, key)))
+                out.append(Field(kinds.date_label(kind, key), self._date_field(row, key)))
                 continue
             if key.endswith(("_precision", "_text", "_rule", "_approx")):
                 continue
             if value is None or value == "":
                 continue
-            if kind == "source" and key == "text":
+            if key == "text" and kind == "source":
                 out.append(Field("Length", f"{len(value):,} characters"))
                 continue
-            label = FIELD_LABEL.get(key, key.replace("_", " ").capitalize())
-            out.append(Field(label, str(value)))
-        if kind == "source" and row["title_editorial"]:
-            out.insert(1, Field("Title note", "the title is editorial: the source prints none"))
-        if kind == "quote":
-            out.insert(0, Field("Speaker", row["speaker_names"]))
-            out.insert(1, Field("Kind", _quote_kind(row["kind"])))
-        if kind == "sentence":
-            out.insert(0, Field("Kind", _sentence_kind(row["kind"])))
-        if kind in ("person", "organization"):
-            aliases = conn.execute(
-                "SELECT alias, editorial FROM alias WHERE entity=? ORDER BY seq", (row["id"],)
-            ).fetchall()
-            printed = [a for a, ed in aliases if not ed]
-            outside = [a for a, ed in aliases if ed]
-            if printed:
-                out.append(Field("Also written", ", ".join(printed)))
-            if outside:
-                out.append(
-                    Field("Usual spelling", f"{', '.join(outside)} (editorial, not in the source)")
+            out.append(Field(kinds.field_label(kind, key), str(value)))
+        children: dict[str, list[Mapping[str, Any]]] = {
+            child.table: [
+                dict(r)
+                for r in conn.execute(
+                    f'SELECT * FROM "{child.table}" WHERE "{child.key}" = ? ORDER BY seq',
+                    (row["id"],),
                 )
-        if kind == "note":
-            out.insert(
-                0,
-                Field(
-                    "Kind",
-                    "editorial note — the analyst's, not from the source"
-                    if row["kind"] == "editorial"
-                    else "discrepancy inside the source",
-                ),
-            )
-        if kind == "charge":
-            steps = conn.execute(
-                "SELECT status, date, date_precision, date_approx, date_text, date_rule "
-                "FROM charge_status WHERE charge=? ORDER BY seq",
-                (row["id"],),
-            ).fetchall()
-            history = []
-            for status, date, precision, approx, text, rule in steps:
-                when = _date_text(date, precision, approx) or UNDATED
-                how = f' ("{text}": {rule})' if text and rule else (f" ({rule})" if rule else "")
-                history.append(f"{status} — {when}{how}")
-            if history:
-                out.append(Field("History", "; ".join(history)))
+            ]
+            for child in spec.children
+        }
+        for at, label, value in spec.detail(dict(row), children):
+            field_ = Field(label, value)
+            if at is None:
+                out.append(field_)
+            else:
+                out.insert(at, field_)
         return out
 
     @staticmethod
@@ -717,20 +569,17 @@ class Reader:
             (record,),
         ):
             outgoing.setdefault(rel, []).append(LinkRef(dst, title, subtitle, kind))
+        kind_row = conn.execute("SELECT kind FROM record WHERE id = ?", (record,)).fetchone()
+        own_kind = kind_row[0] if kind_row else ""
         for rel, links in outgoing.items():
-            groups.append(LinkGroup(REL_LABEL.get(rel, rel.capitalize()), tuple(links)))
+            groups.append(LinkGroup(kinds.rel_label(own_kind, rel), tuple(links)))
         # Incoming links, grouped by the kind and field that point here, a page of each.
         counts = conn.execute(
             "SELECT r.kind, l.rel, count(*) FROM link l JOIN record r ON r.id = l.src "
             "WHERE l.dst = ? AND l.rel != 'about' GROUP BY r.kind, l.rel",
             (record,),
         ).fetchall()
-        ordered = sorted(
-            counts,
-            key=lambda c: (
-                REVERSE_ORDER.index((c[0], c[1])) if (c[0], c[1]) in REVERSE_LABEL else 99
-            ),
-        )
+        ordered = sorted(counts, key=lambda c: kinds.reverse_order(c[0], c[1]))
         for kind, rel, total in ordered:
             links = [
                 LinkRef(src, title, subtitle, kind)
@@ -740,7 +589,7 @@ class Reader:
                     (record, rel, kind, LINKS_PER_GROUP),
                 )
             ]
-            label = REVERSE_LABEL.get((kind, rel), f"{KIND_LABEL.get(kind, kind)} ({rel})")
+            label = kinds.reverse_label(kind, rel) or f"{kinds.label(kind)} ({rel})"
             groups.append(LinkGroup(label, tuple(links), max(total - len(links), 0)))
         # Records a note is about are links too.
         about = [
@@ -809,17 +658,6 @@ class Reader:
             more_spans=more,
         )
 
-    def record_source(self, record: str) -> str | None:
-        """The source a record's first evidence cites, or the record itself if it is a source."""
-        with self.connection() as conn:
-            row = conn.execute(
-                "SELECT CASE WHEN r.kind = 'source' THEN r.id ELSE "
-                "(SELECT source FROM evidence WHERE record = r.id ORDER BY seq LIMIT 1) END "
-                "FROM record r WHERE r.id = ?",
-                (record,),
-            ).fetchone()
-        return row[0] if row else None
-
     # -- finding records ----------------------------------------------------------------------
 
     def find_records(self, text: str, limit: int = 20) -> list[RecordHit]:
@@ -835,8 +673,8 @@ class Reader:
                 RecordHit(*row)
                 for row in conn.execute(
                     "SELECT r.id, r.kind, r.title, r.subtitle FROM record_fts f "
-                    "JOIN record r ON r.id = f.id WHERE record_fts MATCH ? "
-                    "ORDER BY bm25(record_fts, 0.0, 10.0, 8.0, 1.0) LIMIT ?",
+                    "JOIN record r ON r.rowid = f.rowid WHERE record_fts MATCH ? "
+                    "ORDER BY bm25(record_fts, 10.0, 8.0, 1.0) LIMIT ?",
                     (query, limit),
                 )
             ]
@@ -865,41 +703,6 @@ class Reader:
                     f"SELECT id, title, kind FROM record WHERE id IN ({marks})", tuple(ids)
                 )
             }
-
-    def titles(self, ids: Sequence[str]) -> dict[str, str]:
-        with self.connection() as conn:
-            marks = ",".join("?" for _ in ids)
-            return dict(
-                conn.execute(f"SELECT id, title FROM record WHERE id IN ({marks})", tuple(ids))
-            )
-
-
-def _date_label(kind: str, key: str) -> str:
-    if key == "start":
-        return "Since" if kind == "custody" else "From"
-    if key == "end":
-        return "Until"
-    if key == "published":
-        return "Published"
-    if kind == "charge":
-        return "Status since"
-    return "Said on" if kind == "quote" else "Date"
-
-
-def _quote_kind(kind: str) -> str:
-    return {
-        "direct": "direct quote — the speaker's own words",
-        "reported": "reported statement — the source's paraphrase",
-        "epithet": "epithet — a name given, not a statement",
-    }.get(kind, kind)
-
-
-def _sentence_kind(kind: str) -> str:
-    return (
-        "requested by prosecutors (not a court's sentence)"
-        if kind == "requested"
-        else "imposed by a court"
-    )
 
 
 PAGE_ROWS = 100

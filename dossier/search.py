@@ -358,7 +358,7 @@ _SCAN_SQL = (
 _FIND_SQL = _SCAN_SQL.format(score="0.0")
 _RANK_SQL = _SCAN_SQL.format(score=RANK_EXPR)
 _QUOTE_SQL = (
-    "SELECT pos, id, speaker_names, date, date_precision, date_approx, kind, text, source, "
+    "SELECT pos, id, coalesce(speaker_names, 'unattributed'), date, date_precision, date_approx, kind, text, source, "
     'start, "end" FROM quote WHERE pos IN ({marks})'
 )
 

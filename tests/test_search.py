@@ -276,6 +276,11 @@ def test_many_matches_are_counted_to_a_cap_and_listed_newest_first(tmp_path: Pat
                     "sha256": "0",
                     "text": "x",
                     "title_editorial": False,
+                    "published_text": None,
+                    "published_rule": None,
+                    "published_approx": False,
+                    "publisher": None,
+                    "url": None,
                 }
             ],
         )
@@ -297,6 +302,9 @@ def test_many_matches_are_counted_to_a_cap_and_listed_newest_first(tmp_path: Pat
                     "search_speakers": "X",
                     "search_mentions": "",
                     "date_approx": False,
+                    "context": None,
+                    "date_text": None,
+                    "date_rule": None,
                 }
                 for i in range(1, 1501)
             ),
