@@ -160,6 +160,9 @@ class KindSpec:
     """How the brief's section of this kind writes a record: from its title, subtitle and date."""
     search_text: Callable[[Any], str] | None = None
     """What the palette searches besides title and names (default: its kind and its words)."""
+    notes_on: str | None = None
+    """For a kind of note: the reference field naming what a note is about. A record's detail
+    lists such notes as its notes, not as links; the note's detail lists them last."""
     anchor: str | None = None
     """A reference field whose target's row shows this record (a role is shown on its holder's
     row): following a link to it goes there."""
@@ -1033,10 +1036,49 @@ register(
         main_date=lambda r: None,
         timeline=lambda r, ctx: (),
         listing=_note_listing,
+        reverse_labels={"about": "Notes"},
+        notes_on="about",
         detail=_note_detail,
         brief_section="Notes",
     )
 )
+
+
+def is_note_link(kind: str, rel: str) -> bool:
+    """Whether a link from a record of ``kind`` through ``rel`` is a note on its target."""
+    s = _REGISTRY.get(kind)
+    return s is not None and s.notes_on == rel
+
+
+def missing_facets(s: KindSpec) -> list[str]:
+    """What a kind's spec leaves unsaid that a reader would see as a raw name: an unlabelled
+    column, a reference with no label either way, a pane or section that does not exist."""
+    from dossier.schema import PANES
+
+    missing: list[str] = []
+    if not s.label.strip():
+        missing.append("label")
+    if s.pane not in PANES:
+        missing.append(f"pane {s.pane!r} (not one of {', '.join(PANES)})")
+    if not s.brief_section.strip():
+        missing.append("brief_section")
+    hidden = {"id", "kind", "search_speakers", "search_mentions"} | s.hidden_columns
+    dates = {c.name[: -len("_precision")] for c in s.columns() if c.name.endswith("_precision")}
+    parts = {d + suffix for d in dates for suffix, _ in _DATE_PARTS}
+    for col in s.columns():
+        if col.name in hidden or col.references is not None or col.name in parts - dates:
+            continue
+        if col.name in dates:
+            if col.name not in s.date_labels and col.name not in DATE_LABEL and col.name != "date":
+                missing.append(f"date label of {col.name!r}")
+        elif col.name not in s.field_labels and col.name not in FIELD_LABEL:
+            missing.append(f"field label of {col.name!r}")
+    for name, _ in casefile.ref_fields(s.record):
+        if name not in s.rel_labels and name not in REL_LABEL:
+            missing.append(f"label of reference {name!r}")
+        if name not in s.reverse_labels:
+            missing.append(f"reverse label of reference {name!r}")
+    return missing
 
 
 def timeline_of(s: KindSpec, record: Any, ctx: Context) -> Iterable[TimelineEntry]:

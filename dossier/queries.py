@@ -561,26 +561,35 @@ class Reader:
         return date.explain()
 
     def _links(self, conn: sqlite3.Connection, record: str) -> list[LinkGroup]:
+        """The records this one refers to, by field; those referring to it, by kind and field, a
+        page of each; and last, for a note, the records it is about (a note pointing here is
+        among the record's notes, not its links)."""
+        kind_row = conn.execute("SELECT kind FROM record WHERE id = ?", (record,)).fetchone()
+        own = kinds.get(kind_row[0]) if kind_row else None
+        notes_on = own.notes_on if own is not None else None
         groups: list[LinkGroup] = []
         outgoing: dict[str, list[LinkRef]] = {}
         for rel, dst, title, subtitle, kind in conn.execute(
             "SELECT l.rel, l.dst, r.title, r.subtitle, r.kind FROM link l "
-            "JOIN record r ON r.id = l.dst WHERE l.src = ? AND l.rel != 'about' ORDER BY l.seq",
+            "JOIN record r ON r.id = l.dst WHERE l.src = ? ORDER BY l.seq",
             (record,),
         ):
             outgoing.setdefault(rel, []).append(LinkRef(dst, title, subtitle, kind))
-        kind_row = conn.execute("SELECT kind FROM record WHERE id = ?", (record,)).fetchone()
-        own_kind = kind_row[0] if kind_row else ""
+        own_kind = own.kind if own is not None else ""
         for rel, links in outgoing.items():
-            groups.append(LinkGroup(kinds.rel_label(own_kind, rel), tuple(links)))
+            if rel != notes_on:
+                groups.append(LinkGroup(kinds.rel_label(own_kind, rel), tuple(links)))
         # Incoming links, grouped by the kind and field that point here, a page of each.
-        counts = conn.execute(
-            "SELECT r.kind, l.rel, count(*) FROM link l JOIN record r ON r.id = l.src "
-            "WHERE l.dst = ? AND l.rel != 'about' GROUP BY r.kind, l.rel",
-            (record,),
-        ).fetchall()
-        ordered = sorted(counts, key=lambda c: kinds.reverse_order(c[0], c[1]))
-        for kind, rel, total in ordered:
+        counts = [
+            (kind, rel, total)
+            for kind, rel, total in conn.execute(
+                "SELECT r.kind, l.rel, count(*) FROM link l JOIN record r ON r.id = l.src "
+                "WHERE l.dst = ? GROUP BY r.kind, l.rel",
+                (record,),
+            )
+            if not kinds.is_note_link(kind, rel)
+        ]
+        for kind, rel, total in sorted(counts, key=lambda c: kinds.reverse_order(c[0], c[1])):
             links = [
                 LinkRef(src, title, subtitle, kind)
                 for src, title, subtitle in conn.execute(
@@ -591,17 +600,8 @@ class Reader:
             ]
             label = kinds.reverse_label(kind, rel) or f"{kinds.label(kind)} ({rel})"
             groups.append(LinkGroup(label, tuple(links), max(total - len(links), 0)))
-        # Records a note is about are links too.
-        about = [
-            LinkRef(dst, title, subtitle, kind)
-            for dst, title, subtitle, kind in conn.execute(
-                "SELECT l.dst, r.title, r.subtitle, r.kind FROM link l JOIN record r "
-                "ON r.id = l.dst WHERE l.src = ? AND l.rel = 'about' ORDER BY l.seq",
-                (record,),
-            )
-        ]
-        if about:
-            groups.append(LinkGroup("About", tuple(about)))
+        if notes_on is not None and notes_on in outgoing:
+            groups.append(LinkGroup(kinds.rel_label(own_kind, notes_on), tuple(outgoing[notes_on])))
         return groups
 
     def _notes(self, conn: sqlite3.Connection, record: str) -> list[NoteRef]:
@@ -609,8 +609,8 @@ class Reader:
             NoteRef(nid, kind, text, basis)
             for nid, kind, text, basis in conn.execute(
                 "SELECT n.id, n.kind, n.text, n.basis FROM link l JOIN note n ON n.id = l.src "
-                "WHERE l.dst = ? AND l.rel = 'about' ORDER BY n.kind, l.rowid LIMIT 50",
-                (record,),
+                "WHERE l.dst = ? AND l.rel = ? ORDER BY n.kind, l.rowid LIMIT 50",
+                (record, kinds.spec("note").notes_on),
             )
         ]
 
