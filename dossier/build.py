@@ -800,7 +800,9 @@ def ensure_built(
     ``say`` is told why a build happens (the CLI prints it on standard error)."""
     state = store.staleness(out, case_path)
     if state.stale:
+        aside = store.set_aside(out)  # damaged or not a dossier: kept, renamed, never deleted
+        kept = f"; the old file is kept as {aside.name}" if aside is not None else ""
         if say is not None:
-            say(f"building {out.name} from {case_path.name} ({state.reason})")
+            say(f"building {out.name} from {case_path.name} ({state.reason}{kept})")
         build(case_path, out)
     return out

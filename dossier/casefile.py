@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from dossier import bounded, sources
 from dossier.dates import DateError, PartialDate
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
@@ -605,25 +606,21 @@ def load(path: Path, *, root: Path | None = None) -> Case:
     """Read, convert and check the case file at ``path``; sources are read relative to ``root``
     (by default the folder above the case file's folder, the project root)."""
     shown = shown_path(path)
-    try:
-        raw_bytes = path.read_bytes()
-    except FileNotFoundError:
-        raise CaseFileError(f"{shown}: case file not found") from None
-    except IsADirectoryError:
-        raise CaseFileError(f"{shown}: is a directory, not a case file") from None
-    except OSError as exc:
-        raise CaseFileError(f"{shown}: cannot read the case file ({exc.strerror})") from None
+    raw_bytes = bounded.read_case_file(path, shown)  # a regular file, of bounded size
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
         raise CaseFileError(f"{shown}:{line}: the case file is not UTF-8 text") from None
+    bounded.check_text(text, shown)  # lines, line length, nesting depth
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseFileError(
             f"{shown}:{_toml_line(exc)}: malformed TOML: {_toml_msg(exc)}"
         ) from None
+    except RecursionError:
+        raise bounded.too_deep(shown) from None
     lines = _Lines(text)
     root = root if root is not None else path.resolve().parent.parent
 
@@ -712,17 +709,10 @@ def load(path: Path, *, root: Path | None = None) -> Case:
     texts: dict[str, str] = {}
     for source in (r for r in records if isinstance(r, Source)):
         w = where_of(source)
-        file = root / source.file
-        try:
-            content = file.read_bytes()
-        except FileNotFoundError:
-            raise w.fail(
-                "file", f"source file {source.file} not found (looked in {root})"
-            ) from None
-        except OSError as exc:
-            raise w.fail(
-                "file", f"cannot read source file {source.file} ({exc.strerror})"
-            ) from None
+        try:  # a regular file inside seeds/, of bounded size, or one line saying why not
+            content = sources.read_source(root, source.file)
+        except sources.ReadError as exc:
+            raise w.fail(exc.key, exc.message) from None
         actual = hashlib.sha256(content).hexdigest()
         if actual != source.sha256:
             raise w.fail(

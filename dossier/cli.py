@@ -142,6 +142,7 @@ def export(
     import sqlite3
 
     from dossier import brief, files
+    from dossier.store import check_integrity
     from dossier.workset import WorkItem, Workset, path_beside
 
     if out is not None and str(out) == "-":
@@ -152,6 +153,11 @@ def export(
     window = brief.Since.parse(since) if since is not None else None
     reader = _open_reader(db)
     path = reader.path
+    try:  # every page, whatever the size: a damaged page must not give a wrong brief
+        check_integrity(path)
+    except DossierError as exc:
+        reader.close()
+        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
     if out is not None:
         files.check_target(out)
         if out.exists() and not force:
@@ -175,6 +181,12 @@ def export(
         text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
     except sqlite3.Error as exc:
         raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        # Data no build writes (a database made by hand, or damaged where no check looks).
+        raise DossierError(
+            f"{shown(path)}: the dossier holds data this program cannot read "
+            f"({type(exc).__name__}: {exc}); rebuild it with `dossier build`"
+        ) from None
     finally:
         reader.close()
     if out is None:

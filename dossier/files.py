@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from dossier.errors import DossierError
+from dossier.sources import kind_of
 
 
 class TargetExistsError(DossierError):
@@ -37,6 +39,21 @@ def check_target(path: Path) -> None:
         raise DossierError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise DossierError(f"{folder}: is not a folder")
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to replace anything but a regular file (or a link to one): renaming over a FIFO, a
+    device node (as root, even ``/dev/full``), a socket or a directory would replace it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return  # nothing there (or a dangling link, which the rename replaces)
+    except OSError as exc:
+        raise DossierError(f"{path}: cannot check the file ({_reason(exc)})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DossierError(
+            f"{path}: is {kind_of(info.st_mode)}; --force replaces only a regular file"
+        )
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -84,6 +101,8 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     check_target(path)
     if path.exists() and not force:
         raise TargetExistsError(path)
+    if force:
+        check_replaceable(path)
     folder = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
