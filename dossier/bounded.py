@@ -27,9 +27,9 @@ a ``RecursionError``."""
 # What can hold a bracket that is not structure: strings (four kinds) and comments. Each is matched
 # whole, so the scan below jumps over them in C and stops only at brackets.
 _TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # multi-line basic string
-    r"|'''(?:[^']|'(?!''))*'''"  # multi-line literal string
-    r'|"(?:[^"\\\n]|\\.)*"'  # basic string
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'  # multi-line basic string
+    r"|'''[^']*(?:'(?!'')[^']*)*'''"  # multi-line literal string
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # basic string
     r"|'[^'\n]*'"  # literal string
     r"|#[^\n]*"  # comment
     r"|[\[\]{}]",

@@ -26,7 +26,7 @@ from dossier import bounded, sources
 from dossier.dates import DateError, PartialDate
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
-from dossier.evidence import Span, SpanError, locate
+from dossier.evidence import Span, SpanError, SpanFinder
 
 FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -726,6 +726,7 @@ def load(path: Path, *, root: Path | None = None) -> Case:
             raise w.fail("file", f"source file {source.file} is not UTF-8 text") from None
 
     # Evidence: every record cites at least one span, each found exactly once.
+    finder = SpanFinder(texts, _wanted(records, info.default_source, texts))
     located: dict[str, tuple[Located, ...]] = {}
     for record in records:
         w = where_of(record)
@@ -744,7 +745,7 @@ def load(path: Path, *, root: Path | None = None) -> Case:
             if sid not in texts:
                 raise w.fail("evidence", f"evidence cites unknown source {sid!r}")
             try:
-                span = locate(texts[sid], ev.quote, ev.prefix, ev.suffix)
+                span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
             except SpanError as exc:
                 raise w.fail(
                     "text"
@@ -758,7 +759,7 @@ def load(path: Path, *, root: Path | None = None) -> Case:
         for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
             if alias is None or isinstance(record, Source):
                 continue
-            if not any(alias in t for t in texts.values()):
+            if not finder.printed(alias):
                 raise w.fail(
                     "aliases",
                     f"{alias!r} is not printed in any source; an outside spelling belongs in "
@@ -774,6 +775,21 @@ def load(path: Path, *, root: Path | None = None) -> Case:
         located=located,
         lines=record_lines,
     )
+
+
+def _wanted(
+    records: list[Record], default: str | None, texts: Mapping[str, str]
+) -> Iterator[tuple[str, str]]:
+    """(source id, words) of every span and printed name the checks will look for."""
+    for record in records:
+        for ev in record.evidence_items():
+            sid = ev.source or record.source or default
+            if sid is not None:
+                yield sid, ev.quote
+        if not isinstance(record, Source):
+            for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
+                if isinstance(alias, str):
+                    yield from ((sid, alias) for sid in texts)
 
 
 def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:

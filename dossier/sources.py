@@ -117,12 +117,15 @@ def confined(root: Path, file: str) -> Path:
     return target
 
 
-def read_source(root: Path, file: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
+def read_source(root: Path, file: str, limit: int | None = None) -> bytes:
     """The bytes of a case file's source ``file``: confined to ``root/seeds``, a regular file, at
-    most ``limit`` bytes. :class:`ReadError` otherwise, naming only ``file``."""
+    most ``limit`` bytes (:data:`MAX_SOURCE_BYTES` by default, read when called).
+    :class:`ReadError` otherwise, naming only ``file``."""
     target = confined(root, file)
     try:
-        return read_regular(target, limit, f"source file {file}")
+        return read_regular(
+            target, MAX_SOURCE_BYTES if limit is None else limit, f"source file {file}"
+        )
     except ReadError as exc:
         if exc.message.endswith(" not found"):
             raise ReadError(f"source file {file} not found (looked in {root})") from None
