@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dossier import kinds
+from dossier import kinds, safetext
 from dossier.dates import UNDATED, DateError, display_date, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.kinds import KIND_LABEL
@@ -149,7 +149,7 @@ def brief_markdown(
     their annotations; with ``persons`` too, the union of both. No pins raises
     :class:`NothingPinnedError`; ``None`` is the whole case.
     """
-    return _render(source, persons, since, pins)[1]
+    return safetext.safe(_render(source, persons, since, pins)[1])
 
 
 def brief_html(
@@ -203,12 +203,12 @@ def markdown_to_html(text: str, title: str) -> str:
     # on a long brief and renders the same page.
     unused = "code fence hr lheading reference html_block html_inline autolink link image entity"
     md.disable([*unused.split(), "newline"])
-    body = md.render(text)
+    body = md.render(safetext.safe(text))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{STYLE}</style>\n</head>\n"
+        f"<title>{html.escape(safetext.line(title))}</title>\n<style>\n{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
 

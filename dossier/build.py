@@ -8,18 +8,16 @@ previous database untouched and no temporary file behind.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import __version__, casefile, kinds, schema, store
+from dossier import __version__, casefile, files, kinds, schema, store
 from dossier.casefile import Case
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
@@ -355,13 +353,11 @@ def write_database(out: Path, populate: Callable[[sqlite3.Connection], None]) ->
     """Create a dossier at ``out`` atomically: ``populate`` fills a temporary file beside it, which
     replaces ``out`` only when complete. On any error the temporary file is removed."""
     check_replaceable(out)
-    folder = out.parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise DossierError(f"{folder}: cannot write the database here ({exc.strerror})") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
+    with files.temp_beside(out) as tmp:  # removed on error, Ctrl+C, SIGTERM, SIGHUP
+        _write_temp(out, tmp, populate)
+
+
+def _write_temp(out: Path, tmp: Path, populate: Callable[[sqlite3.Connection], None]) -> None:
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -394,9 +390,6 @@ def write_database(out: Path, populate: Callable[[sqlite3.Connection], None]) ->
         raise DossierError(f"{out}: database error while building ({exc})") from None
     except OSError as exc:
         raise DossierError(f"{out}: cannot write the database ({exc.strerror or exc})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def build(case_path: Path, out: Path) -> Case:
@@ -418,7 +411,9 @@ def ensure_built(
     ``say`` is told why a build happens (the CLI prints it on standard error)."""
     state = store.staleness(out, case_path)
     if state.stale:
+        aside = store.set_aside(out)  # damaged or not a dossier: kept, renamed, never deleted
+        kept = f"; the old file is kept as {aside.name}" if aside is not None else ""
         if say is not None:
-            say(f"building {out.name} from {case_path.name} ({state.reason})")
+            say(f"building {out.name} from {case_path.name} ({state.reason}{kept})")
         build(case_path, out)
     return out

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from dossier import bounded, sources
 from dossier.dates import DateError, PartialDate
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
-from dossier.evidence import Span, SpanError, locate
+from dossier.evidence import Span, SpanError, SpanFinder
 
 FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -620,14 +621,7 @@ def _top_fail(shown: str, lines: _Lines, key: str, message: str) -> CaseFileErro
 
 
 def _read_case_file(path: Path, shown: str) -> tuple[bytes, str]:
-    try:
-        raw_bytes = path.read_bytes()
-    except FileNotFoundError:
-        raise CaseFileError(f"{shown}: case file not found") from None
-    except IsADirectoryError:
-        raise CaseFileError(f"{shown}: is a directory, not a case file") from None
-    except OSError as exc:
-        raise CaseFileError(f"{shown}: cannot read the case file ({exc.strerror})") from None
+    raw_bytes = bounded.read_case_file(path, shown)  # a regular file, of bounded size
     try:
         return raw_bytes, raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -636,12 +630,15 @@ def _read_case_file(path: Path, shown: str) -> tuple[bytes, str]:
 
 
 def _parse_toml(text: str, shown: str) -> dict[str, Any]:
+    bounded.check_text(text, shown)  # lines, line length, nesting depth
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseFileError(
             f"{shown}:{_toml_line(exc)}: malformed TOML: {_toml_msg(exc)}"
         ) from None
+    except RecursionError:
+        raise bounded.too_deep(shown) from None
 
 
 def _check_top(
@@ -744,17 +741,10 @@ def _read_sources(records: list[Record], placed: _Placement, root: Path) -> dict
     texts: dict[str, str] = {}
     for source in (r for r in records if isinstance(r, Source)):
         w = placed.of(source)
-        file = root / source.file
-        try:
-            content = file.read_bytes()
-        except FileNotFoundError:
-            raise w.fail(
-                "file", f"source file {source.file} not found (looked in {root})"
-            ) from None
-        except OSError as exc:
-            raise w.fail(
-                "file", f"cannot read source file {source.file} ({exc.strerror})"
-            ) from None
+        try:  # a regular file inside seeds/, of bounded size, or one line saying why not
+            content = sources.read_source(root, source.file)
+        except sources.ReadError as exc:
+            raise w.fail(exc.key, exc.message) from None
         actual = hashlib.sha256(content).hexdigest()
         if actual != source.sha256:
             raise w.fail(
@@ -773,7 +763,9 @@ def _locate_evidence(
     records: list[Record], placed: _Placement, texts: Mapping[str, str], info: CaseInfo
 ) -> dict[str, tuple[Located, ...]]:
     """Every record cites at least one span, each found exactly once in its source; the words a
-    date was read from are inside a span; every printed spelling is printed in a source."""
+    date was read from are inside a span; every printed spelling is printed in a source. Spans
+    are found through one index per source (:class:`SpanFinder`), not one scan per span."""
+    finder = SpanFinder(texts, _wanted(records, info.default_source, texts))
     located: dict[str, tuple[Located, ...]] = {}
     for record in records:
         w = placed.of(record)
@@ -792,7 +784,7 @@ def _locate_evidence(
             if sid not in texts:
                 raise w.fail("evidence", f"evidence cites unknown source {sid!r}")
             try:
-                span = locate(texts[sid], ev.quote, ev.prefix, ev.suffix)
+                span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
             except SpanError as exc:
                 raise w.fail(
                     "text"
@@ -806,13 +798,28 @@ def _locate_evidence(
         for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
             if alias is None or isinstance(record, Source):
                 continue
-            if not any(alias in t for t in texts.values()):
+            if not finder.printed(alias):
                 raise w.fail(
                     "aliases",
                     f"{alias!r} is not printed in any source; an outside spelling belongs in "
                     "editorial_aliases",
                 )
     return located
+
+
+def _wanted(
+    records: list[Record], default: str | None, texts: Mapping[str, str]
+) -> Iterator[tuple[str, str]]:
+    """(source id, words) of every span and printed name the checks will look for."""
+    for record in records:
+        for ev in record.evidence_items():
+            sid = ev.source or record.source or default
+            if sid is not None:
+                yield sid, ev.quote
+        if not isinstance(record, Source):
+            for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
+                if isinstance(alias, str):
+                    yield from ((sid, alias) for sid in texts)
 
 
 def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dossier import safetext
 from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
 
@@ -40,7 +41,12 @@ DbOpt = Annotated[
 
 
 def _say(message: str) -> None:
-    typer.echo(message)
+    """One line on standard output; text from data in it is made safe for the terminal."""
+    typer.echo(safetext.line(message))
+
+
+def _warn(message: str) -> None:
+    typer.echo(safetext.line(message), err=True)
 
 
 def _default_out(data: Path) -> Path:
@@ -136,6 +142,7 @@ def export(
     import sqlite3
 
     from dossier import brief, files
+    from dossier.store import check_integrity
     from dossier.workset import WorkItem, Workset, path_beside
 
     if out is not None and str(out) == "-":
@@ -146,6 +153,11 @@ def export(
     window = brief.Since.parse(since) if since is not None else None
     reader = _open_reader(db)
     path = reader.path
+    try:  # every page, whatever the size: a damaged page must not give a wrong brief
+        check_integrity(path)
+    except DossierError as exc:
+        reader.close()
+        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
     if out is not None:
         files.check_target(out)
         if out.exists() and not force:
@@ -169,6 +181,12 @@ def export(
         text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
     except sqlite3.Error as exc:
         raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        # Data no build writes (a database made by hand, or damaged where no check looks).
+        raise DossierError(
+            f"{shown(path)}: the dossier holds data this program cannot read "
+            f"({type(exc).__name__}: {exc}); rebuild it with `dossier build`"
+        ) from None
     finally:
         reader.close()
     if out is None:
@@ -207,7 +225,6 @@ def search(
     db: DbOpt = None,
 ) -> None:
     """Search the quotes, best first (exit 1 when none match)."""
-    import json
 
     from rich.console import Console
     from rich.table import Table
@@ -221,7 +238,7 @@ def search(
     path, _ = _dossier(db)
     result = search_quotes(path, " ".join(query), limit)
     if result.hint:
-        typer.echo(result.hint, err=True)
+        _warn(result.hint)
     if not result.hits:
         if result.expression is not None:
             typer.echo("no quotes match", err=True)
@@ -242,7 +259,7 @@ def search(
                 "start": hit.start,
                 "end": hit.end,
             }
-            typer.echo(json.dumps(row, ensure_ascii=False))
+            typer.echo(safetext.json_line(row))
         return
     table = Table(box=None, pad_edge=False, show_lines=False, header_style="bold")
     table.add_column("Date", no_wrap=True, max_width=17)
@@ -251,11 +268,12 @@ def search(
     table.add_column("Quote", ratio=1)
     for hit in result.hits:
         plain, spans = hit.highlights()
-        words = Text(plain)
+        words = Text(safetext.line(plain))
         for start, end in spans:
             words.stylize("bold reverse", start, end)
-        words.append(f"\n{hit.id}", style="dim")
-        table.add_row(hit.date, hit.speaker, hit.kind, words)
+        words.append(f"\n{safetext.line(hit.id)}", style="dim")
+        cells = (Text(safetext.line(value)) for value in (hit.date, hit.speaker, hit.kind))
+        table.add_row(*cells, words)
     out = Console(highlight=False)
     out.print(table)
     shown_note = f", first {len(result.hits):,} shown" if result.total > len(result.hits) else ""
@@ -281,7 +299,7 @@ def _dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
 
     path = db
     if path is None:
-        path = ensure_built(say=lambda m: typer.echo(f"dossier: {m}", err=True))
+        path = ensure_built(say=lambda m: _warn(f"dossier: {m}"))
     try:
         return path, validate(path)
     except DossierError as exc:
@@ -385,7 +403,7 @@ def pins_export(
 
     reader = _open_reader(db)
     lines = list(_workset(reader).export_lines())
-    text = "".join(f"{line}\n" for line in lines)
+    text = "".join(f"{safetext.json_text(line)}\n" for line in lines)
     if str(file) == "-":
         sys.stdout.write(text)
         return
@@ -413,7 +431,7 @@ def pins_import(
     except OSError as exc:
         raise DossierError(f"{shown(file)}: cannot read ({exc.strerror})") from None
     for problem in report.problems:
-        typer.echo(f"{shown(file)}: {problem}", err=True)
+        _warn(f"{shown(file)}: {problem}")
     same = f" ({report.unchanged} already there)" if report.unchanged else ""
     _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}{same}")
     if report.problems:
@@ -425,7 +443,7 @@ def main() -> None:
     try:
         app()
     except DossierError as exc:
-        print(f"dossier: error: {exc.message}", file=sys.stderr)
+        print(f"dossier: error: {safetext.line(exc.message)}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("dossier: interrupted", file=sys.stderr)

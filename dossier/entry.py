@@ -32,7 +32,9 @@ def main() -> None:
         else:
             launch.launch_bundled()
     except DossierError as exc:
-        print(f"dossier: error: {exc.message}", file=sys.stderr)
+        from dossier.safetext import line
+
+        print(f"dossier: error: {line(exc.message)}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:  # as Typer reports it inside a command
         print("Aborted!", file=sys.stderr)

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from dossier.errors import DossierError
+from dossier.sources import kind_of
 
 
 class TargetExistsError(DossierError):
@@ -37,6 +44,21 @@ def check_target(path: Path) -> None:
         raise DossierError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise DossierError(f"{folder}: is not a folder")
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to replace anything but a regular file (or a link to one): renaming over a FIFO, a
+    device node (as root, even ``/dev/full``), a socket or a directory would replace it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return  # nothing there (or a dangling link, which the rename replaces)
+    except OSError as exc:
+        raise DossierError(f"{path}: cannot check the file ({_reason(exc)})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DossierError(
+            f"{path}: is {kind_of(info.st_mode)}; --force replaces only a regular file"
+        )
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -84,6 +106,8 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     check_target(path)
     if path.exists() and not force:
         raise TargetExistsError(path)
+    if force:
+        check_replaceable(path)
     folder = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -116,3 +140,100 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+# --------------------------------------------------------------------------------------------------
+# Temporary files of a build: removed on a signal, and swept by the next build after a kill -9.
+
+
+class Interrupted(SystemExit):
+    """SIGTERM or SIGHUP arrived while a temporary file existed: unwind (so that ``finally``
+    blocks remove it), then exit as the signal would have, 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Interrupted` for the duration (SIGINT raises
+    ``KeyboardInterrupt`` already); only in the main thread, where Python runs handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is None:
+            continue
+        handler = signal.getsignal(signum)
+        if handler in (signal.SIG_DFL, None):  # leave a handler someone else installed alone
+            previous[signum] = handler
+            signal.signal(signum, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def sweep_temp_files(target: Path) -> int:
+    """Remove what an interrupted write of ``target`` left beside it (``.NAME.*.tmp``) and no
+    live writer holds (each writer holds an exclusive ``flock`` on its file until it is done).
+    Returns how many were removed."""
+    removed = 0
+    try:
+        candidates = list(target.parent.glob(f".{glob_escape(target.name)}.*.tmp"))
+    except OSError:
+        return 0
+    for leftover in candidates:
+        try:
+            fd = os.open(leftover, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a build in progress
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+                removed += 1
+        finally:
+            os.close(fd)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+@contextlib.contextmanager
+def temp_beside(target: Path) -> Iterator[Path]:
+    """A new empty temporary file beside ``target`` (``.NAME.XXXX.tmp``), for a writer that
+    renames it into place when complete. It is removed whatever happens: an error, Ctrl+C,
+    SIGTERM or SIGHUP (which then exit with 128 + the signal). Leftovers of writers killed with
+    SIGKILL are swept first (:func:`sweep_temp_files`); this one is held under an exclusive
+    ``flock`` while it exists, so that a sweep by another process never takes it."""
+    folder = target.parent
+    sweep_temp_files(target)
+    with _signals_unwind():
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise DossierError(f"{folder}: cannot write here ({_reason(exc)})") from None
+        tmp = Path(name)
+        try:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            yield tmp
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            os.close(fd)

@@ -22,6 +22,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from dossier.safetext import line
+
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 """Runs of whitespace, line and paragraph separators and control characters."""
 
@@ -35,10 +37,11 @@ _TRAILING_PUNCT = re.compile(r"[\s.,;:!。，；：！]+$")
 
 
 def plain(text: str) -> str:
-    """One line: every run of whitespace or control characters becomes one space; ends trimmed."""
+    """One line: every run of whitespace or control characters becomes one space; ends trimmed;
+    bidi controls made visible (:func:`dossier.safetext.line`)."""
     if text.isprintable() and "  " not in text and text == text.strip():
         return text  # the common case, without a regex
-    return _SPACE.sub(" ", text).strip()
+    return line(_SPACE.sub(" ", text).strip())
 
 
 _ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})

@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from dossier import schema
 from dossier.errors import NotADossierError, SchemaTooNewError, SchemaTooOldError
+from dossier.sources import kind_of, sha256_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -45,16 +48,74 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
 
 
-def validate(path: Path) -> dict[str, str]:
+QUICK_CHECK_BYTES = 256 * 1024 * 1024
+"""Up to this size a dossier's every page is checked (``PRAGMA quick_check``) when it is opened:
+~1 ms for the bundled case, about a second at this size. Above it, only before an export (see
+:func:`check_integrity`), so that a million-quote dossier still opens in a blink."""
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What changes when a file is replaced or rewritten: a rebuild renames a new file into place."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def identity(path: Path) -> Identity | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return Identity(info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _damaged(path: Path, problem: str) -> NotADossierError:
+    return NotADossierError(
+        f"{path}: the database is damaged ({problem}); rebuild it with `dossier build` "
+        "or use a good copy"
+    )
+
+
+def check_integrity(path: Path, conn: sqlite3.Connection | None = None) -> None:
+    """``PRAGMA quick_check`` of every page of the dossier: :class:`NotADossierError` with the
+    first problem found, in one line, when it is damaged."""
+    own = conn is None
+    try:
+        if conn is None:
+            conn = connect_readonly(path)
+        try:
+            row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            if own:
+                conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(exc)) from None
+    if row is None or row[0] != "ok":
+        raise _damaged(path, str(row[0]) if row else "no answer from the check")
+
+
+def validate(path: Path, *, integrity: bool | None = None) -> dict[str, str]:
     """Check that ``path`` is a dossier this program can read and return its meta table.
 
-    Raises :class:`NotADossierError` for a missing path, a directory, a file that is not SQLite, or
-    SQLite without a dossier in it; :class:`SchemaTooNewError` for a newer schema version.
+    Raises :class:`NotADossierError` for a missing path, a directory or another file that is not
+    a regular file, a file that is not SQLite, SQLite without a dossier in it, or a damaged one
+    (``PRAGMA quick_check``: always with ``integrity=True``, never with False, and by default
+    up to :data:`QUICK_CHECK_BYTES`); :class:`SchemaTooNewError` for a newer schema version.
     """
-    if not path.exists():
-        raise NotADossierError(f"{path}: no such file")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise NotADossierError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise NotADossierError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise NotADossierError(f"{path}: is a directory, not a dossier database")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read below
+        raise NotADossierError(f"{path}: is {kind_of(info.st_mode)}, not a dossier database")
+    if integrity is None:
+        integrity = info.st_size <= QUICK_CHECK_BYTES
     try:
         if not _is_sqlite(path):
             raise NotADossierError(f"{path}: not a SQLite database, so not a dossier")
@@ -73,11 +134,13 @@ def validate(path: Path) -> dict[str, str]:
                     f"{path}: a SQLite database, but not a dossier (no meta table)"
                 )
             meta = read_meta(conn)
+            if integrity:
+                check_integrity(path, conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise NotADossierError(f"{path}: cannot read the database ({exc})") from None
-    version_text = meta.get("schema_version", "")
+    version_text = str(meta.get("schema_version", ""))
     if not version_text.isdigit():
         raise NotADossierError(f"{path}: a SQLite database, but not a dossier (no schema version)")
     version = int(version_text)
@@ -137,8 +200,33 @@ def staleness(db: Path, case_path: Path, root: Path | None = None) -> Staleness:
     try:
         sources = json.loads(meta.get("sources", "[]"))
     except json.JSONDecodeError:
+        sources = None
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
         return Staleness(True, "the database's source list is unreadable")
     for src in sources:
-        if _sha256(root / src["file"]) != src["sha256"]:
-            return Staleness(True, f"source {src['file']} changed since the last build")
+        file = str(src.get("file", ""))
+        if sha256_of(root, file) != src.get("sha256"):
+            return Staleness(True, f"source {file} changed since the last build")
     return Staleness(False, "up to date")
+
+
+def set_aside(db: Path) -> Path | None:
+    """Move a database that is no readable dossier (damaged, not SQLite, or written by no
+    dossier) out of the way so that it can be rebuilt: renamed beside itself, never deleted.
+    Returns the new name, or None when there was nothing to move (or it is a good dossier)."""
+    if not db.exists() and not db.is_symlink():
+        return None
+    try:
+        validate(db, integrity=True)
+        return None
+    except (SchemaTooNewError, SchemaTooOldError):
+        return None  # a dossier of another version: the build itself replaces or refuses it
+    except NotADossierError:
+        pass
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(100):
+        aside = db.with_name(f"{db.name}.damaged-{stamp}" + (f"-{n}" if n else ""))
+        if not aside.exists():
+            db.rename(aside)
+            return aside
+    raise NotADossierError(f"{db}: damaged, and cannot be moved aside; move or remove it")

@@ -13,12 +13,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
 from dossier.errors import DossierError
 from dossier.queries import PANE_TITLES, Opening, Place, Reader, read_opening
+from dossier.safetext import line, safe
 from dossier.schema import PANES
 from dossier.ui.commands import RecordCommands
 from dossier.ui.messages import (
@@ -56,11 +58,11 @@ class CaseBar(Static):
         right = f"as of {as_of} " if as_of else ""
         room = max(width - len(right) - 3, 8)
         left = title if len(title) <= room else title[: room - 1] + "…"
-        line = Text(" ")
-        line.append(left, style="bold")
-        line.append(" " * max(width - len(left) - len(right) - 1, 1))
-        line.append(right)
-        return line
+        bar = Text(" ")
+        bar.append(line(left), style="bold")
+        bar.append(" " * max(width - len(left) - len(right) - 1, 1))
+        bar.append(line(right))
+        return bar
 
 
 class DossierApp(App[None]):
@@ -188,7 +190,22 @@ class DossierApp(App[None]):
     def _status(self, text: str | None) -> None:
         status = self.query_one("#status", Static)
         status.display = bool(text)
-        status.update(Text(text or "", style="bold"))
+        status.update(Text(line(text or ""), style="bold"))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: the messages carry titles and errors from the data,
+        which must never be read as markup nor reach the terminal as control characters."""
+        super().notify(
+            safe(message), title=line(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -289,8 +306,8 @@ class DossierApp(App[None]):
     @on(CaseLoaded)
     def _case_loaded(self, event: CaseLoaded) -> None:
         header = event.overview.header
-        self.title = header.title
-        self.sub_title = f"as of {header.as_of}"
+        self.title = line(header.title)
+        self.sub_title = f"as of {line(header.as_of)}"
         self.query_one(CaseBar).show(header.title, header.as_of)
         self.query_one(CaseSummary).show(event.overview)
         reader = self.reader

@@ -7,8 +7,11 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from dossier.queries import KIND_LABEL, PANE_TITLES
+from dossier.safetext import line
 
 if TYPE_CHECKING:
     from dossier.ui.app import DossierApp
@@ -49,12 +52,24 @@ class RecordCommands(Provider):
                 )
         hits = await asyncio.to_thread(reader.find_records, query, 30)
         for rank, hit in enumerate(hits):
-            label = matcher.highlight(hit.title) if matcher.match(hit.title) > 0 else hit.title
-            kind = KIND_LABEL.get(hit.kind, hit.kind)
+            title = line(hit.title)
+            kind = line(KIND_LABEL.get(hit.kind, hit.kind))
             yield Hit(
                 score=max(0.99 - rank * 0.01, 0.05),
-                match_display=label,
+                match_display=plain_hit(matcher, title, f"{kind} · {line(hit.subtitle)}"),
                 command=partial(app.goto, hit.id),
-                text=hit.title,
-                help=f"{kind} · {hit.subtitle}",
+                text=title,
             )
+
+
+def plain_hit(matcher: Matcher, title: str, help_text: str) -> Content:
+    """A palette entry from data: the title with the matched letters marked, and the help line
+    below it, as :class:`Content` — never markup. (``Matcher.highlight`` and a hit's ``help`` are
+    parsed as markup, where ``[/]`` in a name raised an error and ``[@click=…]`` ran an action.)"""
+    content = Content(title)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    if score:
+        for offset in offsets:
+            if not title[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return Content.assemble(content, "\n", (help_text, "dim"))

@@ -47,7 +47,9 @@ def launch_bundled(case: Path = store.BUNDLED_CASE, db: Path = store.BUNDLED_DB)
     """Open the bundled case, building its database first when it is missing or stale."""
     state = store.staleness(db, case)
     if state.stale:
-        _run({"build_from": case, "build_reason": state.reason}, db)
+        aside = store.set_aside(db)  # damaged or not a dossier: kept, renamed, never deleted
+        kept = f"; the old file is kept as {aside.name}" if aside is not None else ""
+        _run({"build_from": case, "build_reason": state.reason + kept}, db)
     else:
         _run({}, db)
 

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from dossier.safetext import line
 from dossier.ui.screens.confirm import Confirm
 
 
@@ -36,7 +37,7 @@ class AnnotationEditor(ModalScreen[str | None]):
             head.append(
                 " — private, the analyst's own; never mixed with sourced facts\n", style="dim"
             )
-            head.append(self.record_title)
+            head.append(line(self.record_title))
             yield Static(head, id="annotate-head")
             yield TextArea(
                 self.original, id="annotate-text", soft_wrap=True, show_line_numbers=False

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from dossier.safetext import safe
+
 
 class Confirm(ModalScreen[bool]):
     """Ask ``question``; dismisses with True for yes, False for no (Escape means no)."""
@@ -49,7 +51,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Text(self.question, style="bold"), id="confirm-question")
+            yield Static(Text(safe(self.question), style="bold"), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning")
                 yield Button(f"{self.no} (n)", id="no", variant="primary")

@@ -27,6 +27,7 @@ from dossier.brief import NothingPinnedError, Since, brief_markdown, default_fil
 from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
+from dossier.safetext import line
 from dossier.ui.screens.confirm import Confirm
 from dossier.workset import Workset
 
@@ -250,7 +251,7 @@ class ExportScreen(ModalScreen[None]):
         self.notify(event.error, title="Export", severity="error", timeout=8)
 
     def _status(self, text: str) -> None:
-        self.query_one("#export-status", Static).update(Text(text))
+        self.query_one("#export-status", Static).update(Text(line(text)))
 
     # -- saving ---------------------------------------------------------------------------------
 
@@ -347,7 +348,9 @@ class SaveDialog(ModalScreen[Path | None]):
         what = "the brief from your pins" if self.pinned else "the case brief"
         with Vertical(id="save-dialog"):
             yield Static(Text(f"Save {what} as", style="bold"))
-            yield Static(Text(f"in {self.folder} unless the name says otherwise", style="dim"))
+            yield Static(
+                Text(f"in {line(str(self.folder))} unless the name says otherwise", style="dim")
+            )
             yield Input(value=self.default, id="save-path")
             yield Static(id="save-error")
             yield Static(Text("Enter saves · Esc cancels"), classes="hint")
@@ -374,7 +377,7 @@ class SaveDialog(ModalScreen[Path | None]):
         self.dismiss(path)
 
     def _error(self, message: str) -> None:
-        self.query_one("#save-error", Static).update(Text(message))
+        self.query_one("#save-error", Static).update(Text(line(message)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from dossier.errors import DossierError
+from dossier.safetext import line, safe
 from dossier.search import (
     HINT_EMPTY,
     QuoteHit,
@@ -49,10 +50,10 @@ def result_prompt(hit: QuoteHit, mark: str = "") -> Text:
     prompt = Text(no_wrap=False, overflow="fold")
     if mark:
         prompt.append(f"{mark} ", style="bold")
-    prompt.append(hit.speaker, style="bold")
-    prompt.append(f" · {hit.date} · {hit.kind}\n", style="dim")
+    prompt.append(line(hit.speaker), style="bold")
+    prompt.append(f" · {line(hit.date)} · {line(hit.kind)}\n", style="dim")
     plain, spans = hit.highlights()
-    snippet = Text(plain)
+    snippet = Text(safe(plain))
     for start, end in spans:
         snippet.stylize(MATCH_STYLE, start, end)
     prompt.append_text(snippet)
@@ -62,11 +63,11 @@ def result_prompt(hit: QuoteHit, mark: str = "") -> Text:
 def count_line(result: SearchResult) -> Text:
     if not result.total:
         return Text("No quotes match." if result.expression else "", style="italic")
-    line = Text(result.count_label.capitalize(), style="bold")
-    line.append(f" · {result.order_label}", style="dim")
+    out = Text(result.count_label.capitalize(), style="bold")
+    out.append(f" · {result.order_label}", style="dim")
     if result.total > len(result.hits):
-        line.append(f" · first {len(result.hits):,} shown", style="dim")
-    return line
+        out.append(f" · first {len(result.hits):,} shown", style="dim")
+    return out
 
 
 class ResultList(OptionList):
@@ -232,7 +233,7 @@ class SearchScreen(ModalScreen[str | None]):
             results.highlighted = 0
         self.query_one("#search-count", Static).update(count_line(result))
         hint = self.query_one("#search-hint", Static)
-        hint.update(Text(result.hint or "", style="dim"))
+        hint.update(Text(line(result.hint or ""), style="dim"))
         hint.display = bool(result.hint)
 
     def refresh_marks(self) -> None:
@@ -252,7 +253,7 @@ class SearchScreen(ModalScreen[str | None]):
     def _failed(self, event: Failed) -> None:
         if event.seq != self._seq:
             return
-        self.query_one("#search-hint", Static).update(Text(event.error, style="bold"))
+        self.query_one("#search-hint", Static).update(Text(line(event.error), style="bold"))
         self.query_one("#search-hint", Static).display = True
 
     # -- keys -----------------------------------------------------------------------------------

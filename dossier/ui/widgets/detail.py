@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dossier.queries import KIND_LABEL, RecordDetail, SourceText
+from dossier.safetext import line, safe
 
 EVIDENCE_STYLE = "bold reverse"
 SPAN_STYLE = "underline"
@@ -126,11 +127,11 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self.clear()
         head = Text()
         head.append("ORPHANED", style="bold reverse")
-        head.append(f"  ·  {record}\n", style="dim")
+        head.append(f"  ·  {line(record)}\n", style="dim")
         head.append(
             "This record is no longer in the dossier. Your pin and annotation are kept. "
-            f"Re-attach them with `dossier pins reattach {record} NEW-ID`, or let them go with "
-            f"`dossier pins drop {record}`."
+            f"Re-attach them with `dossier pins reattach {line(record)} NEW-ID`, or let them go "
+            f"with `dossier pins drop {line(record)}`."
         )
         self.query_one("#detail-head", Static).update(head)
         self._show_annotation(annotation)
@@ -142,7 +143,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             out = Text()
             out.append(" YOUR NOTE ", style="bold reverse")
             out.append(" private, the analyst's own — not from the source\n", style="italic")
-            out.append(annotation)
+            out.append(safe(annotation))
             note.update(out)
 
     def show(
@@ -154,20 +155,20 @@ class DetailPanel(VerticalScroll, can_focus=True):
             return
         self.detail = detail
         head = Text()
-        head.append(KIND_LABEL.get(detail.kind, detail.kind).upper(), style="bold")
+        head.append(line(KIND_LABEL.get(detail.kind, detail.kind)).upper(), style="bold")
         if detail.kind in ("person", "organization"):
             head.append("\n")  # their description is a field just below
         else:
-            head.append(f"  ·  {detail.subtitle}\n", style="dim")
-        head.append(detail.title, style="bold")
-        head.append(f"\nid {detail.id}", style="dim")
+            head.append(f"  ·  {line(detail.subtitle)}\n", style="dim")
+        head.append(line(detail.title), style="bold")
+        head.append(f"\nid {line(detail.id)}", style="dim")
         self.query_one("#detail-head", Static).update(head)
 
         fields = Table.grid(padding=(0, 1), expand=True)
         fields.add_column(style="bold dim", no_wrap=True, max_width=18)
         fields.add_column(ratio=1, overflow="fold")
         for f in detail.fields:
-            fields.add_row(Text(f.label), Text(f.value))
+            fields.add_row(Text(line(f.label)), Text(safe(f.value)))
         self.query_one("#detail-fields", Static).update(fields)
 
         self.query_one("#detail-notes", Static).update(self._notes(detail))
@@ -176,11 +177,12 @@ class DetailPanel(VerticalScroll, can_focus=True):
         links.clear_options()
         options: list[Option] = []
         for group in detail.links:
-            options.append(Option(Text(group.label, style="bold dim"), disabled=True))
+            options.append(Option(Text(line(group.label), style="bold dim"), disabled=True))
             for link in group.links:
                 label = Text("  ")
-                label.append(link.title)
-                label.append(f"  {KIND_LABEL.get(link.kind, link.kind).lower()}", style="dim")
+                label.append(line(link.title))
+                kind = line(KIND_LABEL.get(link.kind, link.kind)).lower()
+                label.append(f"  {kind}", style="dim")
                 options.append(Option(label, id=link.record))
             if group.more:
                 options.append(
@@ -210,13 +212,13 @@ class DetailPanel(VerticalScroll, can_focus=True):
             if note.editorial:
                 out.append(" EDITORIAL ", style="bold reverse")
                 out.append(" the analyst's note, not from the source: ", style="italic")
-                out.append(note.text)
+                out.append(safe(note.text))
                 if note.basis:
-                    out.append(f" (Basis: {note.basis})", style="dim")
+                    out.append(f" (Basis: {safe(note.basis)})", style="dim")
             else:
                 out.append(" DISCREPANCY ", style="bold reverse")
                 out.append(" in the source: ", style="italic")
-                out.append(note.text)
+                out.append(safe(note.text))
             out.append("\n")
         return out
 
@@ -229,13 +231,13 @@ class DetailPanel(VerticalScroll, can_focus=True):
             # The sentence around the span, as the source prints it (its own quote marks
             # included): the cited words stand out, the context is dimmed.
             quote = Text("▌ ", style="dim")
-            quote.append(ev.before, style="dim")
-            quote.append(ev.exact, style=EVIDENCE_STYLE)
-            quote.append(ev.after.rstrip("\n"), style="dim")
+            quote.append(safe(ev.before), style="dim")
+            quote.append(safe(ev.exact), style=EVIDENCE_STYLE)
+            quote.append(safe(ev.after.rstrip("\n")), style="dim")
             parts.append(quote)
             parts.append(
                 Text(
-                    f"   — {ev.source_title}, line {ev.line}, characters {ev.start}–{ev.end}",
+                    f"   — {line(ev.source_title)}, line {ev.line}, characters {ev.start}–{ev.end}",
                     style="dim",
                 )
             )
@@ -250,7 +252,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             + (f" (first {len(source.spans):,} shown)" if source.more_spans else ""),
             style="dim",
         )
-        body = Text(source.text.rstrip("\n"))
+        body = Text(safe(source.text.rstrip("\n")))
         for span in source.spans:
             body.stylize(SPAN_STYLE, span.start, span.end)
         return Group(head, body)

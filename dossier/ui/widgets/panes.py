@@ -15,6 +15,7 @@ from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from dossier.queries import PANE_COLUMNS, Overview, RowData
+from dossier.safetext import line, safe
 from dossier.ui.messages import DetailLoaded
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import Loader, RecordTable
@@ -152,8 +153,8 @@ class CaseSummary(VerticalScroll, can_focus=True):
     def show(self, overview: Overview) -> None:
         h = overview.header
         intro = Text()
-        intro.append(h.summary or "This dossier has no summary.")
-        intro.append(f"\nAs of {h.as_of}. ", style="dim")
+        intro.append(safe(h.summary) if h.summary else "This dossier has no summary.")
+        intro.append(f"\nAs of {line(h.as_of)}. ", style="dim")
         counts = h.counts
         total = sum(counts.values())
         if not total:
@@ -180,7 +181,7 @@ class CaseSummary(VerticalScroll, can_focus=True):
             name, _, what = f.label.partition(": ")
             if name != person:
                 person = name
-                figures.add_row(Text(name, style="bold"), "")
-            figures.add_row(Text(f"  {what or name}", style="dim"), Text(f.value))
+                figures.add_row(Text(line(name), style="bold"), "")
+            figures.add_row(Text(f"  {line(what or name)}", style="dim"), Text(safe(f.value)))
         # The key figures first: at 80×24 they are what fits above the timeline.
         self.query_one("#summary-text", Static).update(Group(figures, Text(""), intro))

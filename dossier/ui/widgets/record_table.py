@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker
 
+from dossier import safetext
 from dossier.queries import PAGE_ROWS, Column, RowData
 
 PAGE = PAGE_ROWS
@@ -380,7 +381,9 @@ class RecordTable(ScrollView, can_focus=True):
             mark_style = self.get_component_rich_style("record-table--mark")
             line.append(mark.ljust(gutter)[:gutter], mark_style)
         for i, (cell, w) in enumerate(zip(cells, widths, strict=False)):
-            piece = Text(" ".join(cell.split()), no_wrap=True, overflow="ellipsis", end="")
+            piece = Text(
+                safetext.line(" ".join(cell.split())), no_wrap=True, overflow="ellipsis", end=""
+            )
             piece.truncate(w, overflow="ellipsis", pad=True)
             line.append_text(piece)
             if i < len(widths) - 1:
