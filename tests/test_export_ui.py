@@ -24,7 +24,7 @@ from dossier.ui.screens.export import (
 )
 from dossier.workset import Workset, path_beside
 
-DEFAULT_NAME = "castillo-chavez-brief-2025-11-04.md"
+DEFAULT_NAME = "ibarra-mendez-brief-2025-11-04.md"
 
 
 class BriefApp(App[None]):
@@ -46,10 +46,10 @@ class BriefApp(App[None]):
 
 
 @pytest.fixture
-def reader(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
+def reader(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
     # The flow tests preview the first few blocks only: Textual lays out Markdown slowly.
     monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
-    r = Reader(bundled_db)
+    r = Reader(small_db)
     yield r
     r.close()
 
@@ -169,8 +169,8 @@ def test_a_long_brief_is_previewed_in_part() -> None:
     assert preview_text("short\n") == "short\n"
 
 
-def test_preview_snapshot(snap_compare: Any, bundled_db: Path, tmp_path: Path) -> None:
-    reader = Reader(bundled_db)
+def test_preview_snapshot(snap_compare: Any, small_db: Path, tmp_path: Path) -> None:
+    reader = Reader(small_db)
 
     async def ready(pilot: Pilot[None]) -> None:
         await settle(pilot.app, pilot)
@@ -185,7 +185,7 @@ def test_preview_snapshot(snap_compare: Any, bundled_db: Path, tmp_path: Path) -
 # Whole case or pinned records
 
 
-PINNED_NAME = "castillo-chavez-pinned-brief-2025-11-04.md"
+PINNED_NAME = "ibarra-mendez-pinned-brief-2025-11-04.md"
 
 
 def footer_keys(app: App[None]) -> dict[str, str]:
@@ -207,13 +207,13 @@ def title_and_status(app: App[None]) -> tuple[str, str]:
 
 @pytest.fixture
 def pinned_reader(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Reader, Workset]]:
     from tests.test_brief_pinned import pinned_copy
 
     monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
     (tmp_path / "db").mkdir()
-    db = pinned_copy(bundled_db, tmp_path / "db")
+    db = pinned_copy(small_db, tmp_path / "db")
     r, ws = Reader(db), Workset(path_beside(db))
     yield r, ws
     ws.close()
@@ -288,7 +288,7 @@ async def test_a_late_brief_does_not_replace_the_one_asked_for(
 
 
 async def test_nothing_pinned_says_so_and_saves_nothing(
-    reader: Reader, tmp_path: Path, bundled_db: Path
+    reader: Reader, tmp_path: Path, small_db: Path
 ) -> None:
     workset = Workset(tmp_path / "empty.workset.db")  # no file: nothing pinned
     app = BriefApp(reader, tmp_path, workset)
@@ -338,7 +338,7 @@ def test_pinned_preview_snapshot(
 
 
 async def test_the_app_offers_the_brief_from_pins(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`e` in the app: the whole case, `p` the pinned records; from the Pinned pane, the pins."""
     from dossier.ui.app import DossierApp
@@ -348,7 +348,7 @@ async def test_the_app_offers_the_brief_from_pins(
     monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
     monkeypatch.chdir(tmp_path)  # where the app saves by default
     (tmp_path / "db").mkdir()
-    db = pinned_copy(bundled_db, tmp_path / "db")
+    db = pinned_copy(small_db, tmp_path / "db")
     golden = GOLDEN_PINNED.read_text(encoding="utf-8")
     app = DossierApp(db)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -61,7 +61,7 @@ def test_approximate_dates_say_so() -> None:
     assert PartialDate.parse("2025-11-03", approx=True).display() == "about 3 November 2025"
 
 
-CASE_TEXT = (PROJECT_ROOT / "data" / "castillo-chavez.toml").read_text(encoding="utf-8")
+CASE_TEXT = (SMALL_CASE).read_text(encoding="utf-8")
 CASE_LINES = CASE_TEXT.splitlines(keepends=True)
 
 
