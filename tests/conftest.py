@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """Whether the golden briefs are to be rewritten (``--update-golden``, or the older
     ``DOSSIER_UPDATE_GOLDEN=1``)."""
-    return bool(request.config.getoption("--update-golden") or os.environ.get("DOSSIER_UPDATE_GOLDEN"))
+    return bool(
+        request.config.getoption("--update-golden") or os.environ.get("DOSSIER_UPDATE_GOLDEN")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -326,14 +328,60 @@ MARKDOWN_HOSTILE = [
 
 
 # ---------------------------------------------------------------------------------------------------
-# Pins: the working set of the pinned-brief tests
+# Pins: the working sets of the pinned-brief tests
 
-PinSpec = tuple[str, str, str, "str | None"]
+Pin = tuple[str, str, str, "str | None"]
+"""A pin as the tests make it: record id, title and kind when pinned, annotation."""
+
+SENTENCE_NOTE = "Requested, not imposed. Ask the prosecutors when the court is due to rule."
+ORPHAN_NOTE = "Renamed in the case file? Reattach it with dossier pins reattach."
 
 
-def pin_all(db: Path, pins: list[tuple[str, str, str, str | None]]) -> Any:
-    """Pin and annotate ``pins`` (record, title, kind, note) in the working set beside ``db``,
-    through the working set's API; returns the open Workset."""
+def _person_note(lawyer: str) -> str:
+    return (
+        f"Ask her lawyer | {lawyer} | whether she applied for asylum.\n"
+        "# Not a heading: did she reach the embassy before Monday?\n"
+        "* *Not* a list, **not bold**, <b>not HTML</b>\n"
+        "\n"
+        "1. Not a numbered list either\n"
+        "> not a quote [^1] https://example.com\n"
+        "| a | b |\n"
+        "| --- | --- |"
+    )
+
+
+PERSON_NOTE = _person_note("Raul Tavernilla")
+SMALL_PINS: list[Pin] = [
+    ("nora-mendez", "Nora Méndez", "person", PERSON_NOTE),
+    (
+        "ibarra-sentence-request",
+        "Mateo Ibarra — 34 years (prison), requested by prosecutors",
+        "sentence",
+        SENTENCE_NOTE,
+    ),
+    ("de-lasa-sever-relations", "Ramiro de Lasa: “In view of this unfriendly act…”", "quote", None),
+    ("andara-breaks-relations", "Andara → Veracia: relations severed", "diplomatic", ORPHAN_NOTE),
+]
+"""Pins on the small case: a person with a note that looks like Markdown, a sentence, a quote
+with no note, and an orphan (a record id that is not in the dossier, as after a rename)."""
+
+BUNDLED_PINS: list[Pin] = [
+    ("betsy-chavez", "Betsy Chávez", "person", _person_note("Raul Nobresilla")),
+    (
+        "castillo-sentence-request",
+        "Pedro Castillo — 34 years (prison), requested by prosecutors",
+        "sentence",
+        SENTENCE_NOTE,
+    ),
+    ("de-zera-sever-relations", "Hugo de Zera: “In view of this unfriendly act…”", "quote", None),
+    ("peru-breaks-relations", "Peru → Mexico: relations severed", "diplomatic", ORPHAN_NOTE),
+]
+"""The same pins on the bundled case: those of its golden brief from pins."""
+
+
+def pin_all(db: Path, pins: list[Pin]) -> Any:
+    """Pin and annotate ``pins`` in the working set beside ``db``, through the working set's API;
+    returns the open Workset."""
     from dossier.workset import Workset, path_beside
 
     workset = Workset(path_beside(db))
@@ -344,15 +392,22 @@ def pin_all(db: Path, pins: list[tuple[str, str, str, str | None]]) -> Any:
     return workset
 
 
-def copy_db(db: Path, folder: Path) -> Path:
-    """A copy of the dossier ``db`` in ``folder`` (created), under the same name."""
+def pinned_copy(db: Path, folder: Path, pins: list[Pin] | None = None) -> Path:
+    """A copy of the dossier ``db`` in ``folder`` (created if need be) with ``pins`` (the small
+    case's, unless told) in the working set beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     copy = folder / db.name
     shutil.copy(db, copy)
+    pin_all(copy, SMALL_PINS if pins is None else pins).close()
     return copy
 
 
-@pytest.fixture
-def chdir_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
+def pinned_brief_of(db: Path, **kwargs: Any) -> str:
+    """The brief from the pins beside ``db``."""
+    from dossier.workset import Workset, path_beside
+
+    workset = Workset(path_beside(db))
+    try:
+        return brief_of(db, pins=workset.pinned(), **kwargs)
+    finally:
+        workset.close()

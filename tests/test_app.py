@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from dossier import build as builder
@@ -24,6 +22,7 @@ from tests.conftest import (
     shown_detail,
     wait_until,
 )
+
 
 async def test_every_pane_is_reachable_by_its_number(small_db: Path) -> None:
     app = DossierApp(small_db)
@@ -150,7 +149,10 @@ async def test_timeline_enter_goes_to_the_record_in_its_pane(small_db: Path) -> 
         assert table.current.cells[0] == "Dec 2022"
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("asylum", "andara-expels-veracian-ambassador")
+        assert (app.active_pane, shown_detail(app)) == (
+            "asylum",
+            "andara-expels-veracian-ambassador",
+        )
         assert "Andara expelled the Veracian ambassador" in screen_text(app)
 
 
@@ -367,7 +369,9 @@ async def test_first_run_builds_the_dossier_with_a_visible_message(
         return real_build(case, out)
 
     monkeypatch.setattr(builder, "build", slow_build)
-    app = DossierApp(small_project.db, build_from=small_project.case, build_reason="no database yet")
+    app = DossierApp(
+        small_project.db, build_from=small_project.case, build_reason="no database yet"
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -383,9 +387,13 @@ async def test_first_run_builds_the_dossier_with_a_visible_message(
         assert shown_detail(app) == "mateo-ibarra"
 
 
-async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(small_project: Project) -> None:
+async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(
+    small_project: Project,
+) -> None:
     small_project.edit_case('offence = "Sedition"', 'offence = ""')
-    app = DossierApp(small_project.db, build_from=small_project.case, build_reason="no database yet")
+    app = DossierApp(
+        small_project.db, build_from=small_project.case, build_reason="no database yet"
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: app.return_code is not None, tries=100)
     assert app.return_code == 2
@@ -446,7 +454,9 @@ async def test_a_broken_case_file_with_a_previous_build_opens_that_build_and_say
 ) -> None:
     builder.build(small_project.case, small_project.db)
     small_project.edit_case('offence = "Sedition"', 'offence = ""')
-    app = DossierApp(small_project.db, build_from=small_project.case, build_reason="case file changed")
+    app = DossierApp(
+        small_project.db, build_from=small_project.case, build_reason="case file changed"
+    )
     notices = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -82,7 +82,9 @@ async def test_escape_asks_before_throwing_away_an_annotation(built_small_projec
         assert not isinstance(app.screen, AnnotationEditor | Confirm)
 
 
-async def test_pins_survive_a_rebuild_and_orphans_show_as_such(built_small_project: Project) -> None:
+async def test_pins_survive_a_rebuild_and_orphans_show_as_such(
+    built_small_project: Project,
+) -> None:
     db = built_small_project.db
     ws = Workset(path_beside(db))
     ws.pin("rva", "RVA", "organization")

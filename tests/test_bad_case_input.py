@@ -6,38 +6,26 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult, Project
-
-Cli = Callable[..., CliResult]
+from tests.conftest import SMALL_CASE, Cli, Project, assert_one_line_error
 
 
-def assert_one_line_error(result: CliResult, *needles: str) -> str:
-    assert result.code == 2, (result.code, result.out, result.err)
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("dossier: error: "), lines[0]
-    assert "Traceback" not in result.err
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def test_bundled_case_checks(cli: Cli) -> None:
-    result = cli("check")
+def test_a_good_case_checks(cli: Cli) -> None:
+    result = cli("check", "--data", SMALL_CASE)
     assert result.code == 0, result.err
     assert result.out.startswith("ok: ")
-    assert "records, 1 source" in result.out
+    assert "64 records, 1 source" in result.out
 
 
 def test_malformed_toml_names_line(cli: Cli, small_project: Project) -> None:
     line = small_project.line_of('id = "nora-mendez"')
     small_project.edit_case('id = "nora-mendez"', 'id = "nora-mendez')
-    msg = assert_one_line_error(cli("check", "--data", small_project.case), f"{small_project.case}:{line}:")
+    msg = assert_one_line_error(
+        cli("check", "--data", small_project.case), f"{small_project.case}:{line}:"
+    )
     assert "malformed TOML" in msg
 
 
@@ -100,7 +88,9 @@ def test_unknown_source_reference(cli: Cli, small_project: Project) -> None:
         'evidence = ["local radio station RVA"]',
         'evidence = [{ quote = "local radio station RVA", source = "nowhere" }]',
     )
-    assert_one_line_error(cli("check", "--data", small_project.case), "'rva'", "unknown source 'nowhere'")
+    assert_one_line_error(
+        cli("check", "--data", small_project.case), "'rva'", "unknown source 'nowhere'"
+    )
 
 
 def test_span_not_found_shows_closest_passage(cli: Cli, small_project: Project) -> None:
@@ -119,8 +109,12 @@ def test_span_not_found_shows_closest_passage(cli: Cli, small_project: Project) 
     assert "35-year" in msg
 
 
-def test_span_with_straight_apostrophe_says_how_it_differs(cli: Cli, small_project: Project) -> None:
-    small_project.edit_case('"Mendez’s lawyer, Raul Tavernilla"]', '"Mendez\'s lawyer, Raul Tavernilla"]')
+def test_span_with_straight_apostrophe_says_how_it_differs(
+    cli: Cli, small_project: Project
+) -> None:
+    small_project.edit_case(
+        '"Mendez’s lawyer, Raul Tavernilla"]', '"Mendez\'s lawyer, Raul Tavernilla"]'
+    )
     assert_one_line_error(
         cli("check", "--data", small_project.case), "differs only in case, accents, quote marks"
     )
@@ -166,7 +160,9 @@ def test_bad_date(cli: Cli, small_project: Project, bad: str) -> None:
 
 def test_date_words_must_be_cited(cli: Cli, small_project: Project) -> None:
     small_project.edit_case('text = "in September"', 'text = "in August"')
-    assert_one_line_error(cli("check", "--data", small_project.case), "'mendez-bail'", "'in August'")
+    assert_one_line_error(
+        cli("check", "--data", small_project.case), "'mendez-bail'", "'in August'"
+    )
 
 
 def test_alias_not_in_source_must_be_editorial(cli: Cli, small_project: Project) -> None:
@@ -178,7 +174,9 @@ def test_alias_not_in_source_must_be_editorial(cli: Cli, small_project: Project)
 
 def test_editorial_note_needs_basis(cli: Cli, small_project: Project) -> None:
     small_project.edit_case('basis = "Analyst\'s knowledge; not stated in the source."\n', "")
-    assert_one_line_error(cli("check", "--data", small_project.case), "'spelling-nunez-ortega'", "basis")
+    assert_one_line_error(
+        cli("check", "--data", small_project.case), "'spelling-nunez-ortega'", "basis"
+    )
 
 
 def test_record_without_evidence(cli: Cli, small_project: Project) -> None:
@@ -205,13 +203,17 @@ def test_output_folder_not_writable(cli: Cli, small_project: Project, tmp_path: 
         folder.mkdir()
         folder.chmod(0o555)
         target = folder / "x.db"
-    assert_one_line_error(cli("build", "--data", small_project.case, "--out", target), "cannot write")
+    assert_one_line_error(
+        cli("build", "--data", small_project.case, "--out", target), "cannot write"
+    )
     assert not target.exists()
 
 
 def test_output_folder_missing(cli: Cli, small_project: Project, tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "x.db"
-    assert_one_line_error(cli("build", "--data", small_project.case, "--out", target), "no such folder")
+    assert_one_line_error(
+        cli("build", "--data", small_project.case, "--out", target), "no such folder"
+    )
 
 
 def test_refuses_to_overwrite_a_database_that_is_not_a_dossier(
@@ -238,7 +240,9 @@ def test_refuses_to_overwrite_a_text_file(cli: Cli, small_project: Project, tmp_
 
 
 def test_out_is_a_directory(cli: Cli, small_project: Project, tmp_path: Path) -> None:
-    assert_one_line_error(cli("build", "--data", small_project.case, "--out", tmp_path), "is a directory")
+    assert_one_line_error(
+        cli("build", "--data", small_project.case, "--out", tmp_path), "is a directory"
+    )
 
 
 def test_real_process_exit_code_and_no_traceback(small_project: Project) -> None:

@@ -4,9 +4,7 @@ document, orphaned pins listed, and the same bytes from the same pins."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,55 +17,23 @@ from dossier import brief
 from dossier.brief import NothingPinnedError, brief_html, working_note
 from dossier.queries import Reader
 from dossier.workset import WorkItem, Workset, path_beside
-from tests.test_brief import HOSTILE, brief_of, footnotes, lint, md_parser, section
-
-GOLDEN_PINNED = Path(__file__).parent / "golden" / "ibarra-mendez-brief-pinned.md"
-
-CHAVEZ_NOTE = (
-    "Ask her lawyer | Raul Tavernilla | whether she applied for asylum.\n"
-    "# Not a heading: did she reach the embassy before Monday?\n"
-    "* *Not* a list, **not bold**, <b>not HTML</b>\n"
-    "\n"
-    "1. Not a numbered list either\n"
-    "> not a quote [^1] https://example.com\n"
-    "| a | b |\n"
-    "| --- | --- |"
+from tests.conftest import (
+    BUNDLED_PINS,
+    GOLDEN_PINNED,
+    MARKDOWN_HOSTILE,
+    ORPHAN_NOTE,
+    PERSON_NOTE,
+    SENTENCE_NOTE,
+    brief_of,
+    footnotes,
+    lint,
+    md_parser,
+    pinned_brief_of,
+    pinned_copy,
+    section,
 )
-SENTENCE_NOTE = "Requested, not imposed. Ask the prosecutors when the court is due to rule."
-ORPHAN_NOTE = "Renamed in the case file? Reattach it with dossier pins reattach."
 
-PINS = [
-    # (record, title and kind when pinned, annotation)
-    ("nora-mendez", "Nora Méndez", "person", CHAVEZ_NOTE),
-    (
-        "ibarra-sentence-request",
-        "Mateo Ibarra — 34 years (prison), requested by prosecutors",
-        "sentence",
-        SENTENCE_NOTE,
-    ),
-    ("de-lasa-sever-relations", "Ramiro de Lasa: “In view of this unfriendly act…”", "quote", None),
-    ("andara-breaks-relations", "Andara → Veracia: relations severed", "diplomatic", ORPHAN_NOTE),
-]
-"""The golden brief's pins: a person, a sentence, a quote with no note, and an orphan (a record id
-that is not in the dossier, as after a rename)."""
-
-
-def pin_all(db: Path, pins: list[tuple[str, str, str, str | None]] = PINS) -> Workset:
-    """Pin and annotate ``pins`` in the working set beside ``db``, through the working set's API."""
-    workset = Workset(path_beside(db))
-    for record, title, kind, note in pins:
-        workset.pin(record, title, kind)
-        if note is not None:
-            workset.annotate(record, note, title, kind)
-    return workset
-
-
-def pinned_copy(small_db: Path, folder: Path) -> Path:
-    """A copy of the bundled dossier with the golden pins beside it."""
-    db = folder / "ibarra-mendez.db"
-    shutil.copy(small_db, db)
-    pin_all(db).close()
-    return db
+HOSTILE = MARKDOWN_HOSTILE
 
 
 def items(*records: str, notes: dict[str, str] | None = None) -> list[WorkItem]:
@@ -77,16 +43,13 @@ def items(*records: str, notes: dict[str, str] | None = None) -> list[WorkItem]:
 
 @pytest.fixture(scope="module")
 def pinned_db(small_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small case with SMALL_PINS beside it."""
     return pinned_copy(small_db, tmp_path_factory.mktemp("pinned"))
 
 
 @pytest.fixture(scope="module")
 def pinned_brief(pinned_db: Path) -> str:
-    workset = Workset(path_beside(pinned_db))
-    try:
-        return brief_of(pinned_db, pins=workset.pinned())
-    finally:
-        workset.close()
+    return pinned_brief_of(pinned_db)
 
 
 def pinned_list(text: str) -> str:
@@ -106,23 +69,22 @@ def resolved(text: str) -> str:
 # What it says
 
 
-def test_golden_brief_from_pins(pinned_brief: str) -> None:
-    """tests/golden/ibarra-mendez-brief-pinned.md has been read by a person: the pins in order,
-    each with where its facts are, the notes labelled as working notes, the orphan listed. Set
-    DOSSIER_UPDATE_GOLDEN=1 to rewrite it, then read the diff."""
-    if os.environ.get("DOSSIER_UPDATE_GOLDEN"):
-        GOLDEN_PINNED.write_bytes(pinned_brief.encode("utf-8"))
-    assert pinned_brief == GOLDEN_PINNED.read_text(encoding="utf-8")
+@pytest.mark.bundled
+def test_golden_brief_from_pins(bundled_db: Path, tmp_path: Path, update_golden: bool) -> None:
+    """tests/golden/castillo-chavez-brief-pinned.md has been read by a person: the pins in order,
+    each with where its facts are, the notes labelled as working notes, the orphan listed.
+    ``--update-golden`` rewrites it; then read the diff."""
+    text = pinned_brief_of(pinned_copy(bundled_db, tmp_path, BUNDLED_PINS))
+    if update_golden:
+        GOLDEN_PINNED.write_bytes(text.encode("utf-8"))
+    assert text == GOLDEN_PINNED.read_text(encoding="utf-8")
 
 
 def test_same_pins_same_bytes(small_db: Path, tmp_path: Path, pinned_brief: str) -> None:
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
     a = pinned_copy(small_db, tmp_path / "a")
     b = pinned_copy(small_db, tmp_path / "b")  # pinned at other times: no clock in the brief
-    texts = [brief_of(db, pins=Workset(path_beside(db)).pinned()) for db in (a, b, a)]
+    texts = [pinned_brief_of(db) for db in (a, b, a)]
     assert texts[0] == texts[1] == texts[2] == pinned_brief
-    assert pinned_brief.encode("utf-8") == GOLDEN_PINNED.read_bytes()
 
 
 def test_pins_come_first_in_pin_order(pinned_brief: str) -> None:
@@ -377,7 +339,7 @@ def test_the_golden_brief_is_sound_markdown(pinned_brief: str) -> None:
         for c in notes[0].children or []
     )
     label = "Working note (annotation, not from the sources): "
-    assert mendez == label + CHAVEZ_NOTE.split("\n\n")[0]
+    assert mendez == label + PERSON_NOTE.split("\n\n")[0]
 
 
 def test_the_golden_brief_passes_markdown_lint(pinned_brief: str) -> None:

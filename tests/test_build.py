@@ -92,7 +92,12 @@ def test_roles_with_dates_and_precision(db: sqlite3.Connection) -> None:
         "month",
     )
     titles = {r["title"] for r in db.execute("SELECT title FROM role")}
-    assert {"Culture minister", "President of Andara", "Foreign affairs minister", "Lawyer"} <= titles
+    assert {
+        "Culture minister",
+        "President of Andara",
+        "Foreign affairs minister",
+        "Lawyer",
+    } <= titles
 
 
 def test_charges_with_status_history(db: sqlite3.Connection) -> None:

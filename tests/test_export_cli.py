@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dossier import brief, files
-from tests.conftest import CliResult, Project
-from tests.test_brief import GOLDEN, assert_one_line_error
-
-Cli = Callable[..., CliResult]
+from tests.conftest import (
+    Cli,
+    Project,
+    assert_one_line_error,
+    brief_of,
+    pinned_brief_of,
+    pinned_copy,
+)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -22,19 +25,20 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def bundled_brief() -> str:
-    return GOLDEN.read_text(encoding="utf-8")
+def small_brief(small_db: Path) -> str:
+    """The brief of the small case, as the library writes it."""
+    return brief_of(small_db)
 
 
-def test_export_prints_the_brief(cli: Cli, small_db: Path, bundled_brief: str) -> None:
+def test_export_prints_the_brief(cli: Cli, small_db: Path, small_brief: str) -> None:
     result = cli("export", "--db", small_db)
     assert result.code == 0, result.err
-    assert result.out == bundled_brief
+    assert result.out == small_brief
     assert result.err == ""
 
 
-def test_export_builds_the_bundled_case_first_when_stale(
-    cli: Cli, small_project: Project, monkeypatch: pytest.MonkeyPatch
+def test_export_builds_the_default_case_first_when_stale(
+    cli: Cli, small_project: Project, monkeypatch: pytest.MonkeyPatch, small_brief: str
 ) -> None:
     from functools import partial
 
@@ -46,20 +50,20 @@ def test_export_builds_the_bundled_case_first_when_stale(
     result = cli("export")
     assert result.code == 0, result.err
     assert "building ibarra-mendez.db from ibarra-mendez.toml (no database yet)" in result.err
-    assert result.out.encode("utf-8") == GOLDEN.read_bytes()
+    assert result.out.encode("utf-8") == small_brief.encode("utf-8")
     again = cli("export")
     assert again.err == "" and again.out == result.out
 
 
-def test_export_to_a_file(cli: Cli, small_db: Path, tmp_path: Path) -> None:
+def test_export_to_a_file(cli: Cli, small_db: Path, tmp_path: Path, small_brief: str) -> None:
     out = tmp_path / "brief.md"
     result = cli("export", "--db", small_db, "--out", out)
     assert result.code == 0, result.err
     assert "wrote" in result.out and "brief.md" in result.out
-    assert out.read_bytes() == GOLDEN.read_bytes()
+    assert out.read_bytes() == small_brief.encode("utf-8")
     again = cli("export", "--db", small_db, "--out", out, "--format", "html")
     assert_one_line_error(again, str(out), "already exists", "--force")
-    assert out.read_bytes() == GOLDEN.read_bytes()
+    assert out.read_bytes() == small_brief.encode("utf-8")
     forced = cli("export", "--db", small_db, "--out", out, "--format", "html", "--force")
     assert forced.code == 0, forced.err
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -85,9 +89,7 @@ def test_export_person_and_since(cli: Cli, small_db: Path) -> None:
         (["--format", "pdf"], ["--format 'pdf'", "md or html"]),
     ],
 )
-def test_export_bad_options(
-    cli: Cli, small_db: Path, args: list[str], needles: list[str]
-) -> None:
+def test_export_bad_options(cli: Cli, small_db: Path, args: list[str], needles: list[str]) -> None:
     result = cli("export", "--db", small_db, *args)
     assert_one_line_error(result, *needles)
     assert result.out == ""
@@ -144,25 +146,22 @@ def test_default_file_name() -> None:
     assert brief.default_file_name({}) == "dossier-brief.md"
 
 
-def test_out_dash_is_standard_output(cli: Cli, small_db: Path, bundled_brief: str) -> None:
+def test_out_dash_is_standard_output(cli: Cli, small_db: Path, small_brief: str) -> None:
     result = cli("export", "--db", small_db, "--out", "-")
     assert result.code == 0, result.err
-    assert result.out == bundled_brief
+    assert result.out == small_brief
 
 
 # ---------------------------------------------------------------------------------------------------
 # --pinned: the brief from the pins beside the dossier
 
 
-def test_export_pinned_is_the_golden_brief_from_pins(
-    cli: Cli, small_db: Path, tmp_path: Path
-) -> None:
-    from tests.test_brief_pinned import GOLDEN_PINNED, pinned_copy
-
+def test_export_pinned_is_the_brief_from_pins(cli: Cli, small_db: Path, tmp_path: Path) -> None:
     db = pinned_copy(small_db, tmp_path)
+    pinned = pinned_brief_of(db)
     result = cli("export", "--db", db, "--pinned")
     assert result.code == 0, result.err
-    assert result.out.encode("utf-8") == GOLDEN_PINNED.read_bytes()
+    assert result.out == pinned
     assert result.err == ""
     # The orphan is listed with its note, not dropped.
     assert "**Orphaned pin** `andara-breaks-relations`" in result.out
@@ -170,7 +169,7 @@ def test_export_pinned_is_the_golden_brief_from_pins(
     written = cli("export", "--db", db, "--pinned", "--out", out)
     assert written.code == 0, written.err
     assert "case brief from your pins" in written.out
-    assert out.read_bytes() == GOLDEN_PINNED.read_bytes()
+    assert out.read_bytes() == pinned.encode("utf-8")
     page = cli("export", "--db", db, "--pinned", "--format", "html")
     assert page.code == 0 and "<h2>Pinned records and working notes</h2>" in page.out
     assert leftovers(tmp_path) == []
@@ -198,8 +197,6 @@ def test_export_pinned_with_nothing_pinned(cli: Cli, small_db: Path, tmp_path: P
 
 
 def test_export_pinned_with_person_is_the_union(cli: Cli, small_db: Path, tmp_path: Path) -> None:
-    from tests.test_brief_pinned import pinned_copy
-
     db = pinned_copy(small_db, tmp_path)
     result = cli("export", "--db", db, "--pinned", "--person", "elena-barrantes")
     assert result.code == 0, result.err
@@ -211,8 +208,6 @@ def test_export_pinned_with_person_is_the_union(cli: Cli, small_db: Path, tmp_pa
 
 
 def test_export_pinned_since(cli: Cli, small_db: Path, tmp_path: Path) -> None:
-    from tests.test_brief_pinned import pinned_copy
-
     db = pinned_copy(small_db, tmp_path)
     result = cli("export", "--db", db, "--pinned", "--since", "2025-11")
     assert result.code == 0, result.err
@@ -220,9 +215,7 @@ def test_export_pinned_since(cli: Cli, small_db: Path, tmp_path: Path) -> None:
     assert "Requested, not imposed. Ask the prosecutors" in result.out  # its note stays
 
 
-def test_export_pinned_with_a_damaged_working_set(
-    cli: Cli, small_db: Path, tmp_path: Path
-) -> None:
+def test_export_pinned_with_a_damaged_working_set(cli: Cli, small_db: Path, tmp_path: Path) -> None:
     import shutil
 
     db = tmp_path / "ibarra-mendez.db"

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dossier import build as builder
 from dossier.workset import Workset, path_beside
-from tests.conftest import CliResult, Project
-
-Cli = Callable[..., CliResult]
+from tests.conftest import Cli, Project
 
 
 @pytest.fixture

@@ -171,9 +171,7 @@ def test_minus_and_not_leave_quotes_out(searcher: Searcher) -> None:
     assert without == {BOLARTE, EPITHET}
     assert without < with_ibarra
     assert set(ids(searcher.search("ibarra NOT mendez"))) == without
-    assert set(ids(searcher.search('ibarra -"first poor president"'))) == with_ibarra - {
-        EPITHET
-    }
+    assert set(ids(searcher.search('ibarra -"first poor president"'))) == with_ibarra - {EPITHET}
 
 
 def test_a_query_of_exclusions_only_gives_a_hint(searcher: Searcher) -> None:
@@ -230,9 +228,7 @@ def test_a_hit_carries_what_a_result_shows_and_where_it_is(
     plain, spans = hit.highlights()
     assert [plain[a:b] for a, b in spans] == ["Méndez"]
     assert MARK_START + "Méndez" + MARK_END in hit.snippet
-    source = sqlite3.connect(small_db).execute(
-        "SELECT text FROM source WHERE id=?", (hit.source,)
-    )
+    source = sqlite3.connect(small_db).execute("SELECT text FROM source WHERE id=?", (hit.source,))
     assert source.fetchone()[0][hit.start : hit.end] == hit.text
 
 
