@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from dossier import build as builder
@@ -15,30 +13,19 @@ from dossier.schema import PANES
 from dossier.ui.app import DossierApp
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import RecordTable
-from tests.conftest import CliResult, Project
-
-Cli = Callable[..., CliResult]
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the messages they post be handled (workers start workers)."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def screen_text(app: DossierApp) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+from tests.conftest import (
+    Cli,
+    Project,
+    record_notifications,
+    screen_text,
+    settle,
+    shown_detail,
+    wait_until,
+)
 
 
-def shown_detail(app: DossierApp) -> str | None:
-    panel = app.pane(app.active_pane).query_one(DetailPanel)
-    return panel.detail.id if panel.detail else None
-
-
-async def test_every_pane_is_reachable_by_its_number(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_every_pane_is_reachable_by_its_number(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         for number, pane in enumerate(PANES, start=1):
@@ -48,20 +35,20 @@ async def test_every_pane_is_reachable_by_its_number(bundled_db: Path) -> None:
             assert isinstance(app.focused, RecordTable) and app.focused.pane == pane
             assert shown_detail(app) is not None, pane
         text = screen_text(app)
-        assert "Peru severs diplomatic relations with Mexico" in text
+        assert "Andara severs diplomatic relations with Veracia" in text
 
 
-async def test_header_shows_title_and_as_of_date(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_header_shows_title_and_as_of_date(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         first_line = screen_text(app).splitlines()[0]
-        assert "Castillo and Chávez" in first_line
+        assert "Ibarra and Méndez" in first_line
         assert "as of 4 November 2025" in first_line
 
 
-async def test_arrows_jk_and_g_G_move_through_rows(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_arrows_jk_and_g_G_move_through_rows(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("2")
@@ -69,7 +56,7 @@ async def test_arrows_jk_and_g_G_move_through_rows(bundled_db: Path) -> None:
         await pilot.press("j", "j", "down")
         await settle(pilot)
         assert table.cursor == 3
-        assert shown_detail(app) == "raul-nobresilla"
+        assert shown_detail(app) == "raul-tavernilla"
         await pilot.press("k", "up")
         assert table.cursor == 1
         await pilot.press("G")
@@ -78,66 +65,66 @@ async def test_arrows_jk_and_g_G_move_through_rows(bundled_db: Path) -> None:
         assert shown_detail(app) == "prosecutors"
         await pilot.press("g")
         await settle(pilot)
-        assert (table.cursor, shown_detail(app)) == (0, "pedro-castillo")
+        assert (table.cursor, shown_detail(app)) == (0, "mateo-ibarra")
         await pilot.press("pagedown")
         assert table.cursor > 1
 
 
-async def test_who_is_raul_nobresilla(bundled_db: Path) -> None:
+async def test_who_is_raul_tavernilla(small_db: Path) -> None:
     """A new user's first question, with the keyboard alone: People pane, find him, read."""
-    app = DossierApp(bundled_db)
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("2", "j", "j", "j")
         await settle(pilot)
         text = screen_text(app)
-        assert "Raul Nobresilla" in text
-        assert "Betsy Chávez's lawyer." in text
-        assert "Raúl Noblecilla" in text  # the usual spelling, marked editorial
+        assert "Raul Tavernilla" in text
+        assert "Nora Méndez's lawyer." in text
+        assert "Raúl Tabernilla" in text  # the usual spelling, marked editorial
         assert "(editorial, not in the" in text
 
 
-async def test_follow_links_and_come_back(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_follow_links_and_come_back(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("3")  # Charges; first row: Castillo's sedition charge
+        await pilot.press("3")  # Charges; first row: Ibarra's sedition charge
         await settle(pilot)
-        assert shown_detail(app) == "castillo-sedition"
+        assert shown_detail(app) == "ibarra-sedition"
         await pilot.press("enter")  # into the record's links
         assert isinstance(app.focused, LinkList)
         await pilot.press("enter")  # the first link: the defendant
         await settle(pilot)
         assert app.active_pane == "people"
-        assert shown_detail(app) == "pedro-castillo"
-        # From Castillo to one of his quotes' pages and on, then all the way back.
+        assert shown_detail(app) == "mateo-ibarra"
+        # From Ibarra to one of his quotes' pages and on, then all the way back.
         await pilot.press("enter")
         links = app.focused
         assert isinstance(links, LinkList)
-        targets = [o.id for o in links._options if o.id]
-        assert "castillo-sentence-request" in targets
+        targets = [o.id for o in links.options if o.id]
+        assert "ibarra-sentence-request" in targets
         while (
             links.highlighted is not None
-            and links.get_option_at_index(links.highlighted).id != "castillo-sentence-request"
+            and links.get_option_at_index(links.highlighted).id != "ibarra-sentence-request"
         ):
             await pilot.press("down")
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("sentences", "castillo-sentence-request")
+        assert (app.active_pane, shown_detail(app)) == ("sentences", "ibarra-sentence-request")
         await pilot.press("escape")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("people", "pedro-castillo")
+        assert (app.active_pane, shown_detail(app)) == ("people", "mateo-ibarra")
         await pilot.press("backspace")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("charges", "castillo-sedition")
+        assert (app.active_pane, shown_detail(app)) == ("charges", "ibarra-sedition")
 
 
-async def test_every_link_of_every_record_leads_to_that_record(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_every_link_of_every_record_leads_to_that_record(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.reader is not None
-        conn = sqlite3.connect(bundled_db)
+        conn = sqlite3.connect(small_db)
         targets = sorted({row[0] for row in conn.execute("SELECT dst FROM link")})
         for target in targets:
             app.goto(target)
@@ -150,24 +137,27 @@ async def test_every_link_of_every_record_leads_to_that_record(bundled_db: Path)
             await settle(pilot)
 
 
-async def test_timeline_enter_goes_to_the_record_in_its_pane(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_timeline_enter_goes_to_the_record_in_its_pane(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.pane("overview").table
-        # When did Peru expel Mexico's ambassador? It is on the timeline.
-        while table.current is None or table.current.record != "peru-expels-mexican-ambassador":
+        # When did Andara expel Veracia's ambassador? It is on the timeline.
+        while table.current is None or table.current.record != "andara-expels-veracian-ambassador":
             await pilot.press("j")
             await settle(pilot)
         assert table.current.cells[0] == "Dec 2022"
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("asylum", "peru-expels-mexican-ambassador")
-        assert "Peru expelled the Mexican ambassador" in screen_text(app)
+        assert (app.active_pane, shown_detail(app)) == (
+            "asylum",
+            "andara-expels-veracian-ambassador",
+        )
+        assert "Andara expelled the Veracian ambassador" in screen_text(app)
 
 
-async def test_what_prosecutors_asked_for_castillo(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_what_prosecutors_asked_for_ibarra(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("4")
@@ -178,22 +168,22 @@ async def test_what_prosecutors_asked_for_castillo(bundled_db: Path) -> None:
         assert "They asked for a 34-year sentence" in text
 
 
-async def test_palette_finds_a_person_by_an_alias_typed_without_accents(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_palette_finds_a_person_by_an_alias_typed_without_accents(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"raul noblecilla")  # the editorial spelling "Raúl Noblecilla"
+        await pilot.press(*"raul tabernilla")  # the editorial spelling "Raúl Tabernilla"
         await settle(pilot)
         await pilot.pause(0.3)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("people", "raul-nobresilla")
+        assert (app.active_pane, shown_detail(app)) == ("people", "raul-tavernilla")
 
 
-async def test_palette_reaches_a_quote_by_its_words(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_palette_reaches_a_quote_by_its_words(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -202,13 +192,13 @@ async def test_palette_reaches_a_quote_by_its_words(bundled_db: Path) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("quotes", "de-zera-sever-relations")
+        assert (app.active_pane, shown_detail(app)) == ("quotes", "de-lasa-sever-relations")
         text = screen_text(app)
-        assert "Hugo de Zera" in text
+        assert "Ramiro de Lasa" in text
 
 
-async def test_help_lists_every_key(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_help_lists_every_key(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -221,8 +211,8 @@ async def test_help_lists_every_key(bundled_db: Path) -> None:
         assert "Go to link" not in screen_text(app)
 
 
-async def test_sources_pane_shows_the_article_with_cited_spans(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_sources_pane_shows_the_article_with_cited_spans(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 60)) as pilot:
         await settle(pilot)
         await pilot.press("7")
@@ -233,19 +223,19 @@ async def test_sources_pane_shows_the_article_with_cited_spans(bundled_db: Path)
         assert "Monday’s announcement came hours after" in text
 
 
-async def test_editorial_notes_are_marked_as_such(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_editorial_notes_are_marked_as_such(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
-        app.goto("hugo-de-zera")
+        app.goto("ramiro-de-lasa")
         await settle(pilot)
         text = screen_text(app)
         assert "EDITORIAL" in text and "the analyst's note, not from the source" in text
-        assert "Hugo de Zela" in text
+        assert "Ramiro de Laza" in text
 
 
-async def test_usable_at_80x24_and_after_resizing_to_40x12(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_usable_at_80x24_and_after_resizing_to_40x12(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = screen_text(app)
@@ -257,18 +247,18 @@ async def test_usable_at_80x24_and_after_resizing_to_40x12(bundled_db: Path) -> 
         await settle(pilot)
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
-        assert shown_detail(app) == "betsy-chavez"
-        assert "Betsy Chávez" in screen_text(app)
+        assert shown_detail(app) == "nora-mendez"
+        assert "Nora Méndez" in screen_text(app)
 
 
-async def test_light_theme(bundled_db: Path) -> None:
-    app = DossierApp(bundled_db)
+async def test_light_theme(small_db: Path) -> None:
+    app = DossierApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
         app.theme = "textual-light"
         await settle(pilot)
         await pilot.press("6")
         await settle(pilot)
-        assert "Hugo de Zera" in screen_text(app)
+        assert "Ramiro de Lasa" in screen_text(app)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,9 +289,9 @@ def test_open_sqlite_that_is_not_a_dossier(cli: Cli, tmp_path: Path) -> None:
     assert "not a dossier" in result.err
 
 
-def test_open_a_dossier_of_a_newer_schema(cli: Cli, bundled_db: Path, tmp_path: Path) -> None:
+def test_open_a_dossier_of_a_newer_schema(cli: Cli, small_db: Path, tmp_path: Path) -> None:
     newer = tmp_path / "newer.db"
-    newer.write_bytes(bundled_db.read_bytes())
+    newer.write_bytes(small_db.read_bytes())
     conn = sqlite3.connect(newer)
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
@@ -343,11 +333,12 @@ async def test_empty_dossier_says_so_in_every_pane(empty_db: Path) -> None:
 
 
 async def test_database_becoming_unreadable_is_a_notification_not_a_crash(
-    bundled_db: Path, tmp_path: Path
+    small_db: Path, tmp_path: Path
 ) -> None:
     copy = tmp_path / "copy.db"
-    copy.write_bytes(bundled_db.read_bytes())
+    copy.write_bytes(small_db.read_bytes())
     app = DossierApp(copy)
+    notices = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.reader is not None
@@ -357,7 +348,7 @@ async def test_database_becoming_unreadable_is_a_notification_not_a_crash(
             fh.write(b"\x00" * 4096 * 4)
         await pilot.press("2", "j", "j")
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in notices]
         assert any("Cannot read the dossier" in m for m in notes), notes
         assert app.is_running
         await pilot.press("3")
@@ -366,7 +357,7 @@ async def test_database_becoming_unreadable_is_a_notification_not_a_crash(
 
 
 async def test_first_run_builds_the_dossier_with_a_visible_message(
-    project: Project, monkeypatch: pytest.MonkeyPatch
+    small_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
 
@@ -378,7 +369,9 @@ async def test_first_run_builds_the_dossier_with_a_visible_message(
         return real_build(case, out)
 
     monkeypatch.setattr(builder, "build", slow_build)
-    app = DossierApp(project.db, build_from=project.case, build_reason="no database yet")
+    app = DossierApp(
+        small_project.db, build_from=small_project.case, build_reason="no database yet"
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -387,101 +380,106 @@ async def test_first_run_builds_the_dossier_with_a_visible_message(
         await settle(pilot)
         await pilot.pause(0.5)
         await settle(pilot)
-        assert project.db.exists()
+        assert small_project.db.exists()
         assert "Building the dossier" not in screen_text(app)
         await pilot.press("2")
         await settle(pilot)
-        assert shown_detail(app) == "pedro-castillo"
+        assert shown_detail(app) == "mateo-ibarra"
 
 
-async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(project: Project) -> None:
-    project.edit_case('offence = "Sedition"', 'offence = ""')
-    app = DossierApp(project.db, build_from=project.case, build_reason="no database yet")
+async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(
+    small_project: Project,
+) -> None:
+    small_project.edit_case('offence = "Sedition"', 'offence = ""')
+    app = DossierApp(
+        small_project.db, build_from=small_project.case, build_reason="no database yet"
+    )
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(50):
-            if app.return_code is not None:
-                break
-            await pilot.pause(0.1)
+        await wait_until(pilot, lambda: app.return_code is not None, tries=100)
     assert app.return_code == 2
     assert app.error_message is not None
-    assert "'castillo-sedition'" in app.error_message and "offence is empty" in app.error_message
-    assert not project.db.exists()
+    assert "'ibarra-sedition'" in app.error_message and "offence is empty" in app.error_message
+    assert not small_project.db.exists()
 
 
 async def test_e_previews_the_brief_and_saves_it(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dossier.ui.screens.export import ExportScreen, SaveDialog
 
     monkeypatch.chdir(tmp_path)
-    app = DossierApp(bundled_db)
+    app = DossierApp(small_db)
+    notices = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
-        assert "Castillo and Chávez" in screen_text(app)
+        assert "Ibarra and Méndez" in screen_text(app)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SaveDialog)
         await pilot.press("enter")
         await settle(pilot)
-        saved = tmp_path / "castillo-chavez-brief-2025-11-04.md"
+        saved = tmp_path / "ibarra-mendez-brief-2025-11-04.md"
         assert saved.exists() and saved.read_text().startswith("# ")
-        assert any(str(saved.name) in n.message for n in app._notifications)
+        assert any(str(saved.name) in n.message for n in notices)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
 
 
-async def test_slash_searches_and_enter_opens_the_quote(bundled_db: Path) -> None:
+async def test_slash_searches_and_enter_opens_the_quote(small_db: Path) -> None:
     from dossier.ui.screens.search import SearchScreen
 
-    app = DossierApp(bundled_db)
+    app = DossierApp(small_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("2", "slash")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"speaker:zera sever")
+        await pilot.press(*"speaker:lasa sever")
         await settle(pilot)
         assert "1 quote · best first" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
-        assert (app.active_pane, shown_detail(app)) == ("quotes", "de-zera-sever-relations")
+        assert (app.active_pane, shown_detail(app)) == ("quotes", "de-lasa-sever-relations")
         await pilot.press("escape")  # back to where the search started
         await settle(pilot)
         assert app.active_pane == "people"
 
 
 async def test_a_broken_case_file_with_a_previous_build_opens_that_build_and_says_why(
-    project: Project,
+    small_project: Project,
 ) -> None:
-    builder.build(project.case, project.db)
-    project.edit_case('offence = "Sedition"', 'offence = ""')
-    app = DossierApp(project.db, build_from=project.case, build_reason="case file changed")
+    builder.build(small_project.case, small_project.db)
+    small_project.edit_case('offence = "Sedition"', 'offence = ""')
+    app = DossierApp(
+        small_project.db, build_from=small_project.case, build_reason="case file changed"
+    )
+    notices = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.pause(0.3)
         await settle(pilot)
         assert app.return_code is None
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = [(n.title, n.message) for n in notices]
         assert any(
             title == "The case file did not build" and "offence is empty" in message
             for title, message in notes
         ), notes
         await pilot.press("3")
         await settle(pilot)
-        assert shown_detail(app) == "castillo-sedition"
+        assert shown_detail(app) == "ibarra-sedition"
 
 
 async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timeline(
-    bundled_db: Path,
+    small_db: Path,
 ) -> None:
-    app = DossierApp(bundled_db)
+    app = DossierApp(small_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("j", "j", "j")  # a timeline row: Congress impeaches Castillo? any row
+        await pilot.press("j", "j", "j")  # a timeline row: Congress impeaches Ibarra? any row
         await settle(pilot)
         row = app.pane("overview").table.cursor
         await pilot.press("tab")
@@ -490,7 +488,7 @@ async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timel
         assert app.focused is app.pane("overview").table
         assert app.active_pane == "overview"
         # Follow a timeline row to its own pane, then come back to the same timeline row.
-        while app.pane("overview").table.current.record != "castillo-sedition":  # type: ignore[union-attr]
+        while app.pane("overview").table.current.record != "ibarra-sedition":  # type: ignore[union-attr]
             await pilot.press("j")
             await settle(pilot)
         row = app.pane("overview").table.cursor
@@ -502,14 +500,14 @@ async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timel
         assert (app.active_pane, app.pane("overview").table.cursor) == ("overview", row)
 
 
-async def test_rows_read_before_the_app_started_are_on_its_first_screen(bundled_db: Path) -> None:
+async def test_rows_read_before_the_app_started_are_on_its_first_screen(small_db: Path) -> None:
     # What `dossier` does: the case is read in a thread while Textual is imported, and the first
     # frame shows the timeline's rows without a trip through a worker.
     from dossier.ui.launch import read_early
 
-    early = read_early(bundled_db, None)
+    early = read_early(small_db, None)
     early.result(timeout=30)
-    app = DossierApp(bundled_db, early=early)
+    app = DossierApp(small_db, early=early)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         table = app.pane("overview").table
@@ -560,10 +558,8 @@ async def test_an_early_read_that_fails_late_is_read_again_once(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         early.set_exception(sqlite3.DatabaseError("boom"))
-        for _ in range(20):  # not settle(): the app quits while its workers are waited for
-            if app.return_code is not None:
-                break
-            await pilot.pause(0.05)
+        # not settle(): the app quits while its workers are waited for
+        await wait_until(pilot, lambda: app.return_code is not None, tries=20)
     assert app.return_code == 2
     assert app.error_message is not None and "notes.db" in app.error_message
     assert opened == [not_a_dossier]

@@ -4,35 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossier import build as builder
+import pytest
+
 from dossier.ui.app import DossierApp
 from dossier.ui.screens.annotate import AnnotationEditor
 from dossier.ui.screens.confirm import Confirm
 from dossier.workset import Workset, path_beside
-from tests.conftest import Project
-from tests.test_app import screen_text, settle, shown_detail
+from tests.conftest import Project, record_notifications, screen_text, settle, shown_detail
 
 
-def built(project: Project) -> Path:
-    builder.build(project.case, project.db)
-    return project.db
-
-
-async def test_pin_annotate_and_reorder_by_keys(project: Project) -> None:
-    db = built(project)
+async def test_pin_annotate_and_reorder_by_keys(built_small_project: Project) -> None:
+    db = built_small_project.db
     app = DossierApp(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("2", "j", "p")  # Betsy Chávez
+        await pilot.press("2", "j", "p")  # Nora Méndez
         await settle(pilot)
-        await pilot.press("j", "p")  # Hugo de Zera
+        await pilot.press("j", "p")  # Ramiro de Lasa
         await settle(pilot)
-        await pilot.press("3", "p")  # Castillo's sedition charge
+        await pilot.press("3", "p")  # Ibarra's sedition charge
         await settle(pilot)
         assert app.pane("people").table.marks == {
-            "betsy-chavez": "★",
-            "hugo-de-zera": "★",
-            "castillo-sedition": "★",
+            "nora-mendez": "★",
+            "ramiro-de-lasa": "★",
+            "ibarra-sedition": "★",
         }
         # Annotate the charge: type, Ctrl+S.
         await pilot.press("a")
@@ -51,18 +46,18 @@ async def test_pin_annotate_and_reorder_by_keys(project: Project) -> None:
         await pilot.press("G", "shift+up")
         await settle(pilot)
         ws = Workset(path_beside(db))
-        assert ws.pinned_ids() == ["betsy-chavez", "castillo-sedition", "hugo-de-zera"]
-        assert pinned.cursor == 1 and shown_detail(app) == "castillo-sedition"
+        assert ws.pinned_ids() == ["nora-mendez", "ibarra-sedition", "ramiro-de-lasa"]
+        assert pinned.cursor == 1 and shown_detail(app) == "ibarra-sedition"
         assert pinned.current is not None
         assert pinned.current.cells[3] == "Ask the court for the indictment."
         # p in the Pinned pane unpins.
         await pilot.press("p")
         await settle(pilot)
-        assert Workset(path_beside(db)).pinned_ids() == ["betsy-chavez", "hugo-de-zera"]
+        assert Workset(path_beside(db)).pinned_ids() == ["nora-mendez", "ramiro-de-lasa"]
 
 
-async def test_escape_asks_before_throwing_away_an_annotation(project: Project) -> None:
-    db = built(project)
+async def test_escape_asks_before_throwing_away_an_annotation(built_small_project: Project) -> None:
+    db = built_small_project.db
     app = DossierApp(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -78,7 +73,7 @@ async def test_escape_asks_before_throwing_away_an_annotation(project: Project) 
         await pilot.press("escape", "y")  # discard
         await settle(pilot)
         assert not isinstance(app.screen, AnnotationEditor | Confirm)
-        assert Workset(path_beside(db)).annotation("pedro-castillo") is None
+        assert Workset(path_beside(db)).annotation("mateo-ibarra") is None
         # Unchanged text: Escape closes without asking.
         await pilot.press("a")
         await pilot.pause()
@@ -87,14 +82,17 @@ async def test_escape_asks_before_throwing_away_an_annotation(project: Project) 
         assert not isinstance(app.screen, AnnotationEditor | Confirm)
 
 
-async def test_pins_survive_a_rebuild_and_orphans_show_as_such(project: Project) -> None:
-    db = built(project)
+async def test_pins_survive_a_rebuild_and_orphans_show_as_such(
+    built_small_project: Project,
+) -> None:
+    db = built_small_project.db
     ws = Workset(path_beside(db))
-    ws.pin("rpp", "RPP", "organization")
-    ws.annotate("rpp", "call the newsroom", "RPP", "organization")
-    project.edit_case('id = "rpp"', 'id = "radio-rpp"')
-    project.write_case(project.case_text().replace('"rpp"]', '"radio-rpp"]'))
-    app = DossierApp(db, build_from=project.case, build_reason="case file changed")
+    ws.pin("rva", "RVA", "organization")
+    ws.annotate("rva", "call the newsroom", "RVA", "organization")
+    small_project = built_small_project
+    small_project.edit_case('id = "rva"', 'id = "radio-rva"')
+    small_project.write_case(small_project.case_text().replace('"rva"]', '"radio-rva"]'))
+    app = DossierApp(db, build_from=small_project.case, build_reason="case file changed")
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.pause(0.3)
@@ -102,32 +100,33 @@ async def test_pins_survive_a_rebuild_and_orphans_show_as_such(project: Project)
         await pilot.press("8")
         await settle(pilot)
         text = screen_text(app)
-        assert "(orphaned) RPP" in text
-        assert "ORPHANED" in text and "dossier pins reattach rpp" in text
+        assert "(orphaned) RVA" in text
+        assert "ORPHANED" in text and "dossier pins reattach rva" in text
         assert "call the newsroom" in text
 
 
 async def test_a_workset_that_cannot_be_saved_is_said_once_and_the_app_works(
-    bundled_db: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import dossier.ui.app as app_module
 
     monkeypatch.setattr(app_module, "path_beside", lambda db: Path("/proc/self/x.workset.db"))
-    app = DossierApp(bundled_db)
+    app = DossierApp(small_db)
+    notices = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices]
         assert any("cannot be saved" in m for m in messages)
         await pilot.press("2", "j", "p")
         await settle(pilot)
-        assert any(n.title == "Not saved" for n in app._notifications)
-        assert shown_detail(app) == "betsy-chavez"
+        assert any(n.title == "Not saved" for n in notices)
+        assert shown_detail(app) == "nora-mendez"
 
 
-async def test_p_and_a_work_on_search_results(project: Project) -> None:
+async def test_p_and_a_work_on_search_results(built_small_project: Project) -> None:
     from dossier.ui.screens.search import SearchScreen
 
-    db = built(project)
+    db = built_small_project.db
     app = DossierApp(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from dossier import casefile
 from dossier.store import PROJECT_ROOT
 
 BENCHMARKS = PROJECT_ROOT / "benchmarks"
+
+pytestmark = pytest.mark.benchmark
 
 
 def _generate() -> ModuleType:
@@ -40,6 +44,7 @@ def test_the_synthetic_case_is_deterministic_and_passes_the_loader(tmp_path: Pat
     assert all(case.located[r.id] for r in case.records)
 
 
+@pytest.mark.slow
 def test_the_harness_runs_and_writes_its_table(tmp_path: Path) -> None:
     out = tmp_path / "results.md"
     done = subprocess.run(

@@ -3,91 +3,61 @@ the same bytes from the same database, and `dossier export` that never leaves a 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 
 from dossier import brief
 from dossier import build as builder
-from dossier.brief import Since, brief_html, brief_markdown
+from dossier.brief import Since, brief_html
 from dossier.errors import DossierError
 from dossier.markdown import inline, plain
 from dossier.queries import Reader
-from tests.conftest import CliResult, Project
+from tests.conftest import (
+    GOLDEN,
+    MARKDOWN_HOSTILE,
+    Project,
+    brief_of,
+    footnotes,
+    lint,
+    md_parser,
+    section,
+)
 
-GOLDEN = Path(__file__).parent / "golden" / "castillo-chavez-brief.md"
-Cli = Callable[..., CliResult]
-
-
-def md_parser() -> MarkdownIt:
-    """GFM as GitHub reads a brief: CommonMark, tables, footnotes (and inline footnotes, so that a
-    value's ``^[...]`` would show up as structure)."""
-    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
-
-
-def brief_of(db: Path, **kwargs: object) -> str:
-    reader = Reader(db)
-    try:
-        return brief_markdown(reader, **kwargs)  # type: ignore[arg-type]
-    finally:
-        reader.close()
+HOSTILE = MARKDOWN_HOSTILE
 
 
 @pytest.fixture(scope="module")
-def bundled_brief(bundled_db: Path) -> str:
-    return brief_of(bundled_db)
-
-
-def section(text: str, title: str) -> str:
-    """The Markdown of one ``## title`` section, up to the next ``## `` heading."""
-    start = text.index(f"\n## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end != -1 else len(text)]
-
-
-def footnotes(text: str) -> dict[int, str]:
-    return {int(m.group(1)): m.group(2) for m in re.finditer(r"^\[\^(\d+)\]: (.*)$", text, re.M)}
-
-
-def assert_one_line_error(result: CliResult, *needles: str) -> str:
-    assert result.code == 2, (result.code, result.out, result.err)
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("dossier: error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
+def small_brief(small_db: Path) -> str:
+    return brief_of(small_db)
 
 
 # ---------------------------------------------------------------------------------------------------
 # What the brief says
 
 
-def test_golden_brief_of_the_bundled_case(bundled_brief: str) -> None:
+@pytest.mark.bundled
+def test_golden_brief_of_the_bundled_case(bundled_db: Path, update_golden: bool) -> None:
     """tests/golden/castillo-chavez-brief.md has been read by a person: every fact of the article,
-    each with its footnote. Set DOSSIER_UPDATE_GOLDEN=1 to rewrite it, then read the diff."""
-    if os.environ.get("DOSSIER_UPDATE_GOLDEN"):
+    each with its footnote. ``--update-golden`` rewrites it; then read the diff."""
+    text = brief_of(bundled_db)
+    if update_golden:
         GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_bytes(bundled_brief.encode("utf-8"))
-    assert bundled_brief == GOLDEN.read_text(encoding="utf-8")
+        GOLDEN.write_bytes(text.encode("utf-8"))
+    assert text == GOLDEN.read_text(encoding="utf-8")
 
 
-def test_every_cited_span_of_the_dossier_is_a_footnote(
-    bundled_brief: str, bundled_db: Path
-) -> None:
-    conn = sqlite3.connect(bundled_db)
+def test_every_cited_span_of_the_dossier_is_a_footnote(small_brief: str, small_db: Path) -> None:
+    conn = sqlite3.connect(small_db)
     spans = set(conn.execute('SELECT start, "end", exact FROM evidence').fetchall())
     cited = set()
-    for note in footnotes(bundled_brief).values():
+    for note in footnotes(small_brief).values():
         m = re.search(r"characters (\d+)–(\d+): “(.*)”$", note)
         assert m, note
         cited.add((int(m.group(1)), int(m.group(2)), m.group(3)))
@@ -95,32 +65,32 @@ def test_every_cited_span_of_the_dossier_is_a_footnote(
     assert {(a, b, inline(e)) for a, b, e in spans} == cited
 
 
-def test_every_footnote_is_referenced_and_numbered_in_reading_order(bundled_brief: str) -> None:
-    notes = footnotes(bundled_brief)
-    body = bundled_brief[: bundled_brief.index("\n[^1]: ")]
+def test_every_footnote_is_referenced_and_numbered_in_reading_order(small_brief: str) -> None:
+    notes = footnotes(small_brief)
+    body = small_brief[: small_brief.index("\n[^1]: ")]
     refs = [int(n) for n in re.findall(r"\[\^(\d+)\](?!:)", body)]
     first_seen = list(dict.fromkeys(refs))
     assert first_seen == list(range(1, len(notes) + 1))
     assert sorted(notes) == first_seen
 
 
-def test_identical_citations_share_one_footnote(bundled_brief: str) -> None:
-    quoted = [n.split(": “", 1)[1] for n in footnotes(bundled_brief).values()]
+def test_identical_citations_share_one_footnote(small_brief: str) -> None:
+    quoted = [n.split(": “", 1)[1] for n in footnotes(small_brief).values()]
     assert len(quoted) == len(set(quoted))
     # "The two deny the charges." supports four charges and a quote: one footnote.
-    (n,) = [k for k, v in footnotes(bundled_brief).items() if "The two deny the charges." in v]
-    assert bundled_brief.count(f"[^{n}]") >= 5
+    (n,) = [k for k, v in footnotes(small_brief).items() if "The two deny the charges." in v]
+    assert small_brief.count(f"[^{n}]") >= 5
 
 
-def test_footnotes_give_title_date_position_and_words(bundled_brief: str) -> None:
-    notes = footnotes(bundled_brief)
+def test_footnotes_give_title_date_position_and_words(small_brief: str) -> None:
+    notes = footnotes(small_brief)
     assert notes[1] == (
-        "*Peru severs diplomatic relations with Mexico*, published 4 November 2025, line 14, "
-        "characters 1726–1766: “charged with sedition and abuse of power”"
+        "*Andara severs diplomatic relations with Veracia*, published 4 November 2025, line 14, "
+        "characters 1734–1774: “charged with sedition and abuse of power”"
     )
 
 
-def test_every_factual_line_has_a_footnote(bundled_brief: str) -> None:
+def test_every_factual_line_has_a_footnote(small_brief: str) -> None:
     for title in (
         "People",
         "Charges",
@@ -130,7 +100,7 @@ def test_every_factual_line_has_a_footnote(bundled_brief: str) -> None:
         "Notes",
         "Sources",
     ):
-        text = section(bundled_brief, title)
+        text = section(small_brief, title)
         facts = [
             line
             for line in text.splitlines()
@@ -140,51 +110,49 @@ def test_every_factual_line_has_a_footnote(bundled_brief: str) -> None:
         assert facts, title
         for line in facts:
             assert re.search(r"\[\^\d+\]", line), (title, line)
-    quotes = section(bundled_brief, "Key quotes").split("\n\n")
+    quotes = section(small_brief, "Key quotes").split("\n\n")
     said = [b for b in quotes if b.startswith(("> ", "— "))]
     assert said and all(re.search(r"\[\^\d+\]$", b) for b in said)
 
 
-def test_the_brief_states_the_article(bundled_brief: str) -> None:
-    text = bundled_brief
+def test_the_brief_states_the_article(small_brief: str) -> None:
+    text = small_brief
     for fact in (
         "as of 4 November 2025",
-        "**Pedro Castillo**",
-        "Also written “Betsy Chavez”, “Chávez”, “Chavez”, “Mr. Chavez”",
-        "Usually written “Hugo de Zela”, “de Zela” (editorial, not from the source)",
-        "Prime minister, Peru — former; from November 2022.",
-        "President of Peru — former; until December 2022 (inferred from “the following month”)",
-        "| Pedro Castillo | Sedition | charged, December 2022",
+        "**Mateo Ibarra**",
+        "Also written “Nora Mendez”, “Méndez”, “Mendez”, “Mr. Mendez”",
+        "Usually written “Ramiro de Laza”, “de Laza” (editorial, not from the source)",
+        "Prime minister, Andara — former; from November 2022.",
+        "President of Andara — former; until December 2022 (inferred from “the following month”)",
+        "| Mateo Ibarra | Sedition | charged, December 2022",
         "indicted, date not stated; on trial, March 2025",
         "34 years in prison, requested by Prosecutors",
         "25 years in prison, requested by Prosecutors",
-        "| Betsy Chávez | released on bail | September 2025",
-        "| Pedro Castillo | preventive detention | December 2022",
-        "**about 3 November 2025** (inferred from “hours after”) — Betsy Chávez: asylum sought",
-        "**3 November 2025** (inferred from “Monday”) — Peru → Mexico: relations severed "
-        "(by Hugo de Zera)",
-        "**February 2023** — Peru → Mexico: ambassador recalled (by Dina Bolarte)",
-        "**December 2022** — Peru → Mexico: ambassador expelled",
-        "Castillo’s wife and children: asylum granted (Mexico)",
-        "**March 2025** (inferred from “March of this year”) — Castillo and Chávez put on trial.",
-        "**date not stated** — Chávez's lawyer has not heard from her for several days.",
-        "No immediate comment from Mexico.",
+        "| Nora Méndez | released on bail | September 2025",
+        "| Mateo Ibarra | preventive detention | December 2022",
+        "**about 3 November 2025** (inferred from “hours after”) — Nora Méndez: asylum sought",
+        "**3 November 2025** (inferred from “Monday”) — Andara → Veracia: relations severed "
+        "(by Ramiro de Lasa)",
+        "**February 2023** — Andara → Veracia: ambassador recalled (by Elena Barrantes)",
+        "**December 2022** — Andara → Veracia: ambassador expelled",
+        "Ibarra’s wife and children: asylum granted (Veracia)",
+        "**March 2025** (inferred from “March of this year”) — Ibarra and Méndez put on trial.",
+        "**date not stated** — Méndez's lawyer has not heard from her for several days.",
+        "No immediate comment from Veracia.",
         "> first poor president",
         "— unattributed; date not stated; epithet (a name given, not a statement).",
-        "— Hugo de Zera; 3 November 2025 (inferred from “said at a press conference”); direct "
+        "— Ramiro de Lasa; 3 November 2025 (inferred from “said at a press conference”); direct "
         "quote (the speaker's own words).",
-        "**Editorial note (analyst, not from the source):** Peru's foreign minister is usually "
-        "written Hugo de Zela",
+        "**Editorial note (analyst, not from the source):** Andara's foreign minister is usually "
+        "written Ramiro de Laza",
         "(title supplied by the analyst: the source prints none)",
     ):
         assert fact in text, fact
 
 
-def test_requested_and_imposed_sentences_are_never_confused(
-    bundled_db: Path, tmp_path: Path
-) -> None:
+def test_requested_and_imposed_sentences_are_never_confused(small_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "imposed.db"
-    shutil.copy(bundled_db, db)
+    shutil.copy(small_db, db)
     conn = sqlite3.connect(db)
     with conn:
         conn.execute(
@@ -192,18 +160,18 @@ def test_requested_and_imposed_sentences_are_never_confused(
             "'Supreme Court')"
         )
         conn.execute(
-            "INSERT INTO record (id, kind, title, subtitle, pane) VALUES ('castillo-imposed', "
+            "INSERT INTO record (id, kind, title, subtitle, pane) VALUES ('ibarra-imposed', "
             "'sentence', 't', 's', 'sentences')"
         )
         conn.execute(
             "INSERT INTO sentence (id, defendant, kind, by, penalty, term, term_text, date, "
-            "date_precision, date_approx) VALUES ('castillo-imposed', 'pedro-castillo', "
+            "date_precision, date_approx) VALUES ('ibarra-imposed', 'mateo-ibarra', "
             "'imposed', 'court', 'prison', 'P11Y5M15D', '11 years, 5 months and 15 days', "
             "'2025-11-27', 'day', 0)"
         )
         conn.execute(
-            "INSERT INTO evidence SELECT 'castillo-imposed', seq, source, start, \"end\", exact, "
-            "prefix, suffix FROM evidence WHERE record = 'castillo-sentence-request'"
+            "INSERT INTO evidence SELECT 'ibarra-imposed', seq, source, start, \"end\", exact, "
+            "prefix, suffix FROM evidence WHERE record = 'ibarra-sentence-request'"
         )
     conn.close()
     text = brief_of(db)
@@ -226,40 +194,40 @@ def test_requested_and_imposed_sentences_are_never_confused(
 # Narrowing
 
 
-def test_person_narrows_to_them_and_what_links_to_them(bundled_db: Path) -> None:
-    text = brief_of(bundled_db, persons=("betsy-chavez",))
-    assert "Narrowed to Betsy Chávez and the records linked to them." in text
+def test_person_narrows_to_them_and_what_links_to_them(small_db: Path) -> None:
+    text = brief_of(small_db, persons=("nora-mendez",))
+    assert "Narrowed to Nora Méndez and the records linked to them." in text
     people = section(text, "People")
-    assert "**Betsy Chávez**" in people and "**Pedro Castillo**" not in people
-    assert "**Hugo de Zera**" not in people
+    assert "**Nora Méndez**" in people and "**Mateo Ibarra**" not in people
+    assert "**Ramiro de Lasa**" not in people
     assert "Coup charges (2022 coup attempt)" in section(text, "Charges")
     assert "Sedition" not in section(text, "Charges")
     assert "25 years" in text and "34 years" not in text
     assert "released on bail" in text and "preventive detention" not in text
-    assert "Betsy Chávez: asylum granted" in text
+    assert "Nora Méndez: asylum granted" in text
     assert "ambassador expelled" not in text
-    assert "Today, we learned with surprise" in text  # de Zera's quote names her
+    assert "Today, we learned with surprise" in text  # de Lasa's quote names her
     assert "first poor president" not in text
-    assert "Mr. Chavez" in section(text, "Notes")
-    assert "Dina Boluarte" not in section(text, "Notes")
+    assert "Mr. Mendez" in section(text, "Notes")
+    assert "Elena Barrientos" not in section(text, "Notes")
     assert "This selection holds 1 defendant facing 1 charge" in text
 
 
-def test_several_people_and_an_organisation(bundled_db: Path) -> None:
-    text = brief_of(bundled_db, persons=("hugo-de-zera", "mexico"))
-    assert "Narrowed to Hugo de Zera and Mexico" in text
-    assert "**Mexico** (state)" in text
-    assert "relations severed (by Hugo de Zera)" in text
-    assert "No immediate comment from Mexico." in text
+def test_several_people_and_an_organisation(small_db: Path) -> None:
+    text = brief_of(small_db, persons=("ramiro-de-lasa", "veracia"))
+    assert "Narrowed to Ramiro de Lasa and Veracia" in text
+    assert "**Veracia** (state)" in text
+    assert "relations severed (by Ramiro de Lasa)" in text
+    assert "No immediate comment from Veracia." in text
 
 
-def test_unknown_person_names_the_id(bundled_db: Path) -> None:
+def test_unknown_person_names_the_id(small_db: Path) -> None:
     with pytest.raises(brief.UnknownPersonError, match="'nobody'"):
-        brief_of(bundled_db, persons=("betsy-chavez", "nobody"))
+        brief_of(small_db, persons=("nora-mendez", "nobody"))
 
 
-def test_since_keeps_events_from_that_date_at_its_precision(bundled_db: Path) -> None:
-    text = brief_of(bundled_db, since="2025")
+def test_since_keeps_events_from_that_date_at_its_precision(small_db: Path) -> None:
+    text = brief_of(small_db, since="2025")
     assert "Only events dated 2025 or later" in text
     timeline = section(text, "Asylum and diplomatic timeline")
     assert "December 2022" not in timeline and "February 2023" not in timeline
@@ -272,9 +240,9 @@ def test_since_keeps_events_from_that_date_at_its_precision(bundled_db: Path) ->
     assert "indicted" not in charges  # an undated step is not "from 2025"
     custody = section(text, "Custody")
     assert "released on bail" in custody and "preventive detention" not in custody
-    assert "**Pedro Castillo**" in section(text, "People")  # people stay, whatever the dates
+    assert "**Mateo Ibarra**" in section(text, "People")  # people stay, whatever the dates
 
-    april = brief_of(bundled_db, since="2025-04")
+    april = brief_of(small_db, since="2025-04")
     assert "put on trial" not in section(april, "Other events")
     assert "released on bail" in section(april, "Custody")
     assert "on trial" not in section(april, "Charges")
@@ -298,34 +266,6 @@ def test_bad_since_is_a_dossier_error(bad: str) -> None:
 # Correct Markdown, whatever the values
 
 
-HOSTILE = [
-    "Pipe | in | the | middle",
-    "# A leading hash",
-    "## Two hashes ##",
-    "- a leading dash",
-    "+ a leading plus",
-    "* a leading star",
-    "> a leading quote mark",
-    "1. a leading number",
-    "2) another number",
-    "---",
-    "===",
-    "*stars* and _underscores_ and **bold** and __bold__",
-    "`code` and ``more code``",
-    "```fence",
-    "~~~ tilde fence and ~~strike~~",
-    "[a link](https://example.com) and [^1] and ^[inline note] and ![image](x.png)",
-    "<script>alert(1)</script> <b>bold</b> <!-- comment --> <https://example.com>",
-    "line one\nline two\n\n| a | b |\n| --- | --- |\n# heading after a blank line",
-    "carriage\rreturn and tab\there and form\x0cfeed and nul\x00byte",
-    "&copy; &#169; &amp; entities",
-    "https://example.com and www.example.com and someone@example.com",
-    "a trailing backslash \\",
-    "trailing punctuation!",
-    "    four spaces of indent",
-    "\\*escaped star\\*",
-]
-
 TEXT_COLUMNS = {
     "entity": ["name", "description", "type"],
     "alias": ["alias"],
@@ -345,10 +285,10 @@ TEXT_COLUMNS = {
 }
 
 
-def dossier_with(bundled_db: Path, folder: Path, value: str) -> Path:
+def dossier_with(small_db: Path, folder: Path, value: str) -> Path:
     """A copy of the bundled dossier with every text value the brief shows set to ``value``."""
     db = folder / f"{abs(hash(value))}.db"
-    shutil.copy(bundled_db, db)
+    shutil.copy(small_db, db)
     conn = sqlite3.connect(db)
     with conn:
         for table, columns in TEXT_COLUMNS.items():
@@ -382,20 +322,20 @@ def inline_texts(tokens: list[Token]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def plain_brief_tokens(
-    bundled_db: Path, tmp_path_factory: pytest.TempPathFactory
+    small_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> list[tuple[str, ...]]:
-    db = dossier_with(bundled_db, tmp_path_factory.mktemp("plain"), "Plain words")
+    db = dossier_with(small_db, tmp_path_factory.mktemp("plain"), "Plain words")
     return list(skeleton(md_parser().parse(brief_of(db))))
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_values_cannot_become_structure(
     value: str,
-    bundled_db: Path,
+    small_db: Path,
     tmp_path: Path,
     plain_brief_tokens: list[tuple[str, ...]],
 ) -> None:
-    text = brief_of(dossier_with(bundled_db, tmp_path, value))
+    text = brief_of(dossier_with(small_db, tmp_path, value))
     tokens = md_parser().parse(text)
     # Same headings, paragraphs, lists, table rows and cells, block quotes, emphasis and footnotes
     # as the same dossier with plain words in every value.
@@ -411,8 +351,8 @@ def test_values_cannot_become_structure(
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_html_export_escapes_values(value: str, bundled_db: Path, tmp_path: Path) -> None:
-    reader = Reader(dossier_with(bundled_db, tmp_path, value))
+def test_html_export_escapes_values(value: str, small_db: Path, tmp_path: Path) -> None:
+    reader = Reader(dossier_with(small_db, tmp_path, value))
     try:
         page = brief_html(reader)
     finally:
@@ -421,22 +361,12 @@ def test_html_export_escapes_values(value: str, bundled_db: Path, tmp_path: Path
     assert 'href="https://example.com"' not in page
 
 
-def lint(text: str) -> list[str]:
-    from pymarkdown.api import PyMarkdownApi
-
-    result = PyMarkdownApi().disable_rule_by_identifier("md013").scan_string(text)
-    return [
-        f"{f.line_number}:{f.column_number} {f.rule_id} {f.rule_description} {f.extra_error_information or ''}"
-        for f in result.scan_failures
-    ]
+def test_brief_passes_markdown_lint(small_brief: str) -> None:
+    assert lint(small_brief) == []
 
 
-def test_brief_passes_markdown_lint(bundled_brief: str) -> None:
-    assert lint(bundled_brief) == []
-
-
-def test_narrowed_brief_passes_markdown_lint(bundled_db: Path) -> None:
-    assert lint(brief_of(bundled_db, persons=("raul-nobresilla",), since="2030")) == []
+def test_narrowed_brief_passes_markdown_lint(small_db: Path) -> None:
+    assert lint(brief_of(small_db, persons=("raul-tavernilla",), since="2030")) == []
 
 
 @pytest.mark.parametrize(
@@ -446,8 +376,8 @@ def test_narrowed_brief_passes_markdown_lint(bundled_db: Path) -> None:
         "- dash\nnew line\ttab > quote ~~strike~~ 1. one",
     ],
 )
-def test_hostile_brief_passes_markdown_lint(value: str, bundled_db: Path, tmp_path: Path) -> None:
-    assert lint(brief_of(dossier_with(bundled_db, tmp_path, value))) == []
+def test_hostile_brief_passes_markdown_lint(value: str, small_db: Path, tmp_path: Path) -> None:
+    assert lint(brief_of(dossier_with(small_db, tmp_path, value))) == []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -473,8 +403,8 @@ class _Collect(HTMLParser):
             self.title += data
 
 
-def test_html_is_one_standalone_page_with_footnotes(bundled_db: Path, bundled_brief: str) -> None:
-    reader = Reader(bundled_db)
+def test_html_is_one_standalone_page_with_footnotes(small_db: Path, small_brief: str) -> None:
+    reader = Reader(small_db)
     try:
         page = brief_html(reader)
     finally:
@@ -486,11 +416,13 @@ def test_html_is_one_standalone_page_with_footnotes(bundled_db: Path, bundled_br
     assert ("meta", {"charset": "utf-8"}) in parsed.tags
     assert tags.count("html") == tags.count("body") == tags.count("style") == 1
     assert "script" not in tags and "link" not in tags  # nothing fetched from elsewhere
-    assert parsed.title == "Castillo and Chávez: the coup-attempt trial and the Peru–Mexico rupture"
+    assert (
+        parsed.title == "Ibarra and Méndez: the coup-attempt trial and the Andara–Veracia rupture"
+    )
     items = [a for t, a in parsed.tags if t == "li" and a.get("class") == "footnote-item"]
-    assert len(items) == len(footnotes(bundled_brief))
+    assert len(items) == len(footnotes(small_brief))
     refs = [a for t, a in parsed.tags if t == "sup" and a.get("class") == "footnote-ref"]
-    assert len(refs) == len(re.findall(r"\[\^\d+\](?!:)", bundled_brief))
+    assert len(refs) == len(re.findall(r"\[\^\d+\](?!:)", small_brief))
     assert tags.count("table") == 2 and tags.count("blockquote") == 7
     assert "[^" not in page
 
@@ -499,21 +431,20 @@ def test_html_is_one_standalone_page_with_footnotes(bundled_db: Path, bundled_br
 # Reliable
 
 
-def test_same_database_same_bytes(project: Project, tmp_path: Path) -> None:
+def test_same_database_same_bytes(small_project: Project, tmp_path: Path) -> None:
     a, b = tmp_path / "a.db", tmp_path / "b.db"
-    builder.build(project.case, a)
-    builder.build(project.case, b)
+    builder.build(small_project.case, a)
+    builder.build(small_project.case, b)
     first = brief_of(a)
     assert first == brief_of(b) == brief_of(a)
-    assert first.encode("utf-8") == GOLDEN.read_bytes()
     assert "2025-11-27" not in first  # no wall-clock date
 
 
 def test_key_quotes_are_bounded_and_say_how_many_more(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(brief, "KEY_QUOTES", 3)
-    text = brief_of(bundled_db)
+    text = brief_of(small_db)
     quotes = section(text, "Key quotes")
     assert "3 of the 7 quotes in the dossier, chosen direct quotes and epithets first" in quotes
     assert "4 more are not shown" in quotes

@@ -4,9 +4,7 @@ document, orphaned pins listed, and the same bytes from the same pins."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,55 +17,23 @@ from dossier import brief
 from dossier.brief import NothingPinnedError, brief_html, working_note
 from dossier.queries import Reader
 from dossier.workset import WorkItem, Workset, path_beside
-from tests.test_brief import HOSTILE, brief_of, footnotes, lint, md_parser, section
-
-GOLDEN_PINNED = Path(__file__).parent / "golden" / "castillo-chavez-brief-pinned.md"
-
-CHAVEZ_NOTE = (
-    "Ask her lawyer | Raul Nobresilla | whether she applied for asylum.\n"
-    "# Not a heading: did she reach the embassy before Monday?\n"
-    "* *Not* a list, **not bold**, <b>not HTML</b>\n"
-    "\n"
-    "1. Not a numbered list either\n"
-    "> not a quote [^1] https://example.com\n"
-    "| a | b |\n"
-    "| --- | --- |"
+from tests.conftest import (
+    BUNDLED_PINS,
+    GOLDEN_PINNED,
+    MARKDOWN_HOSTILE,
+    ORPHAN_NOTE,
+    PERSON_NOTE,
+    SENTENCE_NOTE,
+    brief_of,
+    footnotes,
+    lint,
+    md_parser,
+    pinned_brief_of,
+    pinned_copy,
+    section,
 )
-SENTENCE_NOTE = "Requested, not imposed. Ask the prosecutors when the court is due to rule."
-ORPHAN_NOTE = "Renamed in the case file? Reattach it with dossier pins reattach."
 
-PINS = [
-    # (record, title and kind when pinned, annotation)
-    ("betsy-chavez", "Betsy Chávez", "person", CHAVEZ_NOTE),
-    (
-        "castillo-sentence-request",
-        "Pedro Castillo — 34 years (prison), requested by prosecutors",
-        "sentence",
-        SENTENCE_NOTE,
-    ),
-    ("de-zera-sever-relations", "Hugo de Zera: “In view of this unfriendly act…”", "quote", None),
-    ("peru-breaks-relations", "Peru → Mexico: relations severed", "diplomatic", ORPHAN_NOTE),
-]
-"""The golden brief's pins: a person, a sentence, a quote with no note, and an orphan (a record id
-that is not in the dossier, as after a rename)."""
-
-
-def pin_all(db: Path, pins: list[tuple[str, str, str, str | None]] = PINS) -> Workset:
-    """Pin and annotate ``pins`` in the working set beside ``db``, through the working set's API."""
-    workset = Workset(path_beside(db))
-    for record, title, kind, note in pins:
-        workset.pin(record, title, kind)
-        if note is not None:
-            workset.annotate(record, note, title, kind)
-    return workset
-
-
-def pinned_copy(bundled_db: Path, folder: Path) -> Path:
-    """A copy of the bundled dossier with the golden pins beside it."""
-    db = folder / "castillo-chavez.db"
-    shutil.copy(bundled_db, db)
-    pin_all(db).close()
-    return db
+HOSTILE = MARKDOWN_HOSTILE
 
 
 def items(*records: str, notes: dict[str, str] | None = None) -> list[WorkItem]:
@@ -76,17 +42,14 @@ def items(*records: str, notes: dict[str, str] | None = None) -> list[WorkItem]:
 
 
 @pytest.fixture(scope="module")
-def pinned_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return pinned_copy(bundled_db, tmp_path_factory.mktemp("pinned"))
+def pinned_db(small_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small case with SMALL_PINS beside it."""
+    return pinned_copy(small_db, tmp_path_factory.mktemp("pinned"))
 
 
 @pytest.fixture(scope="module")
 def pinned_brief(pinned_db: Path) -> str:
-    workset = Workset(path_beside(pinned_db))
-    try:
-        return brief_of(pinned_db, pins=workset.pinned())
-    finally:
-        workset.close()
+    return pinned_brief_of(pinned_db)
 
 
 def pinned_list(text: str) -> str:
@@ -106,23 +69,22 @@ def resolved(text: str) -> str:
 # What it says
 
 
-def test_golden_brief_from_pins(pinned_brief: str) -> None:
+@pytest.mark.bundled
+def test_golden_brief_from_pins(bundled_db: Path, tmp_path: Path, update_golden: bool) -> None:
     """tests/golden/castillo-chavez-brief-pinned.md has been read by a person: the pins in order,
-    each with where its facts are, the notes labelled as working notes, the orphan listed. Set
-    DOSSIER_UPDATE_GOLDEN=1 to rewrite it, then read the diff."""
-    if os.environ.get("DOSSIER_UPDATE_GOLDEN"):
-        GOLDEN_PINNED.write_bytes(pinned_brief.encode("utf-8"))
-    assert pinned_brief == GOLDEN_PINNED.read_text(encoding="utf-8")
+    each with where its facts are, the notes labelled as working notes, the orphan listed.
+    ``--update-golden`` rewrites it; then read the diff."""
+    text = pinned_brief_of(pinned_copy(bundled_db, tmp_path, BUNDLED_PINS))
+    if update_golden:
+        GOLDEN_PINNED.write_bytes(text.encode("utf-8"))
+    assert text == GOLDEN_PINNED.read_text(encoding="utf-8")
 
 
-def test_same_pins_same_bytes(bundled_db: Path, tmp_path: Path, pinned_brief: str) -> None:
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = pinned_copy(bundled_db, tmp_path / "a")
-    b = pinned_copy(bundled_db, tmp_path / "b")  # pinned at other times: no clock in the brief
-    texts = [brief_of(db, pins=Workset(path_beside(db)).pinned()) for db in (a, b, a)]
+def test_same_pins_same_bytes(small_db: Path, tmp_path: Path, pinned_brief: str) -> None:
+    a = pinned_copy(small_db, tmp_path / "a")
+    b = pinned_copy(small_db, tmp_path / "b")  # pinned at other times: no clock in the brief
+    texts = [pinned_brief_of(db) for db in (a, b, a)]
     assert texts[0] == texts[1] == texts[2] == pinned_brief
-    assert pinned_brief.encode("utf-8") == GOLDEN_PINNED.read_bytes()
 
 
 def test_pins_come_first_in_pin_order(pinned_brief: str) -> None:
@@ -134,16 +96,16 @@ def test_pins_come_first_in_pin_order(pinned_brief: str) -> None:
     assert rest.index("\n## Summary\n") > 0  # the pins come before the summary
     listed = re.findall(r"^(\d+)\. (.*)$", pinned_list(pinned_brief), re.M)
     assert [n for n, _ in listed] == ["1", "2", "3", "4"]
-    assert listed[0][1].startswith("**Betsy Chávez** — person, under People.[^")
+    assert listed[0][1].startswith("**Nora Méndez** — person, under People.[^")
     assert listed[1][1].startswith(
-        "**Pedro Castillo — 34 years (prison), requested by prosecutors** — sentence, under "
+        "**Mateo Ibarra — 34 years (prison), requested by prosecutors** — sentence, under "
         "Sentences.[^"
     )
-    assert listed[2][1].startswith("**Hugo de Zera: “In view of this unfriendly act, and in view")
-    assert "sever diplomatic relations with Mexico”** — quote, under Key quotes.[^" in listed[2][1]
+    assert listed[2][1].startswith("**Ramiro de Lasa: “In view of this unfriendly act, and in view")
+    assert "sever diplomatic relations with Veracia”** — quote, under Key quotes.[^" in listed[2][1]
     assert listed[3][1] == (
-        "**Orphaned pin** `peru-breaks-relations`: no longer in the dossier, so nothing in this "
-        "brief is about it. When it was pinned, it was “Peru → Mexico: relations severed” "
+        "**Orphaned pin** `andara-breaks-relations`: no longer in the dossier, so nothing in this "
+        "brief is about it. When it was pinned, it was “Andara → Veracia: relations severed” "
         "(diplomatic event)."
     )
 
@@ -153,14 +115,14 @@ def test_a_pinned_item_cites_its_record(pinned_brief: str) -> None:
     first = re.search(r"^2\. .*?((?:\[\^\d+\])+)$", pinned_list(pinned_brief), re.M)
     assert first is not None
     (n,) = re.findall(r"\d+", first.group(1))
-    assert notes[int(n)].endswith("“They asked for a 34-year sentence for Castillo.”")
+    assert notes[int(n)].endswith("“They asked for a 34-year sentence for Ibarra.”")
 
 
 def test_working_notes_are_labelled_and_never_footnoted(pinned_brief: str) -> None:
     pins = pinned_list(pinned_brief)
     notes = [line.strip() for line in pins.splitlines() if "Working note" in line]
     assert notes == [
-        "**Working note** (annotation, not from the sources): Ask her lawyer \\| Raul Nobresilla "
+        "**Working note** (annotation, not from the sources): Ask her lawyer \\| Raul Tavernilla "
         "\\| whether she applied for asylum.\\",
         f"**Working note** (annotation, not from the sources): {SENTENCE_NOTE}",
         f"**Working note** (annotation, not from the sources): {ORPHAN_NOTE}",
@@ -174,22 +136,22 @@ def test_working_notes_are_labelled_and_never_footnoted(pinned_brief: str) -> No
     assert "Ask the prosecutors" not in section(pinned_brief, "Notes")
 
 
-def test_a_pinned_person_is_a_person_narrowing(bundled_db: Path) -> None:
+def test_a_pinned_person_is_a_person_narrowing(small_db: Path) -> None:
     """Pinning a person brings what --person brings: every section after the pins is the same."""
-    for person in ("betsy-chavez", "hugo-de-zera", "mexico", "rpp"):
+    for person in ("nora-mendez", "ramiro-de-lasa", "veracia", "rva"):
         for since in (None, "2025-11"):
-            narrowed = brief_of(bundled_db, persons=(person,), since=since)
-            pinned = brief_of(bundled_db, pins=items(person), since=since)
+            narrowed = brief_of(small_db, persons=(person,), since=since)
+            pinned = brief_of(small_db, pins=items(person), since=since)
             assert resolved(pinned) == resolved(narrowed), (person, since)
 
 
-def test_a_pinned_record_brings_what_it_links_to_and_what_links_to_it(bundled_db: Path) -> None:
-    text = brief_of(bundled_db, pins=items("castillo-sentence-request"))
+def test_a_pinned_record_brings_what_it_links_to_and_what_links_to_it(small_db: Path) -> None:
+    text = brief_of(small_db, pins=items("ibarra-sentence-request"))
     people = section(text, "People")
-    assert "**Pedro Castillo**" in people  # the defendant
+    assert "**Mateo Ibarra**" in people  # the defendant
     assert "**Prosecutors** (prosecution)" in people  # who asked for it
     assert "  - " not in people  # not his roles: they are two links away
-    assert "**Betsy Chávez**" not in people
+    assert "**Nora Méndez**" not in people
     charges = section(text, "Charges")
     assert "2022 coup attempt" in charges  # the charge it is on
     assert "Sedition" not in charges and "Coup charges" not in charges
@@ -197,46 +159,46 @@ def test_a_pinned_record_brings_what_it_links_to_and_what_links_to_it(bundled_db
     assert "34 years in prison" in sentences and "25 years" not in sentences
     assert "No custody records in this selection." in text
     # A charge brings the sentence that is on it (a link to the charge).
-    charge = brief_of(bundled_db, pins=items("castillo-coup-attempt"))
+    charge = brief_of(small_db, pins=items("ibarra-coup-attempt"))
     assert "34 years in prison" in section(charge, "Sentences")
     assert "Sedition" not in section(charge, "Charges")
 
 
-def test_a_pinned_note_is_shown_with_what_it_is_about(bundled_db: Path) -> None:
-    text = brief_of(bundled_db, pins=items("spelling-boluarte", "mr-chavez"))
+def test_a_pinned_note_is_shown_with_what_it_is_about(small_db: Path) -> None:
+    text = brief_of(small_db, pins=items("spelling-barrientos", "mr-mendez"))
     notes = section(text, "Notes")
-    assert "Castillo's successor is usually written Dina Boluarte" in notes
-    assert 'The source writes "Mr. Chavez" for Betsy Chávez' in notes
-    assert "**Dina Bolarte**" in section(text, "People")
+    assert "Ibarra's successor is usually written Elena Barrientos" in notes
+    assert 'The source writes "Mr. Mendez" for Nora Méndez' in notes
+    assert "**Elena Barrantes**" in section(text, "People")
     assert "Coup charges (2022 coup attempt)" in section(text, "Charges")
     listed = pinned_list(text)
     assert "— note, under Notes.[^" in listed
 
 
-def test_pins_reordered_reorder_the_list_only(bundled_db: Path) -> None:
-    one = brief_of(bundled_db, pins=items("hugo-de-zera", "chavez-bail"))
-    two = brief_of(bundled_db, pins=items("chavez-bail", "hugo-de-zera"))
+def test_pins_reordered_reorder_the_list_only(small_db: Path) -> None:
+    one = brief_of(small_db, pins=items("ramiro-de-lasa", "mendez-bail"))
+    two = brief_of(small_db, pins=items("mendez-bail", "ramiro-de-lasa"))
     assert re.findall(r"^\d+\. \*\*([^*]+)\*\*", pinned_list(one), re.M) == [
-        "Hugo de Zera",
-        "Betsy Chávez — released on bail",
+        "Ramiro de Lasa",
+        "Nora Méndez — released on bail",
     ]
     assert re.findall(r"^\d+\. \*\*([^*]+)\*\*", pinned_list(two), re.M) == [
-        "Betsy Chávez — released on bail",
-        "Hugo de Zera",
+        "Nora Méndez — released on bail",
+        "Ramiro de Lasa",
     ]
     assert resolved(one) == resolved(two)
 
 
-def test_nothing_pinned_is_an_error(bundled_db: Path) -> None:
+def test_nothing_pinned_is_an_error(small_db: Path) -> None:
     with pytest.raises(NothingPinnedError, match="nothing pinned"):
-        brief_of(bundled_db, pins=[])
+        brief_of(small_db, pins=[])
     with pytest.raises(NothingPinnedError):
-        brief_html(Reader(bundled_db), pins=())
+        brief_html(Reader(small_db), pins=())
 
 
-def test_only_orphans_say_so_and_keep_their_notes(bundled_db: Path) -> None:
+def test_only_orphans_say_so_and_keep_their_notes(small_db: Path) -> None:
     pins = [WorkItem("gone", "A record since removed", "event", 1, "My note\non two lines")]
-    text = brief_of(bundled_db, pins=pins)
+    text = brief_of(small_db, pins=pins)
     assert "Built from 1 pinned record and the records it refers to or that refer to it." in text
     assert "One pinned record is no longer in the dossier." in text
     listed = pinned_list(text)
@@ -250,13 +212,13 @@ def test_only_orphans_say_so_and_keep_their_notes(bundled_db: Path) -> None:
     assert lint(text) == []
 
 
-def test_since_leaves_out_pinned_records_and_says_so(bundled_db: Path) -> None:
+def test_since_leaves_out_pinned_records_and_says_so(small_db: Path) -> None:
     pins = items(
-        "castillo-sentence-request",
-        "chavez-asylum-granted",
-        notes={"castillo-sentence-request": "x"},
+        "ibarra-sentence-request",
+        "mendez-asylum-granted",
+        notes={"ibarra-sentence-request": "x"},
     )
-    text = brief_of(bundled_db, pins=pins, since="2025-11")
+    text = brief_of(small_db, pins=pins, since="2025-11")
     listed = pinned_list(text)
     assert (
         "— sentence; not in this brief: left out by the date limit, as it is not dated November "
@@ -268,23 +230,23 @@ def test_since_leaves_out_pinned_records_and_says_so(bundled_db: Path) -> None:
     assert "Only events dated November 2025 or later" in text
 
 
-def test_pinned_and_person_are_the_union(bundled_db: Path) -> None:
-    text = brief_of(bundled_db, pins=items("castillo-sentence-request"), persons=("hugo-de-zera",))
+def test_pinned_and_person_are_the_union(small_db: Path) -> None:
+    text = brief_of(small_db, pins=items("ibarra-sentence-request"), persons=("ramiro-de-lasa",))
     assert (
         "Built from 1 pinned record and the records it refers to or that refer to it, and from "
-        "Hugo de Zera and the records linked to them."
+        "Ramiro de Lasa and the records linked to them."
     ) in text
     assert "34 years in prison" in text  # from the pin
-    assert "relations severed (by Hugo de Zera)" in text  # from the person
+    assert "relations severed (by Ramiro de Lasa)" in text  # from the person
     assert len(re.findall(r"^\d+\. ", pinned_list(text), re.M)) == 1  # the person is no pin
     with pytest.raises(brief.UnknownPersonError):
-        brief_of(bundled_db, pins=items("betsy-chavez"), persons=("nobody",))
+        brief_of(small_db, pins=items("nora-mendez"), persons=("nobody",))
 
 
-def test_pinned_quotes_are_chosen_first(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pinned_quotes_are_chosen_first(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(brief, "KEY_QUOTES", 1)
-    # Betsy Chávez brings four quotes; the pinned one, a reported statement, is the one shown.
-    text = brief_of(bundled_db, pins=items("betsy-chavez", "nobresilla-no-contact"))
+    # Nora Méndez brings four quotes; the pinned one, a reported statement, is the one shown.
+    text = brief_of(small_db, pins=items("nora-mendez", "tavernilla-no-contact"))
     quotes = section(text, "Key quotes")
     assert "1 of the 4 quotes in this selection, chosen pinned quotes first" in quotes
     assert "> he had not heard from his client" in quotes
@@ -292,9 +254,9 @@ def test_pinned_quotes_are_chosen_first(bundled_db: Path, monkeypatch: pytest.Mo
 
 
 def test_default_file_name_of_the_brief_from_pins() -> None:
-    meta = {"case_id": "castillo-chavez", "as_of": "2025-11-04"}
+    meta = {"case_id": "ibarra-mendez", "as_of": "2025-11-04"}
     name = brief.default_file_name(meta, pinned=True)
-    assert name == "castillo-chavez-pinned-brief-2025-11-04.md"
+    assert name == "ibarra-mendez-pinned-brief-2025-11-04.md"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -343,7 +305,7 @@ def test_the_golden_brief_is_sound_markdown(pinned_brief: str) -> None:
         t.content for i, t in enumerate(tokens) if i and tokens[i - 1].type == "heading_open"
     ]
     assert headings == [
-        "Castillo and Chávez: the coup-attempt trial and the Peru–Mexico rupture",
+        "Ibarra and Méndez: the coup-attempt trial and the Andara–Veracia rupture",
         "Pinned records and working notes",
         "Summary",
         "People",
@@ -372,12 +334,12 @@ def test_the_golden_brief_is_sound_markdown(pinned_brief: str) -> None:
     for note in notes:
         assert "footnote_ref" not in {c.type for c in note.children or []}
     # The hostile note reads as itself, line by line.
-    chavez = "".join(
+    mendez = "".join(
         c.content if c.type == "text" else "\n" if c.type == "hardbreak" else ""
         for c in notes[0].children or []
     )
     label = "Working note (annotation, not from the sources): "
-    assert chavez == label + CHAVEZ_NOTE.split("\n\n")[0]
+    assert mendez == label + PERSON_NOTE.split("\n\n")[0]
 
 
 def test_the_golden_brief_passes_markdown_lint(pinned_brief: str) -> None:
@@ -397,8 +359,8 @@ def test_html_of_the_brief_from_pins(pinned_db: Path) -> None:
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_hostile_notes_stay_in_their_item(value: str, bundled_db: Path) -> None:
-    text = brief_of(bundled_db, pins=items("hugo-de-zera", "gone", notes={"hugo-de-zera": value}))
+def test_hostile_notes_stay_in_their_item(value: str, small_db: Path) -> None:
+    text = brief_of(small_db, pins=items("ramiro-de-lasa", "gone", notes={"ramiro-de-lasa": value}))
     tokens = md_parser().parse(text)
     pins = tokens_between(tokens, "Pinned records and working notes", "Summary")
     assert [t.type for t in pins].count("list_item_open") == 2

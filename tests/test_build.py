@@ -1,4 +1,4 @@
-"""The bundled case builds into a dossier in which every record cites verified words of its source."""
+"""A case builds into a dossier in which every record cites verified words of its source."""
 
 from __future__ import annotations
 
@@ -14,24 +14,17 @@ from hypothesis import strategies as st
 from dossier import build as builder
 from dossier import casefile, coverage, kinds, schema, store
 from dossier.errors import DossierError
-from dossier.store import PROJECT_ROOT
-from tests.conftest import CliResult, Project
+from tests.conftest import SMALL_CASE, SMALL_ROOT, CliResult, Project
 
-SEED = PROJECT_ROOT / "seeds" / "2025-11-04_peru-severs-diplomatic-relations-with-mexico.txt"
+SEED = SMALL_ROOT / "seeds" / "2025-11-04_andara-severs-diplomatic-relations-with-veracia.txt"
+SEED_SHA256 = "ae4f8fe5782d1b848a75b55c7f320a5e2c01f26daf68c96da654fb9c24b66071"
 
 
 @pytest.fixture
-def db(bundled_db: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(bundled_db)
+def db(small_db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(small_db)
     conn.row_factory = sqlite3.Row
     return conn
-
-
-def test_seed_is_byte_for_byte_the_shared_article() -> None:
-    import hashlib
-
-    digest = hashlib.sha256(SEED.read_bytes()).hexdigest()
-    assert digest == "01e5ecc310bb56dcbd71f3ed3aa2f43113547044d63026165cad4d01a48a4c24"
 
 
 def test_every_record_has_evidence_that_is_the_exact_source_text(db: sqlite3.Connection) -> None:
@@ -47,9 +40,9 @@ def test_every_record_has_evidence_that_is_the_exact_source_text(db: sqlite3.Con
 
 
 def test_offsets_are_code_points_not_bytes(db: sqlite3.Connection) -> None:
-    # "Chávez" has a two-byte "á": byte offsets would be off by one after it.
+    # "Méndez" has a two-byte "á": byte offsets would be off by one after it.
     ev = db.execute(
-        "SELECT * FROM evidence WHERE exact = 'Peru expelled the Mexican ambassador in December 2022'"
+        "SELECT * FROM evidence WHERE exact = 'Andara expelled the Veracian ambassador in December 2022'"
     ).fetchone()
     raw = SEED.read_text(encoding="utf-8")
     assert raw[ev["start"] : ev["end"]] == ev["exact"]
@@ -80,64 +73,69 @@ def test_each_kind_of_record_is_in_the_database(db: sqlite3.Connection) -> None:
 def test_people_keep_source_spellings_and_aliases(db: sqlite3.Connection) -> None:
     aliases = {
         (r["alias"], r["editorial"])
-        for r in db.execute("SELECT alias, editorial FROM alias WHERE entity = 'betsy-chavez'")
+        for r in db.execute("SELECT alias, editorial FROM alias WHERE entity = 'nora-mendez'")
     }
-    assert ("Chavez", 0) in aliases and ("Chávez", 0) in aliases and ("Mr. Chavez", 0) in aliases
-    zera = db.execute("SELECT name FROM entity WHERE id = 'hugo-de-zera'").fetchone()["name"]
-    assert zera == "Hugo de Zera"
+    assert ("Mendez", 0) in aliases and ("Méndez", 0) in aliases and ("Mr. Mendez", 0) in aliases
+    lasa = db.execute("SELECT name FROM entity WHERE id = 'ramiro-de-lasa'").fetchone()["name"]
+    assert lasa == "Ramiro de Lasa"
     editorial = db.execute(
-        "SELECT alias FROM alias WHERE entity='hugo-de-zera' AND editorial"
+        "SELECT alias FROM alias WHERE entity='ramiro-de-lasa' AND editorial"
     ).fetchall()
-    assert [r["alias"] for r in editorial] == ["Hugo de Zela", "de Zela"]
+    assert [r["alias"] for r in editorial] == ["Ramiro de Laza", "de Laza"]
 
 
 def test_roles_with_dates_and_precision(db: sqlite3.Connection) -> None:
-    pm = db.execute("SELECT * FROM role WHERE id = 'chavez-prime-minister'").fetchone()
+    pm = db.execute("SELECT * FROM role WHERE id = 'mendez-prime-minister'").fetchone()
     assert (pm["title"], pm["start"], pm["start_precision"]) == (
         "Prime minister",
         "2022-11",
         "month",
     )
     titles = {r["title"] for r in db.execute("SELECT title FROM role")}
-    assert {"Culture minister", "President of Peru", "Foreign affairs minister", "Lawyer"} <= titles
+    assert {
+        "Culture minister",
+        "President of Andara",
+        "Foreign affairs minister",
+        "Lawyer",
+    } <= titles
 
 
 def test_charges_with_status_history(db: sqlite3.Connection) -> None:
     charges = {r["id"]: r for r in db.execute("SELECT * FROM charge")}
-    assert charges["castillo-sedition"]["offence"] == "Sedition"
-    assert charges["castillo-abuse-of-power"]["status"] == "charged"
-    assert charges["chavez-coup-charges"]["status"] == "on trial"
-    assert charges["chavez-coup-charges"]["date"] == "2025-03"
+    assert charges["ibarra-sedition"]["offence"] == "Sedition"
+    assert charges["ibarra-abuse-of-power"]["status"] == "charged"
+    assert charges["mendez-coup-charges"]["status"] == "on trial"
+    assert charges["mendez-coup-charges"]["date"] == "2025-03"
     steps = db.execute(
-        "SELECT status FROM charge_status WHERE charge='chavez-coup-charges' ORDER BY seq"
+        "SELECT status FROM charge_status WHERE charge='mendez-coup-charges' ORDER BY seq"
     ).fetchall()
     assert [s["status"] for s in steps] == ["indicted", "on trial"]
     rule = db.execute(
-        "SELECT date_text, date_rule FROM charge_status WHERE charge='chavez-coup-charges' AND seq=1"
+        "SELECT date_text, date_rule FROM charge_status WHERE charge='mendez-coup-charges' AND seq=1"
     ).fetchone()
     assert rule["date_text"] == "March of this year" and "2025" in rule["date_rule"]
 
 
 def test_sentences_are_requests_not_impositions(db: sqlite3.Connection) -> None:
     rows = {r["defendant"]: r for r in db.execute("SELECT * FROM sentence")}
-    assert rows["pedro-castillo"]["term_text"] == "34 years"
-    assert rows["betsy-chavez"]["term_text"] == "25 years"
+    assert rows["mateo-ibarra"]["term_text"] == "34 years"
+    assert rows["nora-mendez"]["term_text"] == "25 years"
     assert {r["kind"] for r in rows.values()} == {"requested"}
     assert {r["by"] for r in rows.values()} == {"prosecutors"}
 
 
 def test_custody_asylum_and_diplomatic_events(db: sqlite3.Connection) -> None:
     custody = {r["id"]: r for r in db.execute("SELECT * FROM custody")}
-    assert custody["castillo-preventive-detention"]["start"] == "2022-12"
-    assert custody["chavez-bail"]["start"] == "2025-09"
+    assert custody["ibarra-preventive-detention"]["start"] == "2022-12"
+    assert custody["mendez-bail"]["start"] == "2025-09"
     asylum = {r["id"]: r for r in db.execute("SELECT * FROM asylum")}
-    assert asylum["chavez-asylum-granted"]["embassy"] == "mexican-embassy-lima"
-    assert asylum["chavez-asylum-granted"]["date"] == "2025-11-03"
-    assert asylum["castillo-asylum-intercepted"]["type"] == "intercepted"
-    assert asylum["chavez-flees-to-embassy"]["date_approx"] == 1
+    assert asylum["mendez-asylum-granted"]["embassy"] == "veracian-embassy-corima"
+    assert asylum["mendez-asylum-granted"]["date"] == "2025-11-03"
+    assert asylum["ibarra-asylum-intercepted"]["type"] == "intercepted"
+    assert asylum["mendez-flees-to-embassy"]["date_approx"] == 1
     diplomatic = {r["type"]: r for r in db.execute("SELECT * FROM diplomatic")}
     assert diplomatic["ambassador expelled"]["date"] == "2022-12"
-    assert diplomatic["ambassador recalled"]["by"] == "dina-bolarte"
+    assert diplomatic["ambassador recalled"]["by"] == "elena-barrantes"
     severed = diplomatic["relations severed"]
     assert (severed["date"], severed["date_text"]) == ("2025-11-03", "Monday")
     assert "Monday before publication" in severed["date_rule"]
@@ -145,9 +143,9 @@ def test_custody_asylum_and_diplomatic_events(db: sqlite3.Connection) -> None:
 
 def test_quotes_of_all_three_kinds(db: sqlite3.Connection) -> None:
     quotes = {r["id"]: r for r in db.execute("SELECT * FROM quote")}
-    assert quotes["de-zera-asylum-regret"]["kind"] == "direct"
-    assert quotes["de-zera-asylum-regret"]["speaker_names"] == "Hugo de Zera"
-    assert quotes["nobresilla-no-contact"]["kind"] == "reported"
+    assert quotes["de-lasa-asylum-regret"]["kind"] == "direct"
+    assert quotes["de-lasa-asylum-regret"]["speaker_names"] == "Ramiro de Lasa"
+    assert quotes["tavernilla-no-contact"]["kind"] == "reported"
     epithet = quotes["first-poor-president"]
     assert (epithet["kind"], epithet["speaker_names"], epithet["text"]) == (
         "epithet",
@@ -160,9 +158,9 @@ def test_quotes_of_all_three_kinds(db: sqlite3.Connection) -> None:
 
 def test_notes_keep_editorial_apart_from_discrepancies(db: sqlite3.Connection) -> None:
     notes = {r["id"]: r for r in db.execute("SELECT * FROM note")}
-    assert notes["mr-chavez"]["kind"] == "discrepancy"
+    assert notes["mr-mendez"]["kind"] == "discrepancy"
     assert notes["his-country"]["kind"] == "discrepancy"
-    assert notes["spelling-de-zela"]["kind"] == "editorial"
+    assert notes["spelling-de-laza"]["kind"] == "editorial"
     assert all(n["basis"] for n in notes.values() if n["kind"] == "editorial")
 
 
@@ -171,10 +169,10 @@ def test_meta_records_versions_and_hashes(db: sqlite3.Connection) -> None:
     assert meta["schema_version"] == str(schema.SCHEMA_VERSION)
     assert meta["as_of"] == "2025-11-04"
     (src,) = json.loads(meta["sources"])
-    assert src["sha256"] == "01e5ecc310bb56dcbd71f3ed3aa2f43113547044d63026165cad4d01a48a4c24"
+    assert src["sha256"] == SEED_SHA256
     import hashlib
 
-    case_bytes = (PROJECT_ROOT / "data" / "castillo-chavez.toml").read_bytes()
+    case_bytes = SMALL_CASE.read_bytes()
     assert meta["case_sha256"] == hashlib.sha256(case_bytes).hexdigest()
 
 
@@ -183,15 +181,15 @@ def test_fts_folds_accents_both_ways(db: sqlite3.Connection) -> None:
         sql = "SELECT q.id FROM quote_fts f JOIN quote q ON q.pos = f.rowid WHERE quote_fts MATCH ?"
         return {r["id"] for r in db.execute(sql, (q,))}
 
-    assert "de-zera-asylum-regret" in hits("chavez")
-    assert hits("chavez") == hits("CHÁVEZ")
-    assert "bolarte-accuses-lopez-obrador" in hits("lopez")
+    assert "de-lasa-asylum-regret" in hits("mendez")
+    assert hits("mendez") == hits("MÉNDEZ")
+    assert "barrantes-accuses-nunez-ortega" in hits("nunez")
 
 
-def test_same_input_same_database(project: Project, tmp_path: Path) -> None:
+def test_same_input_same_database(small_project: Project, tmp_path: Path) -> None:
     a, b = tmp_path / "a.db", tmp_path / "b.db"
-    builder.build(project.case, a)
-    builder.build(project.case, b)
+    builder.build(small_project.case, a)
+    builder.build(small_project.case, b)
 
     def dump(p: Path) -> list[str]:
         return list(sqlite3.connect(p).iterdump())
@@ -199,71 +197,71 @@ def test_same_input_same_database(project: Project, tmp_path: Path) -> None:
     assert dump(a) == dump(b)
 
 
-def test_failed_build_keeps_previous_database(project: Project) -> None:
-    builder.build(project.case, project.db)
-    before = project.db.read_bytes()
-    project.edit_case('offence = "Sedition"', 'offence = ""')
+def test_failed_build_keeps_previous_database(small_project: Project) -> None:
+    builder.build(small_project.case, small_project.db)
+    before = small_project.db.read_bytes()
+    small_project.edit_case('offence = "Sedition"', 'offence = ""')
     with pytest.raises(DossierError, match="offence is empty"):
-        builder.build(project.case, project.db)
-    assert project.db.read_bytes() == before
-    assert sorted(p.name for p in project.db.parent.iterdir()) == [
-        "castillo-chavez.db",
-        "castillo-chavez.toml",
+        builder.build(small_project.case, small_project.db)
+    assert small_project.db.read_bytes() == before
+    assert sorted(p.name for p in small_project.db.parent.iterdir()) == [
+        "ibarra-mendez.db",
+        "ibarra-mendez.toml",
     ]
 
 
-def test_crash_while_writing_leaves_no_partial_file(project: Project) -> None:
-    builder.build(project.case, project.db)
-    before = project.db.read_bytes()
-    case = casefile.load(project.case)
+def test_crash_while_writing_leaves_no_partial_file(small_project: Project) -> None:
+    builder.build(small_project.case, small_project.db)
+    before = small_project.db.read_bytes()
+    case = casefile.load(small_project.case)
 
     def explode(conn: sqlite3.Connection) -> None:
         builder.fill(conn, builder.compile_case(case))
         raise sqlite3.OperationalError("disk I/O error")
 
     with pytest.raises(DossierError, match="disk I/O error"):
-        builder.write_database(project.db, explode)
-    assert project.db.read_bytes() == before
-    assert len(list(project.db.parent.iterdir())) == 2
+        builder.write_database(small_project.db, explode)
+    assert small_project.db.read_bytes() == before
+    assert len(list(small_project.db.parent.iterdir())) == 2
 
 
-def test_staleness_follows_case_and_sources(project: Project) -> None:
-    assert store.staleness(project.db, project.case).reason == "no database yet"
-    builder.build(project.case, project.db)
-    assert not store.staleness(project.db, project.case).stale
-    project.edit_case("# The case file", "# The edited case file")
-    assert "changed" in store.staleness(project.db, project.case).reason
+def test_staleness_follows_case_and_sources(small_project: Project) -> None:
+    assert store.staleness(small_project.db, small_project.case).reason == "no database yet"
+    builder.build(small_project.case, small_project.db)
+    assert not store.staleness(small_project.db, small_project.case).stale
+    small_project.edit_case("# A small invented case", "# An edited small case")
+    assert "changed" in store.staleness(small_project.db, small_project.case).reason
 
 
-def test_coverage_leaves_out_no_fact(bundled_db: Path) -> None:
-    case = casefile.load(PROJECT_ROOT / "data" / "castillo-chavez.toml")
+def test_coverage_leaves_out_no_fact(small_db: Path) -> None:
+    case = casefile.load(SMALL_CASE)
     (cov,) = coverage.coverage(case)
     # Only connectives are left uncited: every word that carries a fact is in some span.
     assert set(cov.uncited_words) <= {"that", "while"}, cov.uncited_words
     assert cov.ratio > 0.97
 
 
-def test_build_cli_prints_summary(cli: Callable[..., CliResult], project: Project) -> None:
-    result = cli("build", "--data", project.case)
+def test_build_cli_prints_summary(cli: Callable[..., CliResult], small_project: Project) -> None:
+    result = cli("build", "--data", small_project.case)
     assert result.code == 0, result.err
-    assert result.out.startswith(f"built {project.db}:")
-    assert project.db.exists()
-    assert store.validate(project.db)["case_id"] == "castillo-chavez"
+    assert result.out.startswith(f"built {small_project.db}:")
+    assert small_project.db.exists()
+    assert store.validate(small_project.db)["case_id"] == "ibarra-mendez"
 
 
-def test_fts_index_follows_later_edits_of_quotes(bundled_db: Path, tmp_path: Path) -> None:
+def test_fts_index_follows_later_edits_of_quotes(small_db: Path, tmp_path: Path) -> None:
     copy = tmp_path / "edit.db"
-    copy.write_bytes(bundled_db.read_bytes())
+    copy.write_bytes(small_db.read_bytes())
     conn = sqlite3.connect(copy)
 
     def hits(word: str) -> list[str]:
         sql = "SELECT q.id FROM quote_fts f JOIN quote q ON q.pos = f.rowid WHERE quote_fts MATCH ?"
         return [r[0] for r in conn.execute(sql, (word,))]
 
-    assert hits("unfriendly") == ["de-zera-sever-relations"]
-    conn.execute("UPDATE quote SET text = 'a hostile act' WHERE id = 'de-zera-sever-relations'")
-    assert hits("unfriendly") == [] and hits("hostile") == ["de-zera-sever-relations"]
-    conn.execute("DELETE FROM quote WHERE id = 'de-zera-sever-relations'")
+    assert hits("unfriendly") == ["de-lasa-sever-relations"]
+    conn.execute("UPDATE quote SET text = 'a hostile act' WHERE id = 'de-lasa-sever-relations'")
+    assert hits("unfriendly") == [] and hits("hostile") == ["de-lasa-sever-relations"]
+    conn.execute("DELETE FROM quote WHERE id = 'de-lasa-sever-relations'")
     assert hits("hostile") == []
     assert conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('integrity-check')")
 

@@ -23,8 +23,9 @@ from dossier.ui.screens.export import (
     preview_text,
 )
 from dossier.workset import Workset, path_beside
+from tests.conftest import BUNDLED_PINS, pinned_brief_of, pinned_copy, settle
 
-DEFAULT_NAME = "castillo-chavez-brief-2025-11-04.md"
+DEFAULT_NAME = "ibarra-mendez-brief-2025-11-04.md"
 
 
 class BriefApp(App[None]):
@@ -46,15 +47,15 @@ class BriefApp(App[None]):
 
 
 @pytest.fixture
-def reader(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
+def reader(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
     # The flow tests preview the first few blocks only: Textual lays out Markdown slowly.
     monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
-    r = Reader(bundled_db)
+    r = Reader(small_db)
     yield r
     r.close()
 
 
-async def settle(app: App[None], pilot: Pilot[None]) -> None:
+async def settle_brief(app: App[None], pilot: Pilot[None]) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
@@ -64,7 +65,7 @@ async def test_e_previews_then_saves_with_a_default_name(reader: Reader, tmp_pat
     app = BriefApp(reader, tmp_path)
     expected = brief_markdown(reader)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen)
         assert screen.text == expected
@@ -77,7 +78,7 @@ async def test_e_previews_then_saves_with_a_default_name(reader: Reader, tmp_pat
         assert isinstance(app.screen, SaveDialog)
         assert app.screen.query_one(Input).value == DEFAULT_NAME
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
 
         saved = tmp_path / DEFAULT_NAME
         assert saved.read_text(encoding="utf-8") == expected
@@ -90,7 +91,7 @@ async def test_overwriting_asks_first(reader: Reader, tmp_path: Path) -> None:
     target.write_text("an older brief\n")
     app = BriefApp(reader, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
 
         # "n" keeps the file.
         await pilot.press("s")
@@ -99,7 +100,7 @@ async def test_overwriting_asks_first(reader: Reader, tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmOverwrite)
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert target.read_text() == "an older brief\n"
         assert isinstance(app.screen, ExportScreen)
         assert any("Not saved" in m for m in app.messages)
@@ -111,7 +112,7 @@ async def test_overwriting_asks_first(reader: Reader, tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmOverwrite)
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert target.read_text(encoding="utf-8") == brief_markdown(reader)
         assert any(f"Saved the case brief to {target}" in m for m in app.messages)
         assert sorted(p.name for p in tmp_path.iterdir()) == [DEFAULT_NAME]
@@ -120,7 +121,7 @@ async def test_overwriting_asks_first(reader: Reader, tmp_path: Path) -> None:
 async def test_a_bad_name_is_explained_in_the_dialog(reader: Reader, tmp_path: Path) -> None:
     app = BriefApp(reader, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         await pilot.press("s")
         await pilot.pause()
         dialog = app.screen
@@ -143,7 +144,7 @@ async def test_a_bad_name_is_explained_in_the_dialog(reader: Reader, tmp_path: P
 async def test_escape_closes_the_preview(reader: Reader, tmp_path: Path) -> None:
     app = BriefApp(reader, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
@@ -152,11 +153,11 @@ async def test_escape_closes_the_preview(reader: Reader, tmp_path: Path) -> None
 async def test_a_failed_save_says_why(reader: Reader, tmp_path: Path) -> None:
     app = BriefApp(reader, Path("/proc"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         await pilot.press("s")
         await pilot.pause()
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert any("cannot create a file in /proc" in m for m in app.messages)
 
 
@@ -169,11 +170,12 @@ def test_a_long_brief_is_previewed_in_part() -> None:
     assert preview_text("short\n") == "short\n"
 
 
+@pytest.mark.bundled
 def test_preview_snapshot(snap_compare: Any, bundled_db: Path, tmp_path: Path) -> None:
     reader = Reader(bundled_db)
 
     async def ready(pilot: Pilot[None]) -> None:
-        await settle(pilot.app, pilot)
+        await settle_brief(pilot.app, pilot)
 
     try:
         assert snap_compare(BriefApp(reader, tmp_path), terminal_size=(80, 24), run_before=ready)
@@ -185,7 +187,7 @@ def test_preview_snapshot(snap_compare: Any, bundled_db: Path, tmp_path: Path) -
 # Whole case or pinned records
 
 
-PINNED_NAME = "castillo-chavez-pinned-brief-2025-11-04.md"
+PINNED_NAME = "ibarra-mendez-pinned-brief-2025-11-04.md"
 
 
 def footer_keys(app: App[None]) -> dict[str, str]:
@@ -205,32 +207,41 @@ def title_and_status(app: App[None]) -> tuple[str, str]:
     )
 
 
-@pytest.fixture
-def pinned_reader(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Reader, Workset]]:
-    from tests.test_brief_pinned import pinned_copy
-
-    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
-    (tmp_path / "db").mkdir()
-    db = pinned_copy(bundled_db, tmp_path / "db")
+def open_pinned(db: Path) -> Iterator[tuple[Reader, Workset]]:
     r, ws = Reader(db), Workset(path_beside(db))
     yield r, ws
     ws.close()
     r.close()
 
 
-async def test_p_previews_the_brief_from_pins_and_saves_it(
-    pinned_reader: tuple[Reader, Workset], tmp_path: Path
-) -> None:
-    from tests.test_brief_pinned import GOLDEN_PINNED
+@pytest.fixture
+def pinned_db(small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+    return pinned_copy(small_db, tmp_path / "db")
 
+
+@pytest.fixture
+def pinned_reader(pinned_db: Path) -> Iterator[tuple[Reader, Workset]]:
+    yield from open_pinned(pinned_db)
+
+
+@pytest.fixture
+def bundled_pinned_reader(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Reader, Workset]]:
+    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+    yield from open_pinned(pinned_copy(bundled_db, tmp_path / "db", BUNDLED_PINS))
+
+
+async def test_p_previews_the_brief_from_pins_and_saves_it(
+    pinned_db: Path, pinned_reader: tuple[Reader, Workset], tmp_path: Path
+) -> None:
     reader, workset = pinned_reader
-    golden = GOLDEN_PINNED.read_text(encoding="utf-8")
+    golden = pinned_brief_of(pinned_db)
     whole = brief_markdown(reader)
     app = BriefApp(reader, tmp_path, workset)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen)
         assert screen.text == whole and not screen.pinned
@@ -241,7 +252,7 @@ async def test_p_previews_the_brief_from_pins_and_saves_it(
         assert footer_keys(app)["w"] == "(Whole case)"
 
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert screen.pinned and screen.text == golden
         preview = screen.query_one(BriefPreview).document.source
         assert preview == preview_text(golden)
@@ -257,14 +268,14 @@ async def test_p_previews_the_brief_from_pins_and_saves_it(
         assert isinstance(app.screen, SaveDialog)
         assert app.screen.query_one(Input).value == PINNED_NAME
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         saved = tmp_path / PINNED_NAME
-        assert saved.read_bytes() == GOLDEN_PINNED.read_bytes()
+        assert saved.read_bytes() == golden.encode("utf-8")
         assert any(f"Saved the brief from your pins to {saved}" in m for m in app.messages)
 
         # w: back to the whole case, saved under the usual name.
         await pilot.press("w")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert not screen.pinned and screen.text == whole
         assert title_and_status(app)[0] == "Case brief — preview"
         await pilot.press("s")
@@ -273,29 +284,27 @@ async def test_p_previews_the_brief_from_pins_and_saves_it(
 
 
 async def test_a_late_brief_does_not_replace_the_one_asked_for(
-    pinned_reader: tuple[Reader, Workset], tmp_path: Path
+    pinned_db: Path, pinned_reader: tuple[Reader, Workset], tmp_path: Path
 ) -> None:
-    from tests.test_brief_pinned import GOLDEN_PINNED
-
     reader, workset = pinned_reader
     app = BriefApp(reader, tmp_path, workset)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p", "w", "p")  # faster than the briefs are written
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen)
-        assert screen.pinned and screen.text == GOLDEN_PINNED.read_text(encoding="utf-8")
+        assert screen.pinned and screen.text == pinned_brief_of(pinned_db)
 
 
 async def test_nothing_pinned_says_so_and_saves_nothing(
-    reader: Reader, tmp_path: Path, bundled_db: Path
+    reader: Reader, tmp_path: Path, small_db: Path
 ) -> None:
     workset = Workset(tmp_path / "empty.workset.db")  # no file: nothing pinned
     app = BriefApp(reader, tmp_path, workset)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen) and screen.text is None
         assert "Nothing is pinned: press p on a record to pin it" in title_and_status(app)[1]
@@ -306,31 +315,32 @@ async def test_nothing_pinned_says_so_and_saves_nothing(
         assert any(m.startswith("Nothing to save.") for m in app.messages)
         assert list(tmp_path.iterdir()) == []
         await pilot.press("w")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert screen.text == brief_markdown(reader)
 
 
 async def test_without_a_working_set_there_is_no_choice(reader: Reader, tmp_path: Path) -> None:
     app = BriefApp(reader, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         assert "p" not in footer_keys(app) and "w" not in footer_keys(app)
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle_brief(app, pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen) and not screen.pinned
         assert title_and_status(app)[1].endswith("bytes of Markdown. s saves it, Esc closes.")
 
 
+@pytest.mark.bundled
 def test_pinned_preview_snapshot(
-    snap_compare: Any, pinned_reader: tuple[Reader, Workset], tmp_path: Path
+    snap_compare: Any, bundled_pinned_reader: tuple[Reader, Workset], tmp_path: Path
 ) -> None:
-    reader, workset = pinned_reader
+    reader, workset = bundled_pinned_reader
 
     async def ready(pilot: Pilot[None]) -> None:
-        await settle(pilot.app, pilot)
+        await settle_brief(pilot.app, pilot)
         await pilot.press("p")
-        await settle(pilot.app, pilot)
+        await settle_brief(pilot.app, pilot)
 
     assert snap_compare(
         BriefApp(reader, tmp_path, workset), terminal_size=(80, 24), run_before=ready
@@ -338,43 +348,40 @@ def test_pinned_preview_snapshot(
 
 
 async def test_the_app_offers_the_brief_from_pins(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`e` in the app: the whole case, `p` the pinned records; from the Pinned pane, the pins."""
     from dossier.ui.app import DossierApp
-    from tests.test_app import settle as settle_app
-    from tests.test_brief_pinned import GOLDEN_PINNED, pinned_copy
 
     monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
     monkeypatch.chdir(tmp_path)  # where the app saves by default
-    (tmp_path / "db").mkdir()
-    db = pinned_copy(bundled_db, tmp_path / "db")
-    golden = GOLDEN_PINNED.read_text(encoding="utf-8")
+    db = pinned_copy(small_db, tmp_path / "db")
+    golden = pinned_brief_of(db)
     app = DossierApp(db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle_app(pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await settle_app(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen) and not screen.pinned
         assert screen.text is not None and "Pinned records and working notes" not in screen.text
         await pilot.press("p")  # the preview's key, not the app's pin key
-        await settle_app(pilot)
+        await settle(pilot)
         assert screen.pinned and screen.text == golden
         assert app.workset is not None and len(app.workset.pinned_ids()) == 4
         await pilot.press("s")
         await pilot.pause()
         await pilot.press("enter")
-        await settle_app(pilot)
-        assert (tmp_path / PINNED_NAME).read_bytes() == GOLDEN_PINNED.read_bytes()
+        await settle(pilot)
+        assert (tmp_path / PINNED_NAME).read_bytes() == golden.encode("utf-8")
         await pilot.press("escape")
-        await settle_app(pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
 
         # From the Pinned pane, `e` opens on the brief from pins.
         await pilot.press("8")
-        await settle_app(pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await settle_app(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen) and screen.pinned and screen.text == golden

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dossier import build as builder
 from dossier.workset import Workset, path_beside
-from tests.conftest import CliResult, Project
-
-Cli = Callable[..., CliResult]
+from tests.conftest import Cli, Project
 
 
 @pytest.fixture
-def db(project: Project) -> Path:
-    builder.build(project.case, project.db)
-    return project.db
+def db(small_project: Project) -> Path:
+    builder.build(small_project.case, small_project.db)
+    return small_project.db
 
 
 def test_add_list_remove(cli: Cli, db: Path) -> None:
-    assert cli("pins", "add", "betsy-chavez", "--db", db).out.strip() == "pinned betsy-chavez"
-    assert cli("pins", "add", "rpp", "--db", db).code == 0
-    assert "already pinned" in cli("pins", "add", "rpp", "--db", db).out
+    assert cli("pins", "add", "nora-mendez", "--db", db).out.strip() == "pinned nora-mendez"
+    assert cli("pins", "add", "rva", "--db", db).code == 0
+    assert "already pinned" in cli("pins", "add", "rva", "--db", db).out
     listing = cli("pins", "list", "--db", db).out.splitlines()
-    assert listing == ["  1. betsy-chavez  Betsy Chávez", "  2. rpp  RPP"]
-    assert cli("pins", "remove", "rpp", "--db", db).out.strip() == "unpinned rpp"
-    assert "was not pinned" in cli("pins", "remove", "rpp", "--db", db).out
+    assert listing == ["  1. nora-mendez  Nora Méndez", "  2. rva  RVA"]
+    assert cli("pins", "remove", "rva", "--db", db).out.strip() == "unpinned rva"
+    assert "was not pinned" in cli("pins", "remove", "rva", "--db", db).out
 
 
 def test_unknown_id_is_a_one_line_error(cli: Cli, db: Path) -> None:
@@ -44,14 +41,14 @@ def test_bad_db_path(cli: Cli, tmp_path: Path) -> None:
 
 def test_export_import_round_trip_between_colleagues(cli: Cli, db: Path, tmp_path: Path) -> None:
     ws = Workset(path_beside(db))
-    ws.pin("pedro-castillo", "Pedro Castillo", "person")
-    ws.annotate("pedro-castillo", "Check the appeal.", "Pedro Castillo", "person")
+    ws.pin("mateo-ibarra", "Mateo Ibarra", "person")
+    ws.annotate("mateo-ibarra", "Check the appeal.", "Mateo Ibarra", "person")
     shared = tmp_path / "shared.jsonl"
     result = cli("pins", "export", shared, "--db", db)
     assert result.code == 0 and "wrote 1 item" in result.err
     line = json.loads(shared.read_text())
     assert line == {
-        "record": "pedro-castillo", "pinned": True, "title": "Pedro Castillo", "kind": "person",
+        "record": "mateo-ibarra", "pinned": True, "title": "Mateo Ibarra", "kind": "person",
         "annotation": "Check the appeal.",
     }  # fmt: skip
     # Never overwrite without --force.
@@ -62,20 +59,20 @@ def test_export_import_round_trip_between_colleagues(cli: Cli, db: Path, tmp_pat
     other.write_bytes(db.read_bytes())
     taken = cli("pins", "import", shared, "--db", other)
     assert taken.code == 0 and "took 1 item" in taken.out
-    assert Workset(path_beside(other)).annotation("pedro-castillo") == "Check the appeal."
+    assert Workset(path_beside(other)).annotation("mateo-ibarra") == "Check the appeal."
 
 
 def test_import_reports_each_bad_line_and_exits_1(cli: Cli, db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
-        '{"record": "rpp", "pinned": true}\nnot json\n{"record": "ghost", "pinned": true}\n'
+        '{"record": "rva", "pinned": true}\nnot json\n{"record": "ghost", "pinned": true}\n'
     )
     result = cli("pins", "import", bad, "--db", db)
     assert result.code == 1
     assert f"{bad}: line 2: not JSON" in result.err
     assert f"{bad}: line 3: no record 'ghost'" in result.err
     assert "took 1 item" in result.out
-    assert Workset(path_beside(db)).pinned_ids() == ["rpp"]
+    assert Workset(path_beside(db)).pinned_ids() == ["rva"]
 
 
 def test_import_of_a_missing_file(cli: Cli, db: Path, tmp_path: Path) -> None:
@@ -84,16 +81,16 @@ def test_import_of_a_missing_file(cli: Cli, db: Path, tmp_path: Path) -> None:
 
 
 def test_orphans_are_listed_and_can_be_reattached_or_dropped(
-    cli: Cli, project: Project, db: Path
+    cli: Cli, small_project: Project, db: Path
 ) -> None:
-    cli("pins", "add", "rpp", "--db", db)
-    project.edit_case('id = "rpp"', 'id = "radio-rpp"')
-    project.write_case(project.case_text().replace('"rpp"]', '"radio-rpp"]'))
-    builder.build(project.case, db)
-    assert "ORPHANED (was: RPP)" in cli("pins", "list", "--db", db).out
-    result = cli("pins", "reattach", "rpp", "radio-rpp", "--db", db)
+    cli("pins", "add", "rva", "--db", db)
+    small_project.edit_case('id = "rva"', 'id = "radio-rva"')
+    small_project.write_case(small_project.case_text().replace('"rva"]', '"radio-rva"]'))
+    builder.build(small_project.case, db)
+    assert "ORPHANED (was: RVA)" in cli("pins", "list", "--db", db).out
+    result = cli("pins", "reattach", "rva", "radio-rva", "--db", db)
     assert result.code == 0
-    assert cli("pins", "list", "--db", db).out.strip() == "1. radio-rpp  RPP"
-    cli("pins", "add", "betsy-chavez", "--db", db)
-    assert cli("pins", "drop", "betsy-chavez", "--db", db).code == 0
-    assert cli("pins", "drop", "betsy-chavez", "--db", db).code == 2
+    assert cli("pins", "list", "--db", db).out.strip() == "1. radio-rva  RVA"
+    cli("pins", "add", "nora-mendez", "--db", db)
+    assert cli("pins", "drop", "nora-mendez", "--db", db).code == 0
+    assert cli("pins", "drop", "nora-mendez", "--db", db).code == 2

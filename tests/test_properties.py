@@ -10,7 +10,7 @@ from dossier import casefile
 from dossier.dates import DateError, PartialDate, display_iso
 from dossier.errors import CaseFileError
 from dossier.evidence import SpanError, locate
-from dossier.store import PROJECT_ROOT
+from tests.conftest import SMALL_CASE, SMALL_ROOT
 
 
 @given(st.text(min_size=1, max_size=300), st.data())
@@ -61,7 +61,7 @@ def test_approximate_dates_say_so() -> None:
     assert PartialDate.parse("2025-11-03", approx=True).display() == "about 3 November 2025"
 
 
-CASE_TEXT = (PROJECT_ROOT / "data" / "castillo-chavez.toml").read_text(encoding="utf-8")
+CASE_TEXT = SMALL_CASE.read_text(encoding="utf-8")
 CASE_LINES = CASE_TEXT.splitlines(keepends=True)
 
 
@@ -72,7 +72,7 @@ CASE_LINES = CASE_TEXT.splitlines(keepends=True)
 def test_any_edit_of_the_case_file_loads_or_fails_with_one_line(
     data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Delete, duplicate or scribble on lines of the real case file: `load` either succeeds or
+    """Delete, duplicate or scribble on lines of a real case file: `load` either succeeds or
     raises CaseFileError naming file:line — never another exception."""
     lines = list(CASE_LINES)
     for _ in range(data.draw(st.integers(1, 3))):
@@ -90,7 +90,7 @@ def test_any_edit_of_the_case_file_loads_or_fails_with_one_line(
             lines[at] = lines[at][: data.draw(st.integers(0, len(lines[at])))] + "\n"
     root = tmp_path_factory.mktemp("fuzz")
     (root / "data").mkdir()
-    (root / "seeds").symlink_to(PROJECT_ROOT / "seeds")
+    (root / "seeds").symlink_to(SMALL_ROOT / "seeds")
     case = root / "data" / "case.toml"
     case.write_text("".join(lines), encoding="utf-8", errors="surrogatepass")
     try:

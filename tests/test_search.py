@@ -36,17 +36,15 @@ from dossier.search import (
     words,
 )
 from dossier.ui.screens.search import ResultList, SearchScreen
-from tests.conftest import CliResult, Project
+from tests.conftest import Cli, Project
 
-Cli = Callable[..., CliResult]
-
-ASYLUM_REGRET = "de-zera-asylum-regret"  # Hugo de Zera's first quote: "... Betsy Chávez ..."
-SEVER = "de-zera-sever-relations"  # his second: "... sever diplomatic relations with Mexico"
+ASYLUM_REGRET = "de-lasa-asylum-regret"  # Ramiro de Lasa's first quote: "... Nora Méndez ..."
+SEVER = "de-lasa-sever-relations"  # his second: "... sever diplomatic relations with Veracia"
 EPITHET = "first-poor-president"
-BOLARTE = "bolarte-accuses-lopez-obrador"  # said by Dina Bolarte (alias Boluarte), names AMLO
-NOBRESILLA = "nobresilla-no-contact"  # Raul Nobresilla, also written Noblecilla
-PERU_ACCUSES = "peru-accuses-mexico"
-DENY = "defendants-deny-charges"  # said by Castillo and Chávez together
+BOLARTE = "barrantes-accuses-nunez-ortega"  # said by Elena Barrantes (alias Barrientos), names AFNO
+NOBRESILLA = "tavernilla-no-contact"  # Raul Tavernilla, also written Tabernilla
+PERU_ACCUSES = "andara-accuses-veracia"
+DENY = "defendants-deny-charges"  # said by Ibarra and Méndez together
 
 HOSTILE = [
     '"',
@@ -60,16 +58,16 @@ HOSTILE = [
     "-",
     "--",
     "Perú-México",
-    "Castillo's",
+    "Ibarra's",
     "50%",
     "",
     "   \t\n ",
     "\x00",
-    "chavez\x00castillo",
+    "mendez\x00ibarra",
     "x" * 10_000,
-    "chavez " * 2_000,
+    "mendez " * 2_000,
     "🇵🇪 🇲🇽 😀",
-    "😀chavez",
+    "😀mendez",
     "بيرو المكسيك",
     "\u202eoveilrac\u202c",
     "פרו",
@@ -77,24 +75,24 @@ HOSTILE = [
     'speaker:"',
     'speaker:"',
     "speaker:-x",
-    "text:chavez",
-    "search_speakers:zera",
-    "{text}: chavez",
-    "NEAR(chavez castillo)",
-    "^chavez",
-    "chavez + castillo",
+    "text:mendez",
+    "search_speakers:lasa",
+    "{text}: mendez",
+    "NEAR(mendez ibarra)",
+    "^mendez",
+    "mendez + ibarra",
     "c++",
     "e-mail",
     "a:b",
     '""',
     '"*"',
-    "-chavez",
-    "NOT chavez",
-    "chavez OR",
-    "OR chavez",
-    "chavez AND",
-    "(chavez",
-    "chavez)",
+    "-mendez",
+    "NOT mendez",
+    "mendez OR",
+    "OR mendez",
+    "mendez AND",
+    "(mendez",
+    "mendez)",
     "'",
     "\\",
     "\udcff\udcfe",
@@ -109,8 +107,8 @@ LONG_TEXT = st.text(min_size=1, max_size=40).map(lambda s: (s * (10_000 // len(s
 
 
 @pytest.fixture(scope="module")
-def searcher(bundled_db: Path) -> Searcher:
-    return Searcher(bundled_db)
+def searcher(small_db: Path) -> Searcher:
+    return Searcher(small_db)
 
 
 def ids(result: SearchResult) -> list[str]:
@@ -121,41 +119,41 @@ def ids(result: SearchResult) -> list[str]:
 # Matching rules, on the bundled case
 
 
-def test_chavez_finds_the_foreign_ministers_first_quote_first(searcher: Searcher) -> None:
-    result = searcher.search("chavez")
+def test_mendez_finds_the_foreign_ministers_first_quote_first(searcher: Searcher) -> None:
+    result = searcher.search("mendez")
     assert ids(result)[0] == ASYLUM_REGRET
     assert result.ranked and not result.capped
 
 
 def test_case_and_accents_do_not_matter_either_way(searcher: Searcher) -> None:
-    assert ids(searcher.search("chavez")) == ids(searcher.search("CHÁVEZ"))
-    assert ids(searcher.search("chavez")) == ids(searcher.search("Chávez"))
-    # The text says "Mexico", "López": typed with or without accents, both find them.
-    assert SEVER in ids(searcher.search("méxico"))
-    assert SEVER in ids(searcher.search("mexico"))
-    assert BOLARTE in ids(searcher.search("lopez"))
-    assert BOLARTE in ids(searcher.search("LÓPEZ"))
+    assert ids(searcher.search("mendez")) == ids(searcher.search("MÉNDEZ"))
+    assert ids(searcher.search("mendez")) == ids(searcher.search("Méndez"))
+    # The text says "Veracia", "Núñez": typed with or without accents, both find them.
+    assert SEVER in ids(searcher.search("verácia"))
+    assert SEVER in ids(searcher.search("veracia"))
+    assert BOLARTE in ids(searcher.search("nunez"))
+    assert BOLARTE in ids(searcher.search("NÚÑEZ"))
 
 
 def test_straight_apostrophe_finds_the_curly_one(searcher: Searcher) -> None:
-    assert ids(searcher.search("Peru's internal")) == [SEVER]
+    assert ids(searcher.search("Andara's internal")) == [SEVER]
 
 
 def test_aliases_find_quotes_that_name_the_person_otherwise(searcher: Searcher) -> None:
-    assert BOLARTE in ids(searcher.search("Boluarte"))  # editorial spelling of Dina Bolarte
-    assert BOLARTE in ids(searcher.search("AMLO"))  # alias of López Obrador, who is mentioned
-    assert NOBRESILLA in ids(searcher.search("Noblecilla"))
-    assert set(ids(searcher.search("de Zela"))) == {ASYLUM_REGRET, SEVER}
-    # "Chavez" finds quotes that say "Chávez", are said by her, or mention her.
-    assert {ASYLUM_REGRET, DENY, PERU_ACCUSES, NOBRESILLA} <= set(ids(searcher.search("chavez")))
+    assert BOLARTE in ids(searcher.search("Barrientos"))  # editorial spelling of Elena Barrantes
+    assert BOLARTE in ids(searcher.search("AFNO"))  # alias of Núñez Ortega, who is mentioned
+    assert NOBRESILLA in ids(searcher.search("Tabernilla"))
+    assert set(ids(searcher.search("de Laza"))) == {ASYLUM_REGRET, SEVER}
+    # "Mendez" finds quotes that say "Méndez", are said by her, or mention her.
+    assert {ASYLUM_REGRET, DENY, PERU_ACCUSES, NOBRESILLA} <= set(ids(searcher.search("mendez")))
 
 
 def test_the_word_being_typed_matches_as_a_prefix(searcher: Searcher) -> None:
-    assert BOLARTE in ids(searcher.search("cast"))
+    assert BOLARTE in ids(searcher.search("ibar"))
     assert ids(searcher.search("first poor pres")) == [EPITHET]
-    assert ids(searcher.search("cast ")) == []  # a space ends the word: no word "cast"
-    assert ids(searcher.search("pres castillo")) == []  # an earlier word is whole...
-    assert BOLARTE in ids(searcher.search("pres* castillo"))  # ...unless given a *
+    assert ids(searcher.search("ibar ")) == []  # a space ends the word: no word "ibar"
+    assert ids(searcher.search("pres ibarra")) == []  # an earlier word is whole...
+    assert BOLARTE in ids(searcher.search("pres* ibarra"))  # ...unless given a *
     assert ids(searcher.search("c")) == []  # one letter is a whole word, not every c-word
 
 
@@ -168,18 +166,16 @@ def test_phrases_match_exactly(searcher: Searcher) -> None:
 
 
 def test_minus_and_not_leave_quotes_out(searcher: Searcher) -> None:
-    with_castillo = set(ids(searcher.search("castillo")))
-    without = set(ids(searcher.search("castillo -chavez")))
+    with_ibarra = set(ids(searcher.search("ibarra")))
+    without = set(ids(searcher.search("ibarra -mendez")))
     assert without == {BOLARTE, EPITHET}
-    assert without < with_castillo
-    assert set(ids(searcher.search("castillo NOT chavez"))) == without
-    assert set(ids(searcher.search('castillo -"first poor president"'))) == with_castillo - {
-        EPITHET
-    }
+    assert without < with_ibarra
+    assert set(ids(searcher.search("ibarra NOT mendez"))) == without
+    assert set(ids(searcher.search('ibarra -"first poor president"'))) == with_ibarra - {EPITHET}
 
 
 def test_a_query_of_exclusions_only_gives_a_hint(searcher: Searcher) -> None:
-    result = searcher.search("-chavez")
+    result = searcher.search("-mendez")
     assert result.hits == () and result.hint and "Add a word" in result.hint
 
 
@@ -191,15 +187,15 @@ def test_or_widens(searcher: Searcher) -> None:
 
 
 def test_speaker_filter_is_alias_and_accent_insensitive(searcher: Searcher) -> None:
-    assert ids(searcher.search("speaker:zera sever")) == [SEVER]
+    assert ids(searcher.search("speaker:lasa sever")) == [SEVER]
     both = {ASYLUM_REGRET, SEVER}
-    assert set(ids(searcher.search('speaker:"de zera"'))) == both
-    assert set(ids(searcher.search("speaker:zela"))) == both  # editorial spelling
-    assert set(ids(searcher.search("speaker:ZÉRA"))) == both
-    # Said by Chávez, not merely naming her.
-    assert ids(searcher.search("speaker:chavez")) == [DENY]
-    assert ids(searcher.search("speaker:boluarte")) == [BOLARTE]
-    assert ids(searcher.search("speaker:castillo speaker:chavez")) == [DENY]
+    assert set(ids(searcher.search('speaker:"de lasa"'))) == both
+    assert set(ids(searcher.search("speaker:laza"))) == both  # editorial spelling
+    assert set(ids(searcher.search("speaker:LÁSA"))) == both
+    # Said by Méndez, not merely naming her.
+    assert ids(searcher.search("speaker:mendez")) == [DENY]
+    assert ids(searcher.search("speaker:barrientos")) == [BOLARTE]
+    assert ids(searcher.search("speaker:ibarra speaker:mendez")) == [DENY]
 
 
 def test_reported_statements_and_epithets_say_their_kind(searcher: Searcher) -> None:
@@ -215,26 +211,24 @@ def test_reported_statements_and_epithets_say_their_kind(searcher: Searcher) -> 
 
 
 def test_best_first_then_newest_first_undated_last(searcher: Searcher) -> None:
-    # Only the foreign minister's quote says "Chávez"; the others match by a speaker's or a
+    # Only the foreign minister's quote says "Méndez"; the others match by a speaker's or a
     # mentioned person's name, and follow newest first, the undated ones last.
-    assert ids(searcher.search("chavez")) == [ASYLUM_REGRET, PERU_ACCUSES, DENY, NOBRESILLA]
+    assert ids(searcher.search("mendez")) == [ASYLUM_REGRET, PERU_ACCUSES, DENY, NOBRESILLA]
 
 
 def test_a_hit_carries_what_a_result_shows_and_where_it_is(
-    searcher: Searcher, bundled_db: Path
+    searcher: Searcher, small_db: Path
 ) -> None:
-    hit = searcher.search("chavez").hits[0]
+    hit = searcher.search("mendez").hits[0]
     assert (hit.speaker, hit.date, hit.date_iso) == (
-        "Hugo de Zera",
+        "Ramiro de Lasa",
         "3 November 2025",
         "2025-11-03",
     )
     plain, spans = hit.highlights()
-    assert [plain[a:b] for a, b in spans] == ["Chávez"]
-    assert MARK_START + "Chávez" + MARK_END in hit.snippet
-    source = sqlite3.connect(bundled_db).execute(
-        "SELECT text FROM source WHERE id=?", (hit.source,)
-    )
+    assert [plain[a:b] for a, b in spans] == ["Méndez"]
+    assert MARK_START + "Méndez" + MARK_END in hit.snippet
+    source = sqlite3.connect(small_db).execute("SELECT text FROM source WHERE id=?", (hit.source,))
     assert source.fetchone()[0][hit.start : hit.end] == hit.text
 
 
@@ -356,7 +350,7 @@ def test_user_text_reaches_fts5_only_quoted(text: str) -> None:
         st.text(),
         st.text(alphabet=st.sampled_from('"-*:() ORANDNOT\x00éá😀ب\u202e'), max_size=40),
         LONG_TEXT,
-        st.lists(st.sampled_from([*HOSTILE, "chavez", "castillo", "speaker:zera"])).map(" ".join),
+        st.lists(st.sampled_from([*HOSTILE, "mendez", "ibarra", "speaker:lasa"])).map(" ".join),
     )
 )
 def test_any_text_searches_without_error(searcher: Searcher, text: str) -> None:
@@ -382,17 +376,17 @@ def test_existing_helpers_keep_working() -> None:
     assert prefix_query("  ") is None
 
 
-def test_cancel_interrupts_a_running_search(bundled_db: Path) -> None:
+def test_cancel_interrupts_a_running_search(small_db: Path) -> None:
     class CancelledMidway(Searcher):
         def _search(self, *args: object, **kwargs: object) -> SearchResult:
             self.cancel()  # as if the user typed on while this query ran
             return super()._search(*args, **kwargs)  # type: ignore[arg-type]
 
-    searcher = CancelledMidway(bundled_db)
+    searcher = CancelledMidway(small_db)
     with pytest.raises(SearchCancelled):
-        searcher.search("chavez")
-    plain = Searcher(bundled_db)
-    assert ids(plain.search("chavez"))  # a fresh search is not affected
+        searcher.search("mendez")
+    plain = Searcher(small_db)
+    assert ids(plain.search("mendez"))  # a fresh search is not affected
 
 
 def test_a_damaged_dossier_is_a_one_line_error(tmp_path: Path) -> None:
@@ -403,7 +397,7 @@ def test_a_damaged_dossier_is_a_one_line_error(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE quote(pos, date)")
     conn.close()
     with pytest.raises(DossierError, match=r"not-fts\.db: cannot search the quotes"):
-        search_quotes(db, "chavez")
+        search_quotes(db, "mendez")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -448,13 +442,13 @@ async def _settle(app: SearchApp) -> None:
     await Pilot(app).pause()
 
 
-async def test_typing_shows_ranked_results_and_enter_opens_the_first(bundled_db: Path) -> None:
-    app = SearchApp(bundled_db)
+async def test_typing_shows_ranked_results_and_enter_opens_the_first(small_db: Path) -> None:
+    app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"chavez")
+        await pilot.press(*"mendez")
         await _settle(app)
         screen = app.search
-        assert screen.result is not None and screen.result.query == "chavez"
+        assert screen.result is not None and screen.result.query == "mendez"
         results = screen.query_one(ResultList)
         assert results.option_count == 4
         assert str(screen.query_one("#search-count").render()).startswith("4 quotes")
@@ -463,10 +457,10 @@ async def test_typing_shows_ranked_results_and_enter_opens_the_first(bundled_db:
     assert app.chosen == [ASYLUM_REGRET]
 
 
-async def test_arrows_move_between_box_and_results(bundled_db: Path) -> None:
-    app = SearchApp(bundled_db)
+async def test_arrows_move_between_box_and_results(small_db: Path) -> None:
+    app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"chavez")
+        await pilot.press(*"mendez")
         await _settle(app)
         await pilot.press("down")
         assert isinstance(app.focused, ResultList)
@@ -477,20 +471,20 @@ async def test_arrows_move_between_box_and_results(bundled_db: Path) -> None:
     assert app.chosen == [PERU_ACCUSES]
 
 
-async def test_keys_typed_on_the_results_edit_the_query(bundled_db: Path) -> None:
-    app = SearchApp(bundled_db)
+async def test_keys_typed_on_the_results_edit_the_query(small_db: Path) -> None:
+    app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"castillo", "down", "backspace", "backspace", "q")
+        await pilot.press(*"ibarra", "down", "backspace", "backspace", "q")
         await _settle(app)
-        assert app.search.query_one(Input).value == "castilq"
+        assert app.search.query_one(Input).value == "ibarq"
         assert app.is_running  # "q" was typed, not the app's quit key
         assert app.search.result is not None and app.search.result.total == 0
 
 
-async def test_escape_clears_and_closes(bundled_db: Path) -> None:
-    app = SearchApp(bundled_db)
+async def test_escape_clears_and_closes(small_db: Path) -> None:
+    app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"chavez")
+        await pilot.press(*"mendez")
         await _settle(app)
         await pilot.press("escape")
         await pilot.pause()
@@ -498,10 +492,10 @@ async def test_escape_clears_and_closes(bundled_db: Path) -> None:
     assert app.chosen == [None]
 
 
-async def test_a_hint_shows_when_there_is_nothing_to_search(bundled_db: Path) -> None:
-    app = SearchApp(bundled_db)
+async def test_a_hint_shows_when_there_is_nothing_to_search(small_db: Path) -> None:
+    app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"-chavez")
+        await pilot.press(*"-mendez")
         await _settle(app)
         assert "Add a word" in str(app.search.query_one("#search-hint").render())
         assert not app.search.query_one(ResultList).display
@@ -522,9 +516,9 @@ async def test_a_hint_shows_when_there_is_nothing_to_search(bundled_db: Path) ->
     )
 )
 async def test_any_text_in_the_search_box_is_searched_without_error(
-    bundled_db: Path, texts: list[str]
+    small_db: Path, texts: list[str]
 ) -> None:
-    app = SearchApp(bundled_db)
+    app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)):
         box = app.search.query_one(Input)
         for text in texts:
@@ -538,6 +532,7 @@ async def test_any_text_in_the_search_box_is_searched_without_error(
         assert "cannot search" not in str(app.search.query_one("#search-hint").render())
 
 
+@pytest.mark.bundled
 def test_search_screen_snapshot(bundled_db: Path, snap_compare: Callable[..., bool]) -> None:
     async def type_query(pilot: object) -> None:
         from textual.pilot import Pilot
@@ -556,15 +551,15 @@ def test_search_screen_snapshot(bundled_db: Path, snap_compare: Callable[..., bo
 # dossier search
 
 
-def test_cli_prints_a_table_and_exits_0(cli: Cli, bundled_db: Path) -> None:
-    result = cli("search", "chavez", "--db", bundled_db)
+def test_cli_prints_a_table_and_exits_0(cli: Cli, small_db: Path) -> None:
+    result = cli("search", "mendez", "--db", small_db)
     assert result.code == 0
-    assert "Hugo de Zera" in result.out and "4 quotes (best first)" in result.out
+    assert "Ramiro de Lasa" in result.out and "4 quotes (best first)" in result.out
     assert result.out.index(ASYLUM_REGRET) < result.out.index(DENY)
 
 
-def test_cli_json_lines(cli: Cli, bundled_db: Path) -> None:
-    result = cli("search", "--json", "chavez", "--db", bundled_db)
+def test_cli_json_lines(cli: Cli, small_db: Path) -> None:
+    result = cli("search", "--json", "mendez", "--db", small_db)
     assert result.code == 0
     rows = [json.loads(line) for line in result.out.splitlines()]
     assert [r["id"] for r in rows] == [ASYLUM_REGRET, PERU_ACCUSES, DENY, NOBRESILLA]
@@ -573,31 +568,31 @@ def test_cli_json_lines(cli: Cli, bundled_db: Path) -> None:
         first
     )
     assert (first["speaker"], first["date"], first["kind"]) == (
-        "Hugo de Zera",
+        "Ramiro de Lasa",
         "3 November 2025",
         "direct",
     )
-    assert first["source"] == "peru-severs-relations-with-mexico-2025-11-04"
-    assert [first["snippet"][a:b] for a, b in first["highlights"]] == ["Chávez"]
+    assert first["source"] == "andara-severs-relations-with-veracia-2025-11-04"
+    assert [first["snippet"][a:b] for a, b in first["highlights"]] == ["Méndez"]
     assert rows[3]["date"] == "date not stated" and rows[3]["date_iso"] is None
 
 
-def test_cli_limit_and_exclusions(cli: Cli, bundled_db: Path) -> None:
-    one = cli("search", "--json", "--limit", "1", "chavez", "--db", bundled_db)
+def test_cli_limit_and_exclusions(cli: Cli, small_db: Path) -> None:
+    one = cli("search", "--json", "--limit", "1", "mendez", "--db", small_db)
     assert one.code == 0 and len(one.out.splitlines()) == 1
-    excluded = cli("search", "--json", "castillo", "-chavez", "--db", bundled_db)
+    excluded = cli("search", "--json", "ibarra", "-mendez", "--db", small_db)
     assert excluded.code == 0
     assert {json.loads(line)["id"] for line in excluded.out.splitlines()} == {BOLARTE, EPITHET}
-    speaker = cli("search", "--json", "speaker:zera", "sever", "--db", bundled_db)
+    speaker = cli("search", "--json", "speaker:lasa", "sever", "--db", small_db)
     assert [json.loads(line)["id"] for line in speaker.out.splitlines()] == [SEVER]
 
 
-def test_cli_no_results_exits_1(cli: Cli, bundled_db: Path) -> None:
-    result = cli("search", "zzzzzz", "--db", bundled_db)
+def test_cli_no_results_exits_1(cli: Cli, small_db: Path) -> None:
+    result = cli("search", "zzzzzz", "--db", small_db)
     assert (result.code, result.out) == (1, "")
-    hint = cli("search", "-chavez", "--db", bundled_db)
+    hint = cli("search", "-mendez", "--db", small_db)
     assert hint.code == 1 and "Add a word" in hint.err
-    empty = cli("search", "", "--db", bundled_db)
+    empty = cli("search", "", "--db", small_db)
     assert empty.code == 1 and "Type a word" in empty.err
 
 
@@ -605,39 +600,39 @@ def test_cli_no_results_exits_1(cli: Cli, bundled_db: Path) -> None:
     "args",
     [
         ("search",),
-        ("search", "--limit", "0", "chavez"),
-        ("search", "--limit", "x", "chavez"),
-        ("search", "--limt", "3", "chavez"),
+        ("search", "--limit", "0", "mendez"),
+        ("search", "--limit", "x", "mendez"),
+        ("search", "--limt", "3", "mendez"),
     ],
 )
-def test_cli_bad_usage_exits_2(cli: Cli, bundled_db: Path, args: tuple[str, ...]) -> None:
-    result = cli(*args, "--db", bundled_db)
+def test_cli_bad_usage_exits_2(cli: Cli, small_db: Path, args: tuple[str, ...]) -> None:
+    result = cli(*args, "--db", small_db)
     assert result.code == 2
     assert "Traceback" not in result.err
 
 
 def test_cli_bad_db_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
-    missing = cli("search", "chavez", "--db", tmp_path / "nope.db")
+    missing = cli("search", "mendez", "--db", tmp_path / "nope.db")
     assert missing.code == 2
     assert missing.err.strip().splitlines() == [
         f"dossier: error: {tmp_path / 'nope.db'}: no such file"
     ]
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    not_db = cli("search", "chavez", "--db", text)
+    not_db = cli("search", "mendez", "--db", text)
     assert not_db.code == 2 and "not a SQLite database" in not_db.err
     assert len(not_db.err.strip().splitlines()) == 1
 
 
-def test_cli_builds_the_bundled_case_first(
-    cli: Cli, project: Project, monkeypatch: pytest.MonkeyPatch
+def test_cli_builds_the_default_case_first(
+    cli: Cli, small_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        builder, "ensure_built", partial(builder.ensure_built, project.case, project.db)
+        builder, "ensure_built", partial(builder.ensure_built, small_project.case, small_project.db)
     )
     result = cli("search", "--json", "first poor president")
     assert result.code == 0
-    assert "building castillo-chavez.db" in result.err
+    assert "building ibarra-mendez.db" in result.err
     assert json.loads(result.out.splitlines()[0])["id"] == EPITHET
     again = cli("search", "--json", "first poor president")
     assert again.err == ""

@@ -1,4 +1,7 @@
-"""What each pane shows, at 80×24 and 120×40; baselines are SVGs a person has looked at."""
+"""What each pane shows, at 80×24 and 120×40; baselines are SVGs a person has looked at.
+
+On the bundled case (the README shows one of them): `uv run pytest -m bundled --snapshot-update`
+rewrites them after a change to the bundled case or to what the screen shows; look at them first."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from textual.pilot import Pilot
 
 from dossier.schema import PANES
 from dossier.ui.app import DossierApp
-from tests.test_app import settle
+from tests.conftest import settle
+
+pytestmark = pytest.mark.bundled
 
 SnapCompare = Callable[..., bool]
 
