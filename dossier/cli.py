@@ -262,6 +262,30 @@ def search(
     out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
 
 
+@app.command("datasette-metadata")
+def datasette_metadata(
+    db: DbOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write to this file (default: standard output).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file.")] = False,
+) -> None:
+    """Table and column descriptions as Datasette metadata (datasette DB.db -m FILE)."""
+    from dossier import datasette_meta, files
+
+    path, _ = _dossier(db)
+    text = datasette_meta.metadata_json(path)
+    if out is None or str(out) == "-":
+        sys.stdout.write(text)
+        return
+    files.check_target(out)
+    files.write_atomic(out, text, force=force)
+    _say(f"wrote {shown(out)}: Datasette metadata for {shown(path)}")
+
+
 # --------------------------------------------------------------------------------------------------
 # The working set
 
