@@ -286,6 +286,27 @@ def datasette_metadata(
     _say(f"wrote {shown(out)}: Datasette metadata for {shown(path)}")
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on; beyond 127.0.0.1, a warning.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
+    db: DbOpt = None,
+) -> None:
+    """Serve the app to a browser: each page opened runs its own session."""
+    from dossier import serve as server
+
+    path, _ = _dossier(db)
+    server.serve(
+        path,
+        host,
+        port,
+        say=lambda m: typer.echo(f"dossier: {m}", err=True),
+        warn=lambda m: typer.echo(f"dossier: warning: {m}", err=True),
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # The working set
 
