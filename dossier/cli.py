@@ -122,7 +122,12 @@ def export(
             "--since", help="Only events dated from YYYY[-MM[-DD]] on.", show_default=False
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="md (Markdown), html, or ftm (FollowTheMoney entities, JSON lines)."
+        ),
+    ] = "md",
     pinned: Annotated[
         bool,
         typer.Option(
@@ -141,8 +146,11 @@ def export(
     if out is not None and str(out) == "-":
         out = None  # `--out -`: standard output, as with no --out
     kind = fmt.strip().lower()
-    if kind not in ("md", "html"):
-        raise DossierError(f"--format {fmt!r}: not a format; use md or html")
+    if kind not in ("md", "html", "ftm"):
+        raise DossierError(f"--format {fmt!r}: not a format; use md, html or ftm")
+    if kind == "ftm":
+        _export_ftm(db, out, force, pinned=pinned, person=person, since=since)
+        return
     window = brief.Since.parse(since) if since is not None else None
     reader = _open_reader(db)
     path = reader.path
@@ -186,6 +194,56 @@ def export(
         raise DossierError(f"{out}: already exists; use --force to replace it") from None
     what = "case brief from your pins" if pinned else "case brief"
     _say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
+
+
+def _export_ftm(
+    db: Path | None,
+    out: Path | None,
+    force: bool,
+    *,
+    pinned: bool,
+    person: list[str] | None,
+    since: str | None,
+) -> None:
+    """`export --format ftm`: the whole dossier as FollowTheMoney entities, one a line."""
+    import sqlite3
+
+    from dossier import files, ftm
+
+    narrowed = [
+        name
+        for name, given in (("--pinned", pinned), ("--person", person), ("--since", since))
+        if given
+    ]
+    if narrowed:
+        raise DossierError(
+            f"--format ftm exports the whole dossier; {', '.join(narrowed)} "
+            "narrow the brief only (use md or html)"
+        )
+    path, _ = _dossier(db)
+    if out is not None:
+        files.check_target(out)
+        if out.exists() and not force:
+            raise DossierError(f"{out}: already exists; use --force to replace it")
+    try:
+        lines = list(ftm.export_lines(path))
+    except sqlite3.Error as exc:
+        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    text = "".join(lines)
+    if out is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        files.write_atomic(out, text, force=force)
+    except files.TargetExistsError:
+        raise DossierError(f"{out}: already exists; use --force to replace it") from None
+    _say(f"wrote {shown(out)}: {len(lines):,} FollowTheMoney entities")
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
