@@ -42,8 +42,8 @@ def _addresses(host: str, port: int) -> list[tuple[Any, ...]]:
 def check_address(host: str, port: int) -> bool:
     """Bind ``host:port`` once, as the server will, and let it go. Returns whether every address
     the host names is a loopback one. A failure is a :class:`DossierError` naming the address."""
-    if not 0 <= port <= 65535:
-        raise DossierError(f"--port {port}: not a port (0-65535)")
+    if not 1 <= port <= 65535:
+        raise DossierError(f"--port {port}: not a port (1-65535)")
     loopback = True
     for family, kind, proto, _, address in _addresses(host, port):
         try:
