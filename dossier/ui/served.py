@@ -44,16 +44,26 @@ class ErrorApp(App[None]):
 
 
 def main(argv: list[str]) -> int:
+    from dossier import store
+    from dossier.errors import shown
+
     if len(argv) != 1:
         message = "usage: python -m dossier.ui.served DB"
     else:
-        from dossier.ui.launch import launch_path
-
+        path = Path(argv[0])
         try:
-            launch_path(Path(argv[0]))
-            return 0
+            store.validate(path)
         except DossierError as exc:
-            message = exc.message
+            message = exc.message.replace(str(path), shown(path), 1)
+        else:
+            from dossier.ui.launch import launch_path
+
+            try:
+                launch_path(path)
+            except DossierError as exc:  # the app has run and ended: the page says so
+                print(f"dossier: error: {exc.message}", file=sys.stderr)
+                return 2
+            return 0
     print(f"dossier: error: {message}", file=sys.stderr)
     ErrorApp(_visible(message)).run()
     return 2
