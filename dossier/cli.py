@@ -147,7 +147,9 @@ def export(
         out = None  # `--out -`: standard output, as with no --out
     kind = fmt.strip().lower()
     if kind not in ("md", "html", "ftm"):
-        raise DossierError(f"--format {fmt!r}: not a format; use md, html or ftm")
+        raise DossierError(
+            f"--format {fmt!r}: not a format; use md or html (a brief), or ftm (FollowTheMoney)"
+        )
     if kind == "ftm":
         _export_ftm(db, out, force, pinned=pinned, person=person, since=since)
         return
