@@ -151,3 +151,10 @@ def test_sqlite_utils_detects_the_quote_index(bundled_db: Path) -> None:
     assert db["quote"].detect_fts() == "quote_fts"  # type: ignore[union-attr]
     hits = [row["id"] for row in db["quote"].search("chavez")]  # type: ignore[union-attr]
     assert "de-zera-asylum-regret" in hits
+
+
+async def test_search_every_record_through_its_index(bundled_db: Path) -> None:
+    ds = _ds(bundled_db)
+    data = await _json(ds, f"/{NAME}/record_fts.json?_search=noblecilla&_shape=objects")
+    ids = [row["id"] for row in data["rows"]]
+    assert "raul-nobresilla" in ids  # found by the usual spelling the source misspells
