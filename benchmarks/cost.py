@@ -29,10 +29,32 @@ import sys
 import time
 from pathlib import Path
 
-WORDS = (
-    "the court heard that prosecutors asked for years in prison while the defence said "
-    "asylum embassy minister congress decree rupture relations diplomatic sentence trial"
-).split()
+WORDS = [
+    "the",
+    "court",
+    "heard",
+    "that",
+    "prosecutors",
+    "asked",
+    "for",
+    "years",
+    "in",
+    "prison",
+    "while",
+    "the",
+    "defence",
+    "said",
+    "asylum",
+    "embassy",
+    "minister",
+    "congress",
+    "decree",
+    "rupture",
+    "relations",
+    "diplomatic",
+    "sentence",
+    "trial",
+]
 
 CHILD = """
 import sys
@@ -59,9 +81,7 @@ def _case(folder: Path, source: bytes, quotes: list[str]) -> Path:
         f'language = "en"\nsha256 = "{sha}"\nevidence = ["Published 2025"]\n',
     ]
     for number, text in enumerate(quotes, start=1):
-        out.append(
-            f'[[quotes]]\nid = "q-{number}"\nkind = "direct"\ntext = {json.dumps(text)}\n'
-        )
+        out.append(f'[[quotes]]\nid = "q-{number}"\nkind = "direct"\ntext = {json.dumps(text)}\n')
     case = folder / "data" / "case.toml"
     case.write_text("".join(out), encoding="utf-8")
     return case

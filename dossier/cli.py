@@ -128,7 +128,12 @@ def export(
             "--since", help="Only events dated from YYYY[-MM[-DD]] on.", show_default=False
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="md (Markdown), html, or ftm (FollowTheMoney entities, JSON lines)."
+        ),
+    ] = "md",
     pinned: Annotated[
         bool,
         typer.Option(
@@ -148,8 +153,13 @@ def export(
     if out is not None and str(out) == "-":
         out = None  # `--out -`: standard output, as with no --out
     kind = fmt.strip().lower()
-    if kind not in ("md", "html"):
-        raise DossierError(f"--format {fmt!r}: not a format; use md or html")
+    if kind not in ("md", "html", "ftm"):
+        raise DossierError(
+            f"--format {fmt!r}: not a format; use md or html (a brief), or ftm (FollowTheMoney)"
+        )
+    if kind == "ftm":
+        _export_ftm(db, out, force, pinned=pinned, person=person, since=since)
+        return
     window = brief.Since.parse(since) if since is not None else None
     reader = _open_reader(db)
     path = reader.path
@@ -204,6 +214,56 @@ def export(
         raise DossierError(f"{out}: already exists; use --force to replace it") from None
     what = "case brief from your pins" if pinned else "case brief"
     _say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
+
+
+def _export_ftm(
+    db: Path | None,
+    out: Path | None,
+    force: bool,
+    *,
+    pinned: bool,
+    person: list[str] | None,
+    since: str | None,
+) -> None:
+    """`export --format ftm`: the whole dossier as FollowTheMoney entities, one a line."""
+    import sqlite3
+
+    from dossier import files, ftm
+
+    narrowed = [
+        name
+        for name, given in (("--pinned", pinned), ("--person", person), ("--since", since))
+        if given
+    ]
+    if narrowed:
+        raise DossierError(
+            f"--format ftm exports the whole dossier; {', '.join(narrowed)} "
+            "narrow the brief only (use md or html)"
+        )
+    path, _ = _dossier(db)
+    if out is not None:
+        files.check_target(out)
+        if out.exists() and not force:
+            raise DossierError(f"{out}: already exists; use --force to replace it")
+    try:
+        lines = list(ftm.export_lines(path))
+    except sqlite3.Error as exc:
+        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    text = "".join(lines)
+    if out is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        files.write_atomic(out, text, force=force)
+    except files.TargetExistsError:
+        raise DossierError(f"{out}: already exists; use --force to replace it") from None
+    _say(f"wrote {shown(out)}: {len(lines):,} FollowTheMoney entities")
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -278,6 +338,51 @@ def search(
     out.print(table)
     shown_note = f", first {len(result.hits):,} shown" if result.total > len(result.hits) else ""
     out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
+
+
+@app.command("datasette-metadata")
+def datasette_metadata(
+    db: DbOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write to this file (default: standard output).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file.")] = False,
+) -> None:
+    """Table and column descriptions as Datasette metadata (datasette DB.db -m FILE)."""
+    from dossier import datasette_meta, files
+
+    path, _ = _dossier(db)
+    text = datasette_meta.metadata_json(path)
+    if out is None or str(out) == "-":
+        sys.stdout.write(text)
+        return
+    files.check_target(out)
+    files.write_atomic(out, text, force=force)
+    _say(f"wrote {shown(out)}: Datasette metadata for {shown(path)}")
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on; beyond 127.0.0.1, a warning.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
+    db: DbOpt = None,
+) -> None:
+    """Serve the app to a browser: each page opened runs its own session."""
+    from dossier import serve as server
+
+    path, _ = _dossier(db)
+    server.serve(
+        path,
+        host,
+        port,
+        say=lambda m: typer.echo(f"dossier: {m}", err=True),
+        warn=lambda m: typer.echo(f"dossier: warning: {m}", err=True),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
