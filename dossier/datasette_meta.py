@@ -274,6 +274,8 @@ def metadata(path: Path, *, name: str | None = None) -> dict[str, Any]:
         }
         if described:
             entry["columns"] = described
+        if table == "listing":
+            entry["hidden"] = True  # the app's read model: cells c1…c5 mean a pane's columns
         if table in LABEL_COLUMNS and LABEL_COLUMNS[table] in columns:
             entry["label_column"] = LABEL_COLUMNS[table]
         if table == "quote" and "quote_fts" in tables:

@@ -147,3 +147,9 @@ async def test_search_every_record_through_its_index(bundled_db: Path) -> None:
     data = await _json(ds, f"/{NAME}/record.json?_search=noblecilla&_shape=objects")
     ids = [row["id"] for row in data["rows"]]
     assert "raul-nobresilla" in ids  # found by the usual spelling the source misspells
+
+
+def test_the_apps_read_model_is_hidden_from_the_table_list(metadata: dict[str, Any]) -> None:
+    tables = metadata["databases"][NAME]["tables"]
+    assert tables["listing"]["hidden"] is True
+    assert "hidden" not in tables["quote"] and "hidden" not in tables["event_participants"]
