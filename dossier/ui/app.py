@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -13,22 +12,35 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
-from dossier.errors import DossierError
-from dossier.queries import PANE_TITLES, Opening, Place, Reader, read_opening
+from dossier.errors import DossierError, read_failure
+from dossier.queries import (
+    PANE_TITLES,
+    Opening,
+    Place,
+    Reader,
+    RecordDetail,
+    RecordHit,
+    SourceText,
+    read_opening,
+)
 from dossier.schema import PANES
-from dossier.ui.commands import RecordCommands
+from dossier.ui.commands import RecordCommands, RecordFinder
 from dossier.ui.messages import (
     AnnotateRequested,
     BuildFinished,
     CaseLoaded,
     EarlyReadFailed,
+    GoTo,
+    MarksChanged,
     MarksLoaded,
     PinRequested,
     PlaceFound,
+    WorkerFailed,
     WorksetChanged,
 )
 from dossier.ui.widgets.detail import LinkList
@@ -43,15 +55,28 @@ NARROW_TABS = 96
 """Below this width the tabs drop their numbers so that all eight fit."""
 
 
+def read_detail(
+    reader: Reader, workset: Workset | None, record: str
+) -> tuple[RecordDetail | None, SourceText | None, str | None]:
+    """What a pane's detail panel shows for ``record`` (see :data:`~.panes.DetailReader`)."""
+    detail = reader.detail(record)
+    source = reader.source_text(record) if detail and detail.kind == "source" else None
+    annotation = workset.annotation(record) if workset is not None else None
+    return detail, source, annotation
+
+
 class CaseBar(Static):
     """The top line: the case title, and the as-of date of its newest source."""
+
+    _title = ""
+    _as_of = ""
 
     def show(self, title: str, as_of: str) -> None:
         self._title, self._as_of = title, as_of
         self.refresh()
 
     def render(self) -> Text:
-        title, as_of = getattr(self, "_title", ""), getattr(self, "_as_of", "")
+        title, as_of = self._title, self._as_of
         width = max(self.size.width, 20)
         right = f"as of {as_of} " if as_of else ""
         room = max(width - len(right) - 3, 8)
@@ -74,7 +99,6 @@ class DossierApp(App[None]):
         (0, "-narrow"),
         (140, "-wide"),
     ]
-    COMMANDS = App.COMMANDS | {RecordCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -152,6 +176,10 @@ class DossierApp(App[None]):
         """Whether the tabs show their numbers (as composed); see on_resize."""
         self.case_ready = asyncio.Event()
         """Set once the case is read: the palette waits for it when opened during a first build."""
+        self._record_commands = RecordCommands.bound(
+            RecordFinder(self._find_records, self.case_ready)
+        )
+        """The palette's provider of records, bound to this app's dossier."""
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -295,10 +323,11 @@ class DossierApp(App[None]):
         self.query_one(CaseSummary).show(event.overview)
         reader = self.reader
         assert reader is not None
+        details = partial(read_detail, reader, self.workset)
         for pane in PANES:
             first = event.first_pages.get(pane)
             self.pane(pane).load(
-                partial(reader.page, pane), header.pane_counts.get(pane, 0), 0, first
+                partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
             )
         self._loaded = True
         self._load_marks()
@@ -312,19 +341,17 @@ class DossierApp(App[None]):
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
-        self.report_worker_error(event)
+        if event.state == WorkerState.ERROR:
+            self._report_failure(event.worker.error)
 
-    def report_worker_error(self, event: Worker.StateChanged) -> None:
-        """The one handler for every worker's failure (widgets forward theirs here)."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, sqlite3.Error):
-            message = f"Cannot read the dossier {self.db.name}: {error}"
-        elif isinstance(error, DossierError):
-            message = error.message
-        else:
-            message = f"Something went wrong: {error!r}"
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """A widget's worker failed (widgets post theirs up)."""
+        self._report_failure(event.error)
+
+    def _report_failure(self, error: BaseException | None) -> None:
+        """The one place that reports every worker's failure."""
+        message = read_failure(error, self.db.name)
         self.log.error(message)
         self.notify(message, title="Error", severity="error", timeout=8)
 
@@ -356,6 +383,14 @@ class DossierApp(App[None]):
             self._remember()
         self.query_one(TabbedContent).active = pane
         self.pane(pane).table.focus()
+
+    @on(GoTo)
+    def _go_to(self, event: GoTo) -> None:
+        self.goto(event.record, remember=event.remember)
+
+    def _find_records(self, query: str, limit: int) -> list[RecordHit] | None:
+        """The palette's search (run in a thread): None while no dossier is open."""
+        return None if self.reader is None else self.reader.find_records(query, limit)
 
     def goto(self, record: str, *, remember: bool = True) -> None:
         """Show ``record`` in its pane, selected. Runs the lookup in a worker."""
@@ -400,6 +435,12 @@ class DossierApp(App[None]):
         pane = event.pane.id or ""
         if pane in APP_PANES and self._loaded and not isinstance(self.focused, RecordTable):
             self.pane(pane).table.focus()
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with the records' provider bound to this app's dossier."""
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            providers = {*self.COMMANDS, *self.screen.COMMANDS, self._record_commands}
+            self.push_screen(CommandPalette(providers, id="--command-palette"))
 
     def action_help(self) -> None:
         # The screens are imported when first opened, not on the path to the first screen.
@@ -592,9 +633,7 @@ class DossierApp(App[None]):
     def _marks_loaded(self, event: MarksLoaded) -> None:
         self.annotations = event.annotations
         self.marks = event.marks
-        refresh_marks = getattr(self.screen, "refresh_marks", None)  # the search screen's
-        if callable(refresh_marks):
-            refresh_marks()
+        self.screen.post_message(MarksChanged(event.marks))  # the search screen redraws its own
         for pane in APP_PANES:
             self.pane(pane).table.set_marks(event.marks)
         pinned = self.pane("pinned")
@@ -602,7 +641,12 @@ class DossierApp(App[None]):
         cursor = event.select if event.select is not None else table.cursor
         if self.reader is not None and self.workset is not None:
             workset, reader = self.workset, self.reader
-            pinned.load(partial(pinned_rows, workset, reader), event.pinned, cursor)
+            pinned.load(
+                partial(pinned_rows, workset, reader),
+                partial(read_detail, reader, workset),
+                event.pinned,
+                cursor,
+            )
 
     def on_unmount(self) -> None:
         if self.reader is not None:

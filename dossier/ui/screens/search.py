@@ -32,7 +32,7 @@ from dossier.search import (
     Searcher,
     SearchResult,
 )
-from dossier.ui.messages import AnnotateRequested, PinRequested
+from dossier.ui.messages import AnnotateRequested, MarksChanged, PinRequested
 
 MATCH_STYLE = "bold reverse"
 """Matched words in a snippet: the style the detail panel gives cited words."""
@@ -235,6 +235,7 @@ class SearchScreen(ModalScreen[str | None]):
         hint.update(Text(result.hint or "", style="dim"))
         hint.display = bool(result.hint)
 
+    @on(MarksChanged)
     def refresh_marks(self) -> None:
         """Draw the results again with the current pins and annotations, keeping the highlight."""
         if self.result is None:
