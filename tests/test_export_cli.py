@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier import brief, files
+from dossier import brief, commands, files
 from tests.conftest import CliResult, Project
 from tests.test_brief import GOLDEN, assert_one_line_error
 
@@ -43,6 +43,9 @@ def test_export_builds_the_bundled_case_first_when_stale(
     monkeypatch.setattr(
         build, "ensure_built", partial(build.ensure_built, project.case, project.db)
     )
+    # The CLI asks whether the bundled case is stale before it imports the build.
+    monkeypatch.setattr(commands, "BUNDLED_CASE", project.case)
+    monkeypatch.setattr(commands, "BUNDLED_DB", project.db)
     result = cli("export")
     assert result.code == 0, result.err
     assert "building castillo-chavez.db from castillo-chavez.toml (no database yet)" in result.err
