@@ -55,7 +55,7 @@ def wrap(line: str, width: int) -> list[str]:
     hang = " " * min(indent, width // 2)
     rest = line
     while cell_len(rest) > width:
-        cut = _fit(rest, width)
+        cut = fit(rest, width)
         space = rest.rfind(" ", 0, cut + 1)
         if space > len(hang):
             cut = space
@@ -69,7 +69,7 @@ def wrap(line: str, width: int) -> list[str]:
     return pieces
 
 
-def _fit(text: str, width: int) -> int:
+def fit(text: str, width: int) -> int:
     """How many characters of ``text`` fit in ``width`` cells (at least one)."""
     if text.isascii():
         return max(width, 1)
@@ -161,7 +161,7 @@ class TextView(ScrollView, can_focus=True):
             line = lines[i]
             kind = line_kind(line)
             if kind == TABLE and cell_len(line) > width:
-                out.append((line[: _fit(line, width - 1)] + "…", kind))
+                out.append((line[: fit(line, width - 1)] + "…", kind))
             else:
                 out.extend((piece, kind) for piece in wrap(line, width))
             i += 1
