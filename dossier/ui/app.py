@@ -25,6 +25,7 @@ from dossier.queries import (
     Reader,
     RecordDetail,
     RecordHit,
+    RowData,
     SourceText,
     read_opening,
 )
@@ -44,13 +45,15 @@ from dossier.ui.messages import (
     WorksetChanged,
 )
 from dossier.ui.widgets.detail import LinkList
-from dossier.ui.widgets.panes import CaseSummary, ListPane
-from dossier.ui.widgets.record_table import RecordTable
+from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
+from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
 
 HISTORY_LIMIT = 200
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
+PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None"]
+"""A pane's rows (loader, detail reader, row count, cursor, first page), kept until it is shown."""
 NARROW_TABS = 96
 """Below this width the tabs drop their numbers so that all eight fit."""
 
@@ -174,6 +177,10 @@ class DossierApp(App[None]):
         self._loaded = False
         self._numbered = True
         """Whether the tabs show their numbers (as composed); see on_resize."""
+        self._panes: dict[str, ListPane] = {}
+        """The panes mounted so far: the Overview, then each other pane when first shown."""
+        self._pane_loads: dict[str, PaneLoad] = {}
+        """What a pane not yet mounted shows when it is (see _load_pane)."""
         self.case_ready = asyncio.Event()
         """Set once the case is read: the palette waits for it when opened during a first build."""
         self._record_commands = RecordCommands.bound(
@@ -188,10 +195,10 @@ class DossierApp(App[None]):
         with TabbedContent(id="panes", initial="overview"):
             for number, pane in enumerate(APP_PANES, start=1):
                 with TabPane(f"{number} {PANE_TITLES[pane]}", id=pane):
-                    if pane == "overview":
-                        yield ListPane(pane, top=CaseSummary(id="case-summary"))
-                    else:
-                        yield ListPane(pane)
+                    if pane == "overview":  # the others are mounted when first shown
+                        overview = ListPane(pane, top=CaseSummary(id="case-summary"))
+                        self._panes[pane] = overview
+                        yield overview
         yield Static(id="status", classes="status")
         yield Footer(compact=True)
 
@@ -326,15 +333,15 @@ class DossierApp(App[None]):
         details = partial(read_detail, reader, self.workset)
         for pane in PANES:
             first = event.first_pages.get(pane)
-            self.pane(pane).load(
-                partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
+            self._load_pane(
+                pane, partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
             )
         self._loaded = True
         self._load_marks()
         self.case_ready.set()
         self.pane(self.active_pane).table.focus()
         if self._pending_place is not None:
-            self._place_found(self._pending_place)
+            self.post_message(self._pending_place)
             self._pending_place = None
 
     # -- errors: one place for every worker ------------------------------------------------------
@@ -358,7 +365,37 @@ class DossierApp(App[None]):
     # -- navigation -----------------------------------------------------------------------------
 
     def pane(self, pane: str) -> ListPane:
-        return self.query_one(f"#pane-{pane}", ListPane)
+        """The pane ``pane``, which must have been shown (see _open_pane)."""
+        return self._panes[pane]
+
+    async def _open_pane(self, pane: str) -> ListPane:
+        """The pane ``pane``, mounted first if this is the first time it is shown: the first
+        screen mounts and styles one pane, not eight."""
+        listpane = self._panes.get(pane)
+        if listpane is None:
+            listpane = self._panes[pane] = ListPane(pane)
+            await self.query_one(f"TabPane#{pane}", TabPane).mount(listpane)
+            load = self._pane_loads.pop(pane, None)
+            if load is not None:
+                listpane.load(*load)
+            listpane.table.set_marks(self.marks)
+        return listpane
+
+    def _load_pane(
+        self,
+        pane: str,
+        loader: Loader,
+        details: DetailReader,
+        total: int,
+        cursor: int = 0,
+        first: list[RowData] | None = None,
+    ) -> None:
+        """Show these rows in ``pane`` now, or when it is first shown."""
+        listpane = self._panes.get(pane)
+        if listpane is None:
+            self._pane_loads[pane] = (loader, details, total, cursor, first)
+        else:
+            listpane.load(loader, details, total, cursor, first)
 
     @property
     def active_pane(self) -> str:
@@ -376,13 +413,14 @@ class DossierApp(App[None]):
             self.history.append(here)
             del self.history[:-HISTORY_LIMIT]
 
-    def action_show_pane(self, pane: str) -> None:
+    async def action_show_pane(self, pane: str) -> None:
         if pane not in APP_PANES:
             return
         if pane != self.active_pane:
             self._remember()
+        listpane = await self._open_pane(pane)
         self.query_one(TabbedContent).active = pane
-        self.pane(pane).table.focus()
+        listpane.table.focus()
 
     @on(GoTo)
     def _go_to(self, event: GoTo) -> None:
@@ -404,7 +442,7 @@ class DossierApp(App[None]):
         self.post_message(PlaceFound(self.reader.place(record), record, remember))
 
     @on(PlaceFound)
-    def _place_found(self, event: PlaceFound) -> None:
+    async def _place_found(self, event: PlaceFound) -> None:
         if not self._loaded:
             self._pending_place = event
             return
@@ -414,10 +452,11 @@ class DossierApp(App[None]):
             return
         if event.remember:
             self._remember()
+        listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
-        self.pane(place.pane).select(place.pos)
+        listpane.select(place.pos)
 
-    def action_go_back(self) -> None:
+    async def action_go_back(self) -> None:
         table = self.pane(self.active_pane).table
         if self.focused is not table:
             # From a record's detail or links, Escape returns to its table first.
@@ -427,14 +466,18 @@ class DossierApp(App[None]):
             self.notify("Nothing to go back to.", timeout=2)
             return
         pane, pos = self.history.pop()
+        listpane = await self._open_pane(pane)
         self.query_one(TabbedContent).active = pane
-        self.pane(pane).select(pos)
+        listpane.select(pos)
 
     @on(TabbedContent.TabActivated)
-    def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or ""
-        if pane in APP_PANES and self._loaded and not isinstance(self.focused, RecordTable):
-            self.pane(pane).table.focus()
+        if pane not in APP_PANES:
+            return
+        listpane = await self._open_pane(pane)  # a tab clicked, not a key: not mounted yet
+        if self._loaded and not isinstance(self.focused, RecordTable):
+            listpane.table.focus()
 
     def action_command_palette(self) -> None:
         """Textual's palette, with the records' provider bound to this app's dossier."""
@@ -634,14 +677,16 @@ class DossierApp(App[None]):
         self.annotations = event.annotations
         self.marks = event.marks
         self.screen.post_message(MarksChanged(event.marks))  # the search screen redraws its own
-        for pane in APP_PANES:
-            self.pane(pane).table.set_marks(event.marks)
-        pinned = self.pane("pinned")
-        table = pinned.table
-        cursor = event.select if event.select is not None else table.cursor
+        for listpane in self._panes.values():
+            listpane.table.set_marks(event.marks)
+        pinned = self._panes.get("pinned")
+        cursor = pinned.table.cursor if pinned is not None else 0
+        if event.select is not None:
+            cursor = event.select
         if self.reader is not None and self.workset is not None:
             workset, reader = self.workset, self.reader
-            pinned.load(
+            self._load_pane(
+                "pinned",
                 partial(pinned_rows, workset, reader),
                 partial(read_detail, reader, workset),
                 event.pinned,

@@ -43,26 +43,17 @@ class ListPane(Container):
         self.pane = pane
         self._top = top
         self._details: DetailReader | None = None
+        self.table = RecordTable(
+            pane, PANE_COLUMNS[pane], empty_text=EMPTY_TEXT[pane], id=f"table-{pane}"
+        )
+        self.detail = DetailPanel(id=f"detail-{pane}", classes="detail")
 
     def compose(self) -> ComposeResult:
         if self._top is not None:
             yield self._top
         with Container(classes="pane-body"):
-            yield RecordTable(
-                self.pane,
-                PANE_COLUMNS[self.pane],
-                empty_text=EMPTY_TEXT[self.pane],
-                id=f"table-{self.pane}",
-            )
-            yield DetailPanel(id=f"detail-{self.pane}", classes="detail")
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
-
-    @property
-    def detail(self) -> DetailPanel:
-        return self.query_one(DetailPanel)
+            yield self.table
+            yield self.detail
 
     def load(
         self,
