@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dossier import safetext
+from dossier import commands, safetext
 from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
 
@@ -75,10 +75,7 @@ def open_cmd(
 @app.command()
 def check(data: DataOpt = BUNDLED_CASE) -> None:
     """Check the case file against its sources; writes nothing."""
-    from dossier import casefile, coverage
-
-    case = casefile.load(data)
-    _say(f"ok: {shown(data)}: {coverage.summary(case)}")
+    commands.check(data)
 
 
 @app.command()
@@ -144,126 +141,7 @@ def export(
     ] = False,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
-    import sqlite3
-
-    from dossier import brief, files
-    from dossier.store import check_integrity
-    from dossier.workset import WorkItem, Workset, path_beside
-
-    if out is not None and str(out) == "-":
-        out = None  # `--out -`: standard output, as with no --out
-    kind = fmt.strip().lower()
-    if kind not in ("md", "html", "ftm"):
-        raise DossierError(
-            f"--format {fmt!r}: not a format; use md or html (a brief), or ftm (FollowTheMoney)"
-        )
-    if kind == "ftm":
-        _export_ftm(db, out, force, pinned=pinned, person=person, since=since)
-        return
-    window = brief.Since.parse(since) if since is not None else None
-    reader = _open_reader(db)
-    path = reader.path
-    try:  # every page, whatever the size: a damaged page must not give a wrong brief
-        check_integrity(path)
-    except DossierError as exc:
-        reader.close()
-        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
-    if out is not None:
-        files.check_target(out)
-        if out.exists() and not force:
-            raise DossierError(f"{out}: already exists; use --force to replace it")
-    try:
-        pins: list[WorkItem] | None = None
-        if pinned:  # the working set beside the dossier; nothing pinned is an error (exit 2)
-            workset = Workset(path_beside(path))
-            try:
-                if workset.problem is not None and workset.path.exists():
-                    problem = workset.problem.replace("cannot be saved", "cannot be read")
-                    raise DossierError(problem)
-                pins = workset.pinned()
-            except sqlite3.Error as exc:
-                raise DossierError(f"{shown(workset.path)}: cannot read the pins ({exc})") from None
-            finally:
-                workset.close()
-            if not pins:
-                raise brief.NothingPinnedError(shown(workset.path))
-        render = brief.brief_html if kind == "html" else brief.brief_markdown
-        text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
-    except sqlite3.Error as exc:
-        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
-    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
-        # Data no build writes (a database made by hand, or damaged where no check looks).
-        raise DossierError(
-            f"{shown(path)}: the dossier holds data this program cannot read "
-            f"({type(exc).__name__}: {exc}); rebuild it with `dossier build`"
-        ) from None
-    finally:
-        reader.close()
-    if out is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `dossier export | head`: the reader has seen enough
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    try:
-        files.write_atomic(out, text, force=force)
-    except files.TargetExistsError:
-        raise DossierError(f"{out}: already exists; use --force to replace it") from None
-    what = "case brief from your pins" if pinned else "case brief"
-    _say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
-
-
-def _export_ftm(
-    db: Path | None,
-    out: Path | None,
-    force: bool,
-    *,
-    pinned: bool,
-    person: list[str] | None,
-    since: str | None,
-) -> None:
-    """`export --format ftm`: the whole dossier as FollowTheMoney entities, one a line."""
-    import sqlite3
-
-    from dossier import files, ftm
-
-    narrowed = [
-        name
-        for name, given in (("--pinned", pinned), ("--person", person), ("--since", since))
-        if given
-    ]
-    if narrowed:
-        raise DossierError(
-            f"--format ftm exports the whole dossier; {', '.join(narrowed)} "
-            "narrow the brief only (use md or html)"
-        )
-    path, _ = _dossier(db)
-    if out is not None:
-        files.check_target(out)
-        if out.exists() and not force:
-            raise DossierError(f"{out}: already exists; use --force to replace it")
-    try:
-        lines = list(ftm.export_lines(path))
-    except sqlite3.Error as exc:
-        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
-    text = "".join(lines)
-    if out is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    try:
-        files.write_atomic(out, text, force=force)
-    except files.TargetExistsError:
-        raise DossierError(f"{out}: already exists; use --force to replace it") from None
-    _say(f"wrote {shown(out)}: {len(lines):,} FollowTheMoney entities")
+    commands.export(out, force, db, person, since, fmt, pinned)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -285,59 +163,10 @@ def search(
     db: DbOpt = None,
 ) -> None:
     """Search the quotes, best first (exit 1 when none match)."""
-
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from dossier.search import search_quotes
-
     unknown = next((word for word in query if word.startswith("--")), None)
     if unknown is not None:
         raise typer.BadParameter(f"no such option {unknown!r} (a query word cannot start with --)")
-    path, _ = _dossier(db)
-    result = search_quotes(path, " ".join(query), limit)
-    if result.hint:
-        _warn(result.hint)
-    if not result.hits:
-        if result.expression is not None:
-            typer.echo("no quotes match", err=True)
-        raise typer.Exit(1)
-    if json_lines:
-        for hit in result.hits:
-            plain, spans = hit.highlights()
-            row = {
-                "id": hit.id,
-                "speaker": hit.speaker,
-                "date": hit.date,
-                "date_iso": hit.date_iso,
-                "kind": hit.kind,
-                "text": hit.text,
-                "snippet": plain,
-                "highlights": [list(span) for span in spans],
-                "source": hit.source,
-                "start": hit.start,
-                "end": hit.end,
-            }
-            typer.echo(safetext.json_line(row))
-        return
-    table = Table(box=None, pad_edge=False, show_lines=False, header_style="bold")
-    table.add_column("Date", no_wrap=True, max_width=17)
-    table.add_column("Speaker", max_width=20)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Quote", ratio=1)
-    for hit in result.hits:
-        plain, spans = hit.highlights()
-        words = Text(safetext.line(plain))
-        for start, end in spans:
-            words.stylize("bold reverse", start, end)
-        words.append(f"\n{safetext.line(hit.id)}", style="dim")
-        cells = (Text(safetext.line(value)) for value in (hit.date, hit.speaker, hit.kind))
-        table.add_row(*cells, words)
-    out = Console(highlight=False)
-    out.print(table)
-    shown_note = f", first {len(result.hits):,} shown" if result.total > len(result.hits) else ""
-    out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
+    commands.search(query, limit, json_lines, db)
 
 
 @app.command("datasette-metadata")
@@ -397,52 +226,21 @@ app.add_typer(pins_app, name="pins")
 
 
 def _dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
-    """The dossier to read and its meta: ``--db`` (checked), or the bundled case, built first
-    when it is missing or stale."""
-    from dossier.build import ensure_built
-    from dossier.store import validate
-
-    path = db
-    if path is None:
-        path = ensure_built(say=lambda m: _warn(f"dossier: {m}"))
-    try:
-        return path, validate(path)
-    except DossierError as exc:
-        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
+    return commands.dossier(db)
 
 
 def _open_reader(db: Path | None) -> Reader:
-    from dossier.queries import Reader
-
-    path, meta = _dossier(db)
-    return Reader(path, meta=meta)
+    return commands.open_reader(db)
 
 
 def _workset(reader: Reader) -> Workset:
-    from dossier.workset import Workset, path_beside
-
-    return Workset(path_beside(reader.path))
+    return commands.workset_of(reader)
 
 
 @pins_app.command("list")
 def pins_list(db: DbOpt = None) -> None:
     """List pinned records in order, then annotated ones; orphans are marked."""
-    reader = _open_reader(db)
-    items = _workset(reader).items()
-    known = reader.records([i.record for i in items])
-    if not items:
-        _say("nothing pinned or annotated")
-        return
-    for item in items:
-        where = f"{item.position:>3}." if item.position is not None else "  -"
-        info = known.get(item.record)
-        title = info[0] if info else f"ORPHANED (was: {item.title or 'unknown'})"
-        note = (item.annotation or "").strip().splitlines()
-        line = f"{where} {item.record}  {title}"
-        if note:
-            first = note[0] if len(note[0]) <= 60 else note[0][:59].rstrip() + "…"
-            line += f"  ✎ {first}"
-        _say(line)
+    commands.pins_list(db)
 
 
 def _record_info(reader: Reader, record: str) -> tuple[str, str]:

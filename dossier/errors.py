@@ -32,6 +32,17 @@ class SchemaTooOldError(NotADossierError):
     """A dossier written by an older version: rebuild it."""
 
 
+def read_failure(error: BaseException | None, db_name: str) -> str:
+    """One line for a failure while reading the dossier ``db_name`` (a worker's error)."""
+    import sqlite3
+
+    if isinstance(error, sqlite3.Error):
+        return f"Cannot read the dossier {db_name}: {error}"
+    if isinstance(error, DossierError):
+        return error.message
+    return f"Something went wrong: {error!r}"
+
+
 def shown(path: object) -> str:
     """A path as the user would write it: relative to the working folder when inside it."""
     from pathlib import Path

@@ -133,7 +133,7 @@ async def test_every_link_of_every_record_leads_to_that_record(small_db: Path) -
             assert place is not None
             assert app.active_pane == place.pane
             assert shown_detail(app) == place.record, target
-            app.action_go_back()
+            await app.action_go_back()
             await settle(pilot)
 
 

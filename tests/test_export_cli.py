@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier import brief, files
+from dossier import brief, commands, files
 from tests.conftest import (
     Cli,
     Project,
@@ -47,6 +47,9 @@ def test_export_builds_the_default_case_first_when_stale(
     monkeypatch.setattr(
         build, "ensure_built", partial(build.ensure_built, small_project.case, small_project.db)
     )
+    # The CLI asks whether the bundled case is stale before it imports the build.
+    monkeypatch.setattr(commands, "BUNDLED_CASE", small_project.case)
+    monkeypatch.setattr(commands, "BUNDLED_DB", small_project.db)
     result = cli("export")
     assert result.code == 0, result.err
     assert "building ibarra-mendez.db from ibarra-mendez.toml (no database yet)" in result.err

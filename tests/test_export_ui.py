@@ -14,14 +14,13 @@ from textual.widgets import Input
 
 from dossier.brief import brief_markdown
 from dossier.queries import Reader
-from dossier.ui.screens import export
 from dossier.ui.screens.export import (
     BriefPreview,
     ConfirmOverwrite,
     ExportScreen,
     SaveDialog,
-    preview_text,
 )
+from dossier.ui.widgets.text_view import TextView, wrap
 from dossier.workset import Workset, path_beside
 from tests.conftest import BUNDLED_PINS, pinned_brief_of, pinned_copy, settle
 
@@ -47,9 +46,7 @@ class BriefApp(App[None]):
 
 
 @pytest.fixture
-def reader(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
-    # The flow tests preview the first few blocks only: Textual lays out Markdown slowly.
-    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+def reader(small_db: Path) -> Iterator[Reader]:
     r = Reader(small_db)
     yield r
     r.close()
@@ -69,9 +66,7 @@ async def test_e_previews_then_saves_with_a_default_name(reader: Reader, tmp_pat
         screen = app.screen
         assert isinstance(screen, ExportScreen)
         assert screen.text == expected
-        preview = app.screen.query_one(BriefPreview).document.source
-        assert preview == preview_text(expected)
-        assert expected.startswith(preview.split("\n\n---\n\n")[0])
+        assert app.screen.query_one(BriefPreview).source == expected
 
         await pilot.press("s")
         await pilot.pause()
@@ -161,13 +156,39 @@ async def test_a_failed_save_says_why(reader: Reader, tmp_path: Path) -> None:
         assert any("cannot create a file in /proc" in m for m in app.messages)
 
 
-def test_a_long_brief_is_previewed_in_part() -> None:
-    text = "\n\n".join(f"Paragraph {n}." for n in range(10_000)) + "\n"
-    shown = preview_text(text, limit=1_000)
-    assert len(shown) < 1_200
-    assert shown.split("\n\n---\n\n")[0] == text[: len(shown.split("\n\n---\n\n")[0])]
-    assert "more characters are in the brief" in shown
-    assert preview_text("short\n") == "short\n"
+class TextApp(App[None]):
+    def compose(self) -> Any:
+        yield TextView()
+
+
+async def test_a_long_brief_is_shown_whole_from_its_top() -> None:
+    """Thousands of paragraphs: the top at once, the end reachable, data escapes made visible."""
+    text = "# Brief\n\n" + "\n\n".join(f"Paragraph {n}. " + "word " * 30 for n in range(5_000))
+    text += "\n\nThe end \x1b]2;title\x07 here.\n"
+    app = TextApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TextView)
+        view.show(text)
+        view.focus()
+        await pilot.pause()
+        assert view.source == text
+        assert "Paragraph 0." in "".join(
+            s.text for s in view.render_lines(view.region.reset_offset)
+        )
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        lines = [strip.text for strip in view.render_lines(view.region.reset_offset)]
+        assert view.complete
+        assert any("The end \ufffd]2;title\ufffd here." in line for line in lines)
+        assert all(len(line) <= 60 for line in lines)
+
+
+def test_wrap_breaks_at_spaces_and_keeps_long_words() -> None:
+    assert wrap("a b c", 10) == ["a b c"]
+    assert wrap("aaaa bbbb cccc", 9) == ["aaaa bbbb", "cccc"]
+    assert wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    assert wrap("  - item one two three", 12) == ["  - item one", "  two three"]
 
 
 @pytest.mark.bundled
@@ -215,8 +236,7 @@ def open_pinned(db: Path) -> Iterator[tuple[Reader, Workset]]:
 
 
 @pytest.fixture
-def pinned_db(small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+def pinned_db(small_db: Path, tmp_path: Path) -> Path:
     return pinned_copy(small_db, tmp_path / "db")
 
 
@@ -226,10 +246,7 @@ def pinned_reader(pinned_db: Path) -> Iterator[tuple[Reader, Workset]]:
 
 
 @pytest.fixture
-def bundled_pinned_reader(
-    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Reader, Workset]]:
-    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
+def bundled_pinned_reader(bundled_db: Path, tmp_path: Path) -> Iterator[tuple[Reader, Workset]]:
     yield from open_pinned(pinned_copy(bundled_db, tmp_path / "db", BUNDLED_PINS))
 
 
@@ -254,8 +271,8 @@ async def test_p_previews_the_brief_from_pins_and_saves_it(
         await pilot.press("p")
         await settle_brief(app, pilot)
         assert screen.pinned and screen.text == golden
-        preview = screen.query_one(BriefPreview).document.source
-        assert preview == preview_text(golden)
+        preview = screen.query_one(BriefPreview).source
+        assert preview == golden
         assert "Pinned records and working notes" in preview
         title, status = title_and_status(app)
         assert title == "Case brief from your pins — preview"
@@ -308,7 +325,7 @@ async def test_nothing_pinned_says_so_and_saves_nothing(
         screen = app.screen
         assert isinstance(screen, ExportScreen) and screen.text is None
         assert "Nothing is pinned: press p on a record to pin it" in title_and_status(app)[1]
-        assert screen.query_one(BriefPreview).document.source == ""
+        assert screen.query_one(BriefPreview).source == ""
         await pilot.press("s")
         await pilot.pause()
         assert app.screen is screen  # no save dialog
@@ -353,7 +370,6 @@ async def test_the_app_offers_the_brief_from_pins(
     """`e` in the app: the whole case, `p` the pinned records; from the Pinned pane, the pins."""
     from dossier.ui.app import DossierApp
 
-    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)
     monkeypatch.chdir(tmp_path)  # where the app saves by default
     db = pinned_copy(small_db, tmp_path / "db")
     golden = pinned_brief_of(db)

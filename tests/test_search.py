@@ -20,6 +20,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from dossier import build as builder
+from dossier import commands
 from dossier.search import (
     MARK_END,
     MARK_START,
@@ -630,6 +631,9 @@ def test_cli_builds_the_default_case_first(
     monkeypatch.setattr(
         builder, "ensure_built", partial(builder.ensure_built, small_project.case, small_project.db)
     )
+    # The CLI asks whether the bundled case is stale before it imports the build.
+    monkeypatch.setattr(commands, "BUNDLED_CASE", small_project.case)
+    monkeypatch.setattr(commands, "BUNDLED_DB", small_project.db)
     result = cli("search", "--json", "first poor president")
     assert result.code == 0
     assert "building ibarra-mendez.db" in result.err

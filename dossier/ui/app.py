@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -13,47 +12,76 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
-from dossier.errors import DossierError
-from dossier.queries import PANE_TITLES, Opening, Place, Reader, read_opening
+from dossier.errors import DossierError, read_failure
+from dossier.queries import (
+    PANE_TITLES,
+    Opening,
+    Place,
+    Reader,
+    RecordDetail,
+    RecordHit,
+    RowData,
+    SourceText,
+    read_opening,
+)
 from dossier.safetext import line, safe
 from dossier.schema import PANES
-from dossier.ui.commands import RecordCommands
+from dossier.ui.commands import RecordCommands, RecordFinder
 from dossier.ui.messages import (
     AnnotateRequested,
     BuildFinished,
     CaseLoaded,
     EarlyReadFailed,
+    GoTo,
+    MarksChanged,
     MarksLoaded,
     PinRequested,
     PlaceFound,
+    WorkerFailed,
     WorksetChanged,
 )
 from dossier.ui.widgets.detail import LinkList
-from dossier.ui.widgets.panes import CaseSummary, ListPane
-from dossier.ui.widgets.record_table import RecordTable
+from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
+from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
 
 HISTORY_LIMIT = 200
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
+PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None"]
+"""A pane's rows (loader, detail reader, row count, cursor, first page), kept until it is shown."""
 NARROW_TABS = 96
 """Below this width the tabs drop their numbers so that all eight fit."""
 
 
+def read_detail(
+    reader: Reader, workset: Workset | None, record: str
+) -> tuple[RecordDetail | None, SourceText | None, str | None]:
+    """What a pane's detail panel shows for ``record`` (see :data:`~.panes.DetailReader`)."""
+    detail = reader.detail(record)
+    source = reader.source_text(record) if detail and detail.kind == "source" else None
+    annotation = workset.annotation(record) if workset is not None else None
+    return detail, source, annotation
+
+
 class CaseBar(Static):
     """The top line: the case title, and the as-of date of its newest source."""
+
+    _title = ""
+    _as_of = ""
 
     def show(self, title: str, as_of: str) -> None:
         self._title, self._as_of = title, as_of
         self.refresh()
 
     def render(self) -> Text:
-        title, as_of = getattr(self, "_title", ""), getattr(self, "_as_of", "")
+        title, as_of = self._title, self._as_of
         width = max(self.size.width, 20)
         right = f"as of {as_of} " if as_of else ""
         room = max(width - len(right) - 3, 8)
@@ -76,7 +104,6 @@ class DossierApp(App[None]):
         (0, "-narrow"),
         (140, "-wide"),
     ]
-    COMMANDS = App.COMMANDS | {RecordCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -152,8 +179,16 @@ class DossierApp(App[None]):
         self._loaded = False
         self._numbered = True
         """Whether the tabs show their numbers (as composed); see on_resize."""
+        self._panes: dict[str, ListPane] = {}
+        """The panes mounted so far: the Overview, then each other pane when first shown."""
+        self._pane_loads: dict[str, PaneLoad] = {}
+        """What a pane not yet mounted shows when it is (see _load_pane)."""
         self.case_ready = asyncio.Event()
         """Set once the case is read: the palette waits for it when opened during a first build."""
+        self._record_commands = RecordCommands.bound(
+            RecordFinder(self._find_records, self.case_ready)
+        )
+        """The palette's provider of records, bound to this app's dossier."""
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -162,10 +197,10 @@ class DossierApp(App[None]):
         with TabbedContent(id="panes", initial="overview"):
             for number, pane in enumerate(APP_PANES, start=1):
                 with TabPane(f"{number} {PANE_TITLES[pane]}", id=pane):
-                    if pane == "overview":
-                        yield ListPane(pane, top=CaseSummary(id="case-summary"))
-                    else:
-                        yield ListPane(pane)
+                    if pane == "overview":  # the others are mounted when first shown
+                        overview = ListPane(pane, top=CaseSummary(id="case-summary"))
+                        self._panes[pane] = overview
+                        yield overview
         yield Static(id="status", classes="status")
         yield Footer(compact=True)
 
@@ -312,43 +347,72 @@ class DossierApp(App[None]):
         self.query_one(CaseSummary).show(event.overview)
         reader = self.reader
         assert reader is not None
+        details = partial(read_detail, reader, self.workset)
         for pane in PANES:
             first = event.first_pages.get(pane)
-            self.pane(pane).load(
-                partial(reader.page, pane), header.pane_counts.get(pane, 0), 0, first
+            self._load_pane(
+                pane, partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
             )
         self._loaded = True
         self._load_marks()
         self.case_ready.set()
         self.pane(self.active_pane).table.focus()
         if self._pending_place is not None:
-            self._place_found(self._pending_place)
+            self.post_message(self._pending_place)
             self._pending_place = None
 
     # -- errors: one place for every worker ------------------------------------------------------
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
-        self.report_worker_error(event)
+        if event.state == WorkerState.ERROR:
+            self._report_failure(event.worker.error)
 
-    def report_worker_error(self, event: Worker.StateChanged) -> None:
-        """The one handler for every worker's failure (widgets forward theirs here)."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, sqlite3.Error):
-            message = f"Cannot read the dossier {self.db.name}: {error}"
-        elif isinstance(error, DossierError):
-            message = error.message
-        else:
-            message = f"Something went wrong: {error!r}"
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """A widget's worker failed (widgets post theirs up)."""
+        self._report_failure(event.error)
+
+    def _report_failure(self, error: BaseException | None) -> None:
+        """The one place that reports every worker's failure."""
+        message = read_failure(error, self.db.name)
         self.log.error(message)
         self.notify(message, title="Error", severity="error", timeout=8)
 
     # -- navigation -----------------------------------------------------------------------------
 
     def pane(self, pane: str) -> ListPane:
-        return self.query_one(f"#pane-{pane}", ListPane)
+        """The pane ``pane``, which must have been shown (see _open_pane)."""
+        return self._panes[pane]
+
+    async def _open_pane(self, pane: str) -> ListPane:
+        """The pane ``pane``, mounted first if this is the first time it is shown: the first
+        screen mounts and styles one pane, not eight."""
+        listpane = self._panes.get(pane)
+        if listpane is None:
+            listpane = self._panes[pane] = ListPane(pane)
+            await self.query_one(f"TabPane#{pane}", TabPane).mount(listpane)
+            load = self._pane_loads.pop(pane, None)
+            if load is not None:
+                listpane.load(*load)
+            listpane.table.set_marks(self.marks)
+        return listpane
+
+    def _load_pane(
+        self,
+        pane: str,
+        loader: Loader,
+        details: DetailReader,
+        total: int,
+        cursor: int = 0,
+        first: list[RowData] | None = None,
+    ) -> None:
+        """Show these rows in ``pane`` now, or when it is first shown."""
+        listpane = self._panes.get(pane)
+        if listpane is None:
+            self._pane_loads[pane] = (loader, details, total, cursor, first)
+        else:
+            listpane.load(loader, details, total, cursor, first)
 
     @property
     def active_pane(self) -> str:
@@ -366,13 +430,22 @@ class DossierApp(App[None]):
             self.history.append(here)
             del self.history[:-HISTORY_LIMIT]
 
-    def action_show_pane(self, pane: str) -> None:
+    async def action_show_pane(self, pane: str) -> None:
         if pane not in APP_PANES:
             return
         if pane != self.active_pane:
             self._remember()
+        listpane = await self._open_pane(pane)
         self.query_one(TabbedContent).active = pane
-        self.pane(pane).table.focus()
+        listpane.table.focus()
+
+    @on(GoTo)
+    def _go_to(self, event: GoTo) -> None:
+        self.goto(event.record, remember=event.remember)
+
+    def _find_records(self, query: str, limit: int) -> list[RecordHit] | None:
+        """The palette's search (run in a thread): None while no dossier is open."""
+        return None if self.reader is None else self.reader.find_records(query, limit)
 
     def goto(self, record: str, *, remember: bool = True) -> None:
         """Show ``record`` in its pane, selected. Runs the lookup in a worker."""
@@ -386,7 +459,7 @@ class DossierApp(App[None]):
         self.post_message(PlaceFound(self.reader.place(record), record, remember))
 
     @on(PlaceFound)
-    def _place_found(self, event: PlaceFound) -> None:
+    async def _place_found(self, event: PlaceFound) -> None:
         if not self._loaded:
             self._pending_place = event
             return
@@ -396,10 +469,11 @@ class DossierApp(App[None]):
             return
         if event.remember:
             self._remember()
+        listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
-        self.pane(place.pane).select(place.pos)
+        listpane.select(place.pos)
 
-    def action_go_back(self) -> None:
+    async def action_go_back(self) -> None:
         table = self.pane(self.active_pane).table
         if self.focused is not table:
             # From a record's detail or links, Escape returns to its table first.
@@ -409,14 +483,24 @@ class DossierApp(App[None]):
             self.notify("Nothing to go back to.", timeout=2)
             return
         pane, pos = self.history.pop()
+        listpane = await self._open_pane(pane)
         self.query_one(TabbedContent).active = pane
-        self.pane(pane).select(pos)
+        listpane.select(pos)
 
     @on(TabbedContent.TabActivated)
-    def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or ""
-        if pane in APP_PANES and self._loaded and not isinstance(self.focused, RecordTable):
-            self.pane(pane).table.focus()
+        if pane not in APP_PANES:
+            return
+        listpane = await self._open_pane(pane)  # a tab clicked, not a key: not mounted yet
+        if self._loaded and not isinstance(self.focused, RecordTable):
+            listpane.table.focus()
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with the records' provider bound to this app's dossier."""
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            providers = {*self.COMMANDS, *self.screen.COMMANDS, self._record_commands}
+            self.push_screen(CommandPalette(providers, id="--command-palette"))
 
     def action_help(self) -> None:
         # The screens are imported when first opened, not on the path to the first screen.
@@ -609,17 +693,22 @@ class DossierApp(App[None]):
     def _marks_loaded(self, event: MarksLoaded) -> None:
         self.annotations = event.annotations
         self.marks = event.marks
-        refresh_marks = getattr(self.screen, "refresh_marks", None)  # the search screen's
-        if callable(refresh_marks):
-            refresh_marks()
-        for pane in APP_PANES:
-            self.pane(pane).table.set_marks(event.marks)
-        pinned = self.pane("pinned")
-        table = pinned.table
-        cursor = event.select if event.select is not None else table.cursor
+        self.screen.post_message(MarksChanged(event.marks))  # the search screen redraws its own
+        for listpane in self._panes.values():
+            listpane.table.set_marks(event.marks)
+        pinned = self._panes.get("pinned")
+        cursor = pinned.table.cursor if pinned is not None else 0
+        if event.select is not None:
+            cursor = event.select
         if self.reader is not None and self.workset is not None:
             workset, reader = self.workset, self.reader
-            pinned.load(partial(pinned_rows, workset, reader), event.pinned, cursor)
+            self._load_pane(
+                "pinned",
+                partial(pinned_rows, workset, reader),
+                partial(read_detail, reader, workset),
+                event.pinned,
+                cursor,
+            )
 
     def on_unmount(self) -> None:
         if self.reader is not None:

@@ -3,61 +3,74 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import ClassVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from dossier.queries import KIND_LABEL, PANE_TITLES
+from dossier.queries import KIND_LABEL, PANE_TITLES, RecordHit
 from dossier.safetext import line
+from dossier.ui.messages import GoTo
 
-if TYPE_CHECKING:
-    from dossier.ui.app import DossierApp
+
+@dataclass(frozen=True)
+class RecordFinder:
+    """What the palette reads records with, handed down by the app that owns the dossier."""
+
+    find: Callable[[str, int], list[RecordHit] | None]
+    """Query, limit → the records found, best first (run in a thread); None with no dossier."""
+    ready: asyncio.Event | None = None
+    """Set once the dossier is open: a search typed during a first build waits for it."""
 
 
 class RecordCommands(Provider):
     """Finds records (people, organisations, charges, events, notes, quotes) as the user types;
-    accents and case do not matter, and every word is a prefix."""
+    accents and case do not matter, and every word is a prefix. Going to a record is a
+    :class:`~dossier.ui.messages.GoTo` message to the app; going to a pane, its action."""
 
-    @property
-    def dossier_app(self) -> DossierApp:
-        return cast("DossierApp", self.app)
+    finder: ClassVar[RecordFinder | None] = None
+
+    @classmethod
+    def bound(cls, finder: RecordFinder) -> type[RecordCommands]:
+        """This provider reading through ``finder`` (Textual makes providers from classes)."""
+        return type(cls.__name__, (cls,), {"finder": finder})
+
+    def _show_pane(self, pane: str) -> Callable[[], object]:
+        return partial(self.app.run_action, f"show_pane({pane!r})")
+
+    def _go_to(self, record: str) -> Callable[[], object]:
+        return partial(self.app.post_message, GoTo(record))
 
     async def discover(self) -> Hits:
-        app = self.dossier_app
         for number, (pane, title) in enumerate(PANE_TITLES.items(), start=1):
-            yield DiscoveryHit(
-                f"Go to {title}",
-                partial(app.action_show_pane, pane),
-                help=f"Pane {number}",
-            )
+            yield DiscoveryHit(f"Go to {title}", self._show_pane(pane), help=f"Pane {number}")
 
     async def search(self, query: str) -> Hits:
-        app = self.dossier_app
-        try:
-            await asyncio.wait_for(app.case_ready.wait(), timeout=30)
-        except TimeoutError:
+        finder = self.finder
+        if finder is None:
             return
-        reader = app.reader
-        if reader is None:
-            return
+        if finder.ready is not None:
+            try:
+                await asyncio.wait_for(finder.ready.wait(), timeout=30)
+            except TimeoutError:
+                return
         matcher = self.matcher(query)
         for pane, title in PANE_TITLES.items():
             score = matcher.match(f"Go to {title}")
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(f"Go to {title}"), partial(app.action_show_pane, pane)
-                )
-        hits = await asyncio.to_thread(reader.find_records, query, 30)
-        for rank, hit in enumerate(hits):
+                yield Hit(score, matcher.highlight(f"Go to {title}"), self._show_pane(pane))
+        hits = await asyncio.to_thread(finder.find, query, 30)
+        for rank, hit in enumerate(hits or ()):
             title = line(hit.title)
             kind = line(KIND_LABEL.get(hit.kind, hit.kind))
             yield Hit(
                 score=max(0.99 - rank * 0.01, 0.05),
                 match_display=plain_hit(matcher, title, f"{kind} · {line(hit.subtitle)}"),
-                command=partial(app.goto, hit.id),
+                command=self._go_to(hit.id),
                 text=title,
             )
 

@@ -81,3 +81,27 @@ class AnnotateRequested(Message):
 
     record: str
     title: str = ""
+
+
+@dataclass
+class GoTo(Message):
+    """Show a record in its pane, selected: a link followed, a timeline row opened, a palette hit.
+    Widgets post it; the app, which owns the panes and the history, handles it."""
+
+    record: str
+    remember: bool = True
+
+
+@dataclass
+class WorkerFailed(Message):
+    """A widget's worker failed: the app reports every failure in one place."""
+
+    error: BaseException | None
+
+
+@dataclass
+class MarksChanged(Message, bubble=False):
+    """Posted by the app to the screen on top when pins or annotations changed, so a screen that
+    shows marks (the search results) draws them again."""
+
+    marks: dict[str, str]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from markdown_it import MarkdownIt
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, MarkdownViewer, Static
+from textual.widgets import Footer, Input, Static
 
 from dossier.brief import NothingPinnedError, Since, brief_markdown, default_file_name
 from dossier.errors import DossierError
@@ -29,37 +28,14 @@ from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
 from dossier.safetext import line
 from dossier.ui.screens.confirm import Confirm
+from dossier.ui.widgets.text_view import TextView
 from dossier.workset import Workset
 
-PREVIEW_LIMIT = 40_000
-"""Characters of the brief shown in the preview: Textual's Markdown widget lays out every block on
-the UI thread (about a second for the bundled brief), so a long brief is previewed in part and saved
-whole."""
 
-
-def preview_text(text: str, limit: int | None = None) -> str:
-    """``text``, or its first blocks up to ``limit`` (:data:`PREVIEW_LIMIT`) characters and a line
-    that says so."""
-    limit = PREVIEW_LIMIT if limit is None else limit
-    if len(text) <= limit:
-        return text
-    cut = text.rfind("\n\n", 0, limit)
-    cut = cut if cut > 0 else limit
-    rest = len(text) - cut
-    return (
-        text[:cut]
-        + f"\n\n---\n\n*The preview ends here: {rest:,} more characters are in the brief. "
-        "Save it to read all of it.*\n"
-    )
-
-
-def preview_parser() -> MarkdownIt:
-    """CommonMark with tables, as the HTML export; footnote references show as ``[^n]``."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-class BriefPreview(MarkdownViewer, can_focus=True):
-    """The preview takes the focus, so the arrow keys, Page Up/Down, Home and End scroll it."""
+class BriefPreview(TextView):
+    """The brief's Markdown, drawn a screenful at a time (Textual's Markdown widget laid out every
+    block before showing the first: 1.5–2.7 s for the bundled brief). It takes the focus, so the
+    arrow keys, Page Up/Down, Home and End scroll it."""
 
 
 @dataclass
@@ -154,16 +130,14 @@ class ExportScreen(ModalScreen[None]):
         self._generation = 0
         """Bumped for each brief asked for: a brief that arrives after another was asked for is
         dropped (a thread worker runs to its end even when cancelled)."""
+        self._made: dict[bool, BriefReady] = {}
+        """The brief of each scope (pinned or not) made since the screen opened: switching back
+        shows it again at once. Nothing can pin or unpin while this screen is open."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
             yield Static(Text(self._title()), id="export-title")
-            yield BriefPreview(
-                show_table_of_contents=False,
-                parser_factory=preview_parser,
-                open_links=False,
-                id="export-preview",
-            )
+            yield BriefPreview(id="export-preview")
             yield Static(Text("Preparing the brief…"), id="export-status")
         yield Footer()
 
@@ -198,6 +172,10 @@ class ExportScreen(ModalScreen[None]):
         self.text = None
         self.error = None
         self._generation += 1
+        made = self._made.get(self.pinned)
+        if made is not None:
+            self._show(made)
+            return
         self.query_one(BriefPreview).loading = True
         self._status("Preparing the brief…")
         self._make_brief(self._generation, self.pinned)
@@ -222,13 +200,16 @@ class ExportScreen(ModalScreen[None]):
             self.post_message(BriefReady(text, generation, None if pins is None else len(pins)))
 
     @on(BriefReady)
-    async def _brief_ready(self, event: BriefReady) -> None:
+    def _brief_ready(self, event: BriefReady) -> None:
         if event.generation != self._generation:
             return  # the user has asked for the other brief since
+        self._made[event.pins is not None] = event
+        self._show(event)
+
+    def _show(self, event: BriefReady) -> None:
         self.text = event.text
         viewer = self.query_one(BriefPreview)
-        await viewer.document.update(preview_text(event.text))
-        viewer.scroll_home(animate=False)
+        viewer.show(event.text)
         viewer.loading = False
         size = f"{len(event.text.encode('utf-8')):,} bytes"
         if self.workset is None:
@@ -240,12 +221,12 @@ class ExportScreen(ModalScreen[None]):
             self._status(f"{size} from {pins}. s saves it, w: whole case, Esc closes.")
 
     @on(BriefFailed)
-    async def _brief_failed(self, event: BriefFailed) -> None:
+    def _brief_failed(self, event: BriefFailed) -> None:
         if event.generation != self._generation:
             return
         self.error = event.error
         viewer = self.query_one(BriefPreview)
-        await viewer.document.update("")
+        viewer.show("")
         viewer.loading = False
         self._status(event.error)
         self.notify(event.error, title="Export", severity="error", timeout=8)

@@ -13,15 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from dossier.errors import DossierError
@@ -33,45 +38,74 @@ from dossier.search import (
     Searcher,
     SearchResult,
 )
-from dossier.ui.messages import AnnotateRequested, PinRequested
-
-MATCH_STYLE = "bold reverse"
-"""Matched words in a snippet: the style the detail panel gives cited words."""
+from dossier.ui.messages import AnnotateRequested, MarksChanged, PinRequested
+from dossier.ui.widgets.text_view import fit
 
 PLACEHOLDER = 'Search quotes: words, "a phrase", -word, a OR b, speaker:name'
 SHOWN = 20
-"""Results listed at most: every one is wrapped and measured on the UI thread at each keystroke
-(50 cost ~10 ms more than 20 on a 2-core machine); the count line says how many match."""
+"""Results listed at most; the count line says how many match."""
 
 
-def result_prompt(hit: QuoteHit, mark: str = "") -> Text:
-    """Two lines or more for one result: who · when · kind, then the snippet, matches marked;
-    ``mark`` is the working-set mark (★ pinned, ✎ annotated)."""
-    prompt = Text(no_wrap=False, overflow="fold")
+Piece = tuple[int, int, str]
+"""(start, end, component class) of a styled part of a result's text."""
+
+
+def result_text(hit: QuoteHit, mark: str = "") -> tuple[str, list[Piece]]:
+    """One result as plain text — who · when · kind, a line break, the snippet — and the styled
+    parts of it (matched words marked); ``mark`` is the working-set mark (★ pinned, ✎ annotated)."""
+    parts: list[str] = []
+    pieces: list[Piece] = []
+    at = 0
+
+    def add(text: str, style: str = "") -> None:
+        nonlocal at
+        parts.append(text)
+        if style:
+            pieces.append((at, at + len(text), style))
+        at += len(text)
+
     if mark:
-        prompt.append(f"{mark} ", style="bold")
-    prompt.append(line(hit.speaker), style="bold")
-    prompt.append(f" · {line(hit.date)} · {line(hit.kind)}\n", style="dim")
+        add(f"{mark} ", "result-list--strong")
+    add(line(hit.speaker), "result-list--strong")
+    add(f" · {line(hit.date)} · {line(hit.kind)}", "result-list--dim")
+    add("\n")
     plain, spans = hit.highlights()
-    snippet = Text(safe(plain))
-    for start, end in spans:
-        snippet.stylize(MATCH_STYLE, start, end)
-    prompt.append_text(snippet)
-    return prompt
+    start = at
+    add(safe(plain))  # control characters visible, one for one: the spans stay valid
+    pieces.extend((start + a, start + b, "result-list--match") for a, b in spans)
+    return "".join(parts), pieces
 
 
-def count_line(result: SearchResult) -> Text:
-    if not result.total:
-        return Text("No quotes match." if result.expression else "", style="italic")
-    out = Text(result.count_label.capitalize(), style="bold")
-    out.append(f" · {result.order_label}", style="dim")
-    if result.total > len(result.hits):
-        out.append(f" · first {len(result.hits):,} shown", style="dim")
-    return out
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """``text`` cut into rows of at most ``width`` cells, at spaces where it can be: each row's
+    (start, end) in ``text``; a line break always starts a row."""
+    rows: list[tuple[int, int]] = []
+    width = max(width, 1)
+    pos = 0
+    for text_line in text.split("\n"):
+        end_of_line = pos + len(text_line)
+        start = pos
+        while True:
+            rest = text[start:end_of_line]
+            if cell_len(rest) <= width:
+                rows.append((start, end_of_line))
+                break
+            cut = start + fit(rest, width)
+            space = text.rfind(" ", start, cut + 1)
+            if space > start:
+                rows.append((start, space))
+                start = space + 1
+            else:
+                rows.append((start, cut))
+                start = cut
+        pos = end_of_line + 1
+    return rows
 
 
-class ResultList(OptionList):
-    """The results; Up on the first one goes back to the search box."""
+class ResultList(ScrollView, can_focus=True):
+    """The results, drawn a row at a time: a result is wrapped when the list's width changes or
+    it first comes into view, never re-measured on each keystroke. Up on the first result goes
+    back to the search box."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Previous result", show=False, id="search.results.up"),
@@ -83,6 +117,44 @@ class ResultList(OptionList):
     WORKSET_KEYS = frozenset("pa")
     """Keys that act on the highlighted result instead of going to the search box."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "result-list--highlighted",
+        "result-list--strong",
+        "result-list--dim",
+        "result-list--match",
+    }
+
+    DEFAULT_CSS = """
+    ResultList {
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .result-list--highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .result-list--highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .result-list--strong {
+            text-style: bold;
+        }
+        & > .result-list--dim {
+            text-style: dim;
+        }
+        & > .result-list--match {
+            text-style: bold reverse;
+        }
+    }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, always_update=True)
+
     class LeftTop(Message):
         """Up was pressed on the first result."""
 
@@ -92,6 +164,85 @@ class ResultList(OptionList):
 
         character: str
 
+    @dataclass
+    class Selected(Message):
+        """Enter (or a click) on a result."""
+
+        record: str
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.hits: tuple[QuoteHit, ...] = ()
+        self._texts: list[tuple[str, list[Piece]] | None] = []
+        self._marks: dict[str, str] = {}
+        self._rows: list[tuple[int, int, int]] = []
+        """(result, start, end) of each row, for the width in ``_width``."""
+        self._first_row: list[int] = []
+        self._width = -1
+
+    @property
+    def option_count(self) -> int:
+        return len(self.hits)
+
+    def show(self, hits: tuple[QuoteHit, ...], marks: dict[str, str], keep: bool = False) -> None:
+        """Show ``hits`` (``keep``: the same hits again, with new marks: keep the highlight)."""
+        highlighted = self.highlighted if keep else None
+        self.hits = hits
+        self._marks = marks
+        self._texts = [None] * len(hits)
+        self._width = -1
+        self._layout()
+        if not hits:
+            self.highlighted = None
+        elif highlighted is not None and highlighted < len(hits):
+            self.highlighted = highlighted
+        else:
+            self.highlighted = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _text(self, index: int) -> tuple[str, list[Piece]]:
+        text = self._texts[index]
+        if text is None:
+            hit = self.hits[index]
+            text = self._texts[index] = result_text(hit, self._marks.get(hit.id, ""))
+        return text
+
+    def _layout(self) -> None:
+        """Rows of every result at the current width (results are few: at most the limit)."""
+        width = self.scrollable_content_region.width
+        if width == self._width:
+            return
+        self._width = width
+        rows: list[tuple[int, int, int]] = []
+        first: list[int] = []
+        for index in range(len(self.hits)):
+            first.append(len(rows))
+            text, _ = self._text(index)
+            rows.extend((index, a, b) for a, b in wrap_offsets(text, width))
+        self._rows, self._first_row = rows, first
+        self.virtual_size = Size(width, len(rows))
+
+    def on_resize(self) -> None:
+        self._layout()
+        self._scroll_to_highlight()
+
+    def watch_highlighted(self) -> None:
+        self._scroll_to_highlight()
+        self.refresh()
+
+    def _scroll_to_highlight(self) -> None:
+        index = self.highlighted
+        if index is None or index >= len(self._first_row):
+            return
+        top = self._first_row[index]
+        end = self._first_row[index + 1] if index + 1 < len(self._first_row) else len(self._rows)
+        self.scroll_to_region(
+            Region(0, top, 1, end - top), animate=False, immediate=True, force=True
+        )
+
+    # -- keys and mouse -------------------------------------------------------------------------
+
     def on_key(self, event: events.Key) -> None:
         if event.character in self.WORKSET_KEYS:
             return  # the bindings: pin or annotate the highlighted quote
@@ -100,11 +251,15 @@ class ResultList(OptionList):
             event.prevent_default()
             self.post_message(self.Typed(event.character))
 
+    def highlighted_hit(self) -> QuoteHit | None:
+        index = self.highlighted
+        return self.hits[index] if index is not None and index < len(self.hits) else None
+
     def _highlighted_quote(self) -> tuple[str, str] | None:
-        option = self.highlighted_option
-        if option is None or option.id is None:
+        hit = self.highlighted_hit()
+        if hit is None:
             return None
-        return option.id, str(option.prompt).split("\n", 1)[-1][:80]
+        return hit.id, hit.highlights()[0][:80]
 
     def action_pin(self) -> None:
         quote = self._highlighted_quote()
@@ -120,7 +275,64 @@ class ResultList(OptionList):
         if self.highlighted in (None, 0):
             self.post_message(self.LeftTop())
         else:
-            super().action_cursor_up()
+            self.highlighted = (self.highlighted or 0) - 1
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is not None and self.highlighted + 1 < len(self.hits):
+            self.highlighted += 1
+
+    def action_select(self) -> None:
+        hit = self.highlighted_hit()
+        if hit is not None:
+            self.post_message(self.Selected(hit.id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = round(self.scroll_y) + event.y
+        if 0 <= row < len(self._rows):
+            self.highlighted = self._rows[row][0]
+            self.action_select()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        self._layout()
+        width = self._width
+        base = self.rich_style
+        row = round(self.scroll_y) + y
+        if row >= len(self._rows):
+            return Strip.blank(width, base)
+        index, start, end = self._rows[row]
+        text, pieces = self._text(index)
+        style = base
+        if index == self.highlighted:
+            style = base + self.get_component_rich_style("result-list--highlighted")
+        segments: list[Segment] = []
+        at = start
+        for a, b, name in pieces:
+            if b <= at or a >= end:
+                continue
+            a = max(a, at)
+            if a > at:
+                segments.append(Segment(text[at:a], style))
+            stop = min(b, end)
+            segments.append(
+                Segment(text[a:stop], style + self.get_component_rich_style(name, partial=True))
+            )
+            at = stop
+        if at < end:
+            segments.append(Segment(text[at:end], style))
+        used = cell_len(text[start:end])
+        return Strip(segments, used).extend_cell_length(width, style)
+
+
+def count_line(result: SearchResult) -> Text:
+    if not result.total:
+        return Text("No quotes match." if result.expression else "", style="italic")
+    line = Text(result.count_label.capitalize(), style="bold")
+    line.append(f" · {result.order_label}", style="dim")
+    if result.total > len(result.hits):
+        line.append(f" · first {len(result.hits):,} shown", style="dim")
+    return line
 
 
 class SearchScreen(ModalScreen[str | None]):
@@ -224,30 +436,21 @@ class SearchScreen(ModalScreen[str | None]):
         result = event.result
         self.result = result
         results = self.query_one("#search-results", ResultList)
-        marks = self.marks()
-        results.set_options(
-            Option(result_prompt(hit, marks.get(hit.id, "")), id=hit.id) for hit in result.hits
-        )
+        results.show(result.hits, self.marks())
         results.display = bool(result.hits)
-        if result.hits:
-            results.highlighted = 0
         self.query_one("#search-count", Static).update(count_line(result))
         hint = self.query_one("#search-hint", Static)
         hint.update(Text(line(result.hint or ""), style="dim"))
         hint.display = bool(result.hint)
 
+    @on(MarksChanged)
     def refresh_marks(self) -> None:
         """Draw the results again with the current pins and annotations, keeping the highlight."""
         if self.result is None:
             return
-        results = self.query_one("#search-results", ResultList)
-        highlighted = results.highlighted
-        marks = self.marks()
-        results.set_options(
-            Option(result_prompt(hit, marks.get(hit.id, "")), id=hit.id) for hit in self.result.hits
+        self.query_one("#search-results", ResultList).show(
+            self.result.hits, self.marks(), keep=True
         )
-        if highlighted is not None and highlighted < results.option_count:
-            results.highlighted = highlighted
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -282,15 +485,14 @@ class SearchScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:
         results = self.query_one("#search-results", ResultList)
-        option = results.highlighted_option
-        if option is not None and option.id is not None and results.display:
-            self.dismiss(option.id)
+        hit = results.highlighted_hit()
+        if hit is not None and results.display:
+            self.dismiss(hit.id)
 
-    @on(OptionList.OptionSelected, "#search-results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(ResultList.Selected)
+    def _selected(self, event: ResultList.Selected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.dismiss(event.option.id)
+        self.dismiss(event.record)
 
     def action_close(self) -> None:
         self.searcher.cancel()

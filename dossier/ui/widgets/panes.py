@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
 
 from rich.console import Group
 from rich.table import Table
@@ -12,16 +12,17 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from dossier.queries import PANE_COLUMNS, Overview, RowData
+from dossier.queries import PANE_COLUMNS, Overview, RecordDetail, RowData, SourceText
 from dossier.safetext import line, safe
-from dossier.ui.messages import DetailLoaded
+from dossier.ui.messages import DetailLoaded, GoTo, WorkerFailed
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import Loader, RecordTable
 
-if TYPE_CHECKING:
-    from dossier.ui.app import DossierApp
+DetailReader = Callable[[str], tuple[RecordDetail | None, SourceText | None, str | None]]
+"""Record id → its detail (None when not in the dossier), its source text (for a source) and the
+user's annotation on it; called in a thread worker."""
 
 EMPTY_TEXT = {
     "overview": "No dated events in this dossier.",
@@ -42,34 +43,30 @@ class ListPane(Container):
         super().__init__(id=f"pane-{pane}", classes="list-pane")
         self.pane = pane
         self._top = top
-
-    @property
-    def dossier_app(self) -> DossierApp:
-        return cast("DossierApp", self.app)
+        self._details: DetailReader | None = None
+        self.table = RecordTable(
+            pane, PANE_COLUMNS[pane], empty_text=EMPTY_TEXT[pane], id=f"table-{pane}"
+        )
+        self.detail = DetailPanel(id=f"detail-{pane}", classes="detail")
 
     def compose(self) -> ComposeResult:
         if self._top is not None:
             yield self._top
         with Container(classes="pane-body"):
-            yield RecordTable(
-                self.pane,
-                PANE_COLUMNS[self.pane],
-                empty_text=EMPTY_TEXT[self.pane],
-                id=f"table-{self.pane}",
-            )
-            yield DetailPanel(id=f"detail-{self.pane}", classes="detail")
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
-
-    @property
-    def detail(self) -> DetailPanel:
-        return self.query_one(DetailPanel)
+            yield self.table
+            yield self.detail
 
     def load(
-        self, loader: Loader, total: int, cursor: int = 0, first: list[RowData] | None = None
+        self,
+        loader: Loader,
+        details: DetailReader,
+        total: int,
+        cursor: int = 0,
+        first: list[RowData] | None = None,
     ) -> None:
+        """Show ``total`` rows paged through ``loader``, and the detail of the selected one read
+        through ``details``."""
+        self._details = details
         self.table.reset(loader, total, cursor, first)
         if not total:
             self.detail.clear(EMPTY_TEXT[self.pane])
@@ -94,19 +91,16 @@ class ListPane(Container):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def _load_detail(self, record: str) -> None:
-        app = self.dossier_app
-        reader = app.reader
-        if reader is None:
+        if self._details is None:
             return
-        detail = reader.detail(record)
-        source = reader.source_text(record) if detail and detail.kind == "source" else None
-        annotation = app.workset.annotation(record) if app.workset is not None else None
+        detail, source, annotation = self._details(record)
         if not get_current_worker().is_cancelled:
             self.post_message(DetailLoaded(self.pane, detail, source, annotation, record))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
-        self.dossier_app.report_worker_error(event)
+        if event.state == WorkerState.ERROR:
+            self.post_message(WorkerFailed(event.worker.error))
 
     @on(DetailLoaded)
     def _detail_loaded(self, event: DetailLoaded) -> None:
@@ -125,19 +119,19 @@ class ListPane(Container):
         event.stop()
         detail = self.detail.detail
         if self.pane == "overview" and detail is not None and detail.pane != "overview":
-            self.dossier_app.goto(event.row.record)
+            self.post_message(GoTo(event.row.record))
             return
         links = self.detail.query_one(LinkList)
         if links.display and links.option_count:
             links.focus()
         else:
-            self.app.notify("This record has no links to follow.", timeout=3)
+            self.notify("This record has no links to follow.", timeout=3)
 
     @on(LinkList.OptionSelected)
     def _follow(self, event: LinkList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.dossier_app.goto(event.option.id)
+            self.post_message(GoTo(event.option.id))
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

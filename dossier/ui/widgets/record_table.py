@@ -23,10 +23,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from dossier import safetext
 from dossier.queries import PAGE_ROWS, Column, RowData
+from dossier.ui.messages import WorkerFailed
 
 PAGE = PAGE_ROWS
 MAX_PAGES = 64
@@ -229,10 +230,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.post_message(self.PageReady(self, generation, page, rows))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report = getattr(self.app, "report_worker_error", None)
-        if report is not None:
-            report(event)
-        if event.state.name == "ERROR":
+        if event.state == WorkerState.ERROR:
+            self.post_message(WorkerFailed(event.worker.error))  # the app reports it
             self._pending.clear()  # let a later draw ask again
 
     def on_record_table_page_ready(self, message: RecordTable.PageReady) -> None:

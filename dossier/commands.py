@@ -1,0 +1,284 @@
+"""What the everyday commands do — ``check``, ``search``, ``pins list``, ``export`` — without the
+toolkit that parses their arguments.
+
+:mod:`dossier.cli` (Typer) and the fast path of :mod:`dossier.entry` (hand-parsed, for the common
+forms of these four commands) both call these functions, so both print the same. Importing Typer
+and, through its parsing, pydantic costs more than any of these commands' own work, so nothing
+here imports them; each function imports only what it uses. Errors are
+:class:`~dossier.errors.DossierError` (one line, exit 2); "nothing found" is ``SystemExit(1)``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dossier.errors import DossierError, shown
+from dossier.store import BUNDLED_CASE, BUNDLED_DB
+
+if TYPE_CHECKING:
+    from dossier.queries import Reader
+    from dossier.workset import Workset
+
+
+def say(message: str) -> None:
+    """One line on standard output; text from data in it is made safe for the terminal."""
+    from dossier.safetext import line
+
+    print(line(message), flush=True)
+
+
+def warn(message: str) -> None:
+    from dossier.safetext import line
+
+    print(line(message), file=sys.stderr, flush=True)
+
+
+def dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
+    """The dossier to read and its meta: ``db`` (checked), or the bundled case, built first
+    when it is missing or stale."""
+    from dossier import store
+
+    path = db
+    if path is None:
+        path = BUNDLED_DB
+        if store.staleness(BUNDLED_DB, BUNDLED_CASE).stale:  # the build is imported only then
+            from dossier.build import ensure_built
+
+            path = ensure_built(say=lambda m: warn(f"dossier: {m}"))
+    try:
+        return path, store.validate(path)
+    except DossierError as exc:
+        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
+
+
+def open_reader(db: Path | None) -> Reader:
+    from dossier.queries import Reader
+
+    path, meta = dossier(db)
+    return Reader(path, meta=meta)
+
+
+def workset_of(reader: Reader) -> Workset:
+    from dossier.workset import Workset, path_beside
+
+    return Workset(path_beside(reader.path))
+
+
+def check(data: Path = BUNDLED_CASE) -> None:
+    """Check the case file against its sources; writes nothing."""
+    from dossier import casefile, coverage
+
+    case = casefile.load(data)
+    say(f"ok: {shown(data)}: {coverage.summary(case)}")
+
+
+def search(
+    query: Sequence[str], limit: int = 20, json_lines: bool = False, db: Path | None = None
+) -> None:
+    """Search the quotes, best first; ``SystemExit(1)`` when none match."""
+    from dossier.search import search_quotes
+
+    path, _ = dossier(db)
+    result = search_quotes(path, " ".join(query), limit)
+    if result.hint:
+        warn(result.hint)
+    if not result.hits:
+        if result.expression is not None:
+            warn("no quotes match")
+        raise SystemExit(1)
+    from dossier import safetext
+
+    if json_lines:
+        for hit in result.hits:
+            plain, spans = hit.highlights()
+            row = {
+                "id": hit.id,
+                "speaker": hit.speaker,
+                "date": hit.date,
+                "date_iso": hit.date_iso,
+                "kind": hit.kind,
+                "text": hit.text,
+                "snippet": plain,
+                "highlights": [list(span) for span in spans],
+                "source": hit.source,
+                "start": hit.start,
+                "end": hit.end,
+            }
+            print(safetext.json_line(row), flush=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, show_lines=False, header_style="bold")
+    table.add_column("Date", no_wrap=True, max_width=17)
+    table.add_column("Speaker", max_width=20)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Quote", ratio=1)
+    for hit in result.hits:
+        plain, spans = hit.highlights()
+        words = Text(safetext.line(plain))  # one for one: the spans stay valid
+        for start, end in spans:
+            words.stylize("bold reverse", start, end)
+        words.append(f"\n{safetext.line(hit.id)}", style="dim")
+        cells = (Text(safetext.line(value)) for value in (hit.date, hit.speaker, hit.kind))
+        table.add_row(*cells, words)
+    out = Console(highlight=False)
+    out.print(table)
+    shown_note = f", first {len(result.hits):,} shown" if result.total > len(result.hits) else ""
+    out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
+
+
+def pins_list(db: Path | None = None) -> None:
+    """List pinned records in order, then annotated ones; orphans are marked."""
+    reader = open_reader(db)
+    items = workset_of(reader).items()
+    known = reader.records([i.record for i in items])
+    if not items:
+        say("nothing pinned or annotated")
+        return
+    for item in items:
+        where = f"{item.position:>3}." if item.position is not None else "  -"
+        info = known.get(item.record)
+        title = info[0] if info else f"ORPHANED (was: {item.title or 'unknown'})"
+        note = (item.annotation or "").strip().splitlines()
+        line = f"{where} {item.record}  {title}"
+        if note:
+            first = note[0] if len(note[0]) <= 60 else note[0][:59].rstrip() + "…"
+            line += f"  ✎ {first}"
+        say(line)
+
+
+def export(
+    out: Path | None = None,
+    force: bool = False,
+    db: Path | None = None,
+    person: Sequence[str] | None = None,
+    since: str | None = None,
+    fmt: str = "md",
+    pinned: bool = False,
+) -> None:
+    """Export a case brief in which every fact carries a footnote quoting its source."""
+    import sqlite3
+
+    from dossier import brief, files
+    from dossier.store import check_integrity
+    from dossier.workset import WorkItem, Workset, path_beside
+
+    if out is not None and str(out) == "-":
+        out = None  # `--out -`: standard output, as with no --out
+    kind = fmt.strip().lower()
+    if kind not in ("md", "html", "ftm"):
+        raise DossierError(
+            f"--format {fmt!r}: not a format; use md or html (a brief), or ftm (FollowTheMoney)"
+        )
+    if kind == "ftm":
+        export_ftm(db, out, force, pinned=pinned, person=person, since=since)
+        return
+    window = brief.Since.parse(since) if since is not None else None
+    reader = open_reader(db)
+    path = reader.path
+    try:  # every page, whatever the size: a damaged page must not give a wrong brief
+        check_integrity(path)
+    except DossierError as exc:
+        reader.close()
+        raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
+    if out is not None:
+        files.check_target(out)
+        if out.exists() and not force:
+            raise DossierError(f"{out}: already exists; use --force to replace it")
+    try:
+        pins: list[WorkItem] | None = None
+        if pinned:  # the working set beside the dossier; nothing pinned is an error (exit 2)
+            workset = Workset(path_beside(path))
+            try:
+                if workset.problem is not None and workset.path.exists():
+                    problem = workset.problem.replace("cannot be saved", "cannot be read")
+                    raise DossierError(problem)
+                pins = workset.pinned()
+            except sqlite3.Error as exc:
+                raise DossierError(f"{shown(workset.path)}: cannot read the pins ({exc})") from None
+            finally:
+                workset.close()
+            if not pins:
+                raise brief.NothingPinnedError(shown(workset.path))
+        render = brief.brief_html if kind == "html" else brief.brief_markdown
+        text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
+    except sqlite3.Error as exc:
+        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        # Data no build writes (a database made by hand, or damaged where no check looks).
+        raise DossierError(
+            f"{shown(path)}: the dossier holds data this program cannot read "
+            f"({type(exc).__name__}: {exc}); rebuild it with `dossier build`"
+        ) from None
+    finally:
+        reader.close()
+    if out is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `dossier export | head`: the reader has seen enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        files.write_atomic(out, text, force=force)
+    except files.TargetExistsError:
+        raise DossierError(f"{out}: already exists; use --force to replace it") from None
+    what = "case brief from your pins" if pinned else "case brief"
+    say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
+
+
+def export_ftm(
+    db: Path | None,
+    out: Path | None,
+    force: bool,
+    *,
+    pinned: bool,
+    person: Sequence[str] | None,
+    since: str | None,
+) -> None:
+    """`export --format ftm`: the whole dossier as FollowTheMoney entities, one a line."""
+    import sqlite3
+
+    from dossier import files, ftm
+
+    narrowed = [
+        name
+        for name, given in (("--pinned", pinned), ("--person", person), ("--since", since))
+        if given
+    ]
+    if narrowed:
+        raise DossierError(
+            f"--format ftm exports the whole dossier; {', '.join(narrowed)} "
+            "narrow the brief only (use md or html)"
+        )
+    path, _ = dossier(db)
+    if out is not None:
+        files.check_target(out)
+        if out.exists() and not force:
+            raise DossierError(f"{out}: already exists; use --force to replace it")
+    try:
+        lines = list(ftm.export_lines(path))
+    except sqlite3.Error as exc:
+        raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
+    text = "".join(lines)
+    if out is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        files.write_atomic(out, text, force=force)
+    except files.TargetExistsError:
+        raise DossierError(f"{out}: already exists; use --force to replace it") from None
+    say(f"wrote {shown(out)}: {len(lines):,} FollowTheMoney entities")

@@ -1,0 +1,214 @@
+"""A read-only view of a long text (the brief's Markdown) that draws only the lines on screen.
+
+Textual's ``Markdown`` widget lays out every block of a document on the UI thread before the first
+one is seen (about two seconds for the bundled case's brief). This view keeps the text as lines:
+the first screenful is wrapped when it is first drawn, the rest in small steps between frames (or
+at once when the user jumps past them), so a brief of any size shows its top at once. The
+Markdown is shown as its source, which reads as plain text: headings in bold, quotations dimmed,
+table rows cut at the edge rather than wrapped.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CHUNK = 4_000
+"""Source lines wrapped per step after the first screen."""
+
+SAFE = str.maketrans(
+    {
+        **{c: "\ufffd" for c in (*range(32), *range(127, 160)) if c != 10},
+        9: "    ",
+        **dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A))),
+    }
+)
+"""Control characters (escape sequences would reach the terminal) shown as �, bidi overrides
+dropped, tabs as spaces: the text comes from the dossier, and is data, never terminal input."""
+
+PLAIN, HEADING, TITLE, QUOTE, TABLE, NOTE = range(6)
+
+
+def line_kind(line: str) -> int:
+    if line.startswith("# "):
+        return TITLE
+    if line.startswith("#"):
+        return HEADING
+    if line.startswith(">"):
+        return QUOTE
+    if line.startswith("|"):
+        return TABLE
+    if line.startswith("[^"):
+        return NOTE
+    return PLAIN
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` cells, broken at spaces where it can be."""
+    if cell_len(line) <= width:
+        return [line]
+    pieces: list[str] = []
+    indent = len(line) - len(line.lstrip(" "))
+    hang = " " * min(indent, width // 2)
+    rest = line
+    while cell_len(rest) > width:
+        cut = fit(rest, width)
+        space = rest.rfind(" ", 0, cut + 1)
+        if space > len(hang):
+            cut = space
+        pieces.append(rest[:cut].rstrip(" "))
+        rest = hang + rest[cut:].lstrip(" ")
+        if rest == hang:
+            rest = ""
+            break
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def fit(text: str, width: int) -> int:
+    """How many characters of ``text`` fit in ``width`` cells (at least one)."""
+    if text.isascii():
+        return max(width, 1)
+    used = 0
+    for i, char in enumerate(text):
+        used += cell_len(char)
+        if used > width:
+            return max(i, 1)
+    return len(text)
+
+
+class TextView(ScrollView, can_focus=True):
+    """Shows ``text`` (set with :meth:`show`); arrows, Page Up/Down, Home and End scroll it."""
+
+    COMPONENT_CLASSES = {  # noqa: RUF012 (a ClassVar in Textual)
+        "text-view--title",
+        "text-view--heading",
+        "text-view--quote",
+        "text-view--note",
+    }
+
+    DEFAULT_CSS = """
+    TextView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    TextView > .text-view--title {
+        text-style: bold;
+        color: $text-accent;
+    }
+    TextView > .text-view--heading {
+        text-style: bold;
+    }
+    TextView > .text-view--quote {
+        color: $text-muted;
+    }
+    TextView > .text-view--note {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.source = ""
+        """The text shown."""
+        self._lines: list[str] = []
+        self._next = 0
+        """Source lines wrapped so far."""
+        self._rows: list[tuple[str, int]] = []
+        """Wrapped rows: their text and the kind of their source line."""
+        self._width = 0
+        self._streaming = False
+
+    def show(self, text: str) -> None:
+        """Show ``text`` from its top."""
+        self.source = text
+        self._lines = text.translate(SAFE).split("\n")
+        if self._lines and self._lines[-1] == "":
+            self._lines.pop()
+        self._restart()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every line is wrapped (the scroll height is final)."""
+        return self._next >= len(self._lines)
+
+    def _restart(self) -> None:
+        self._next = 0
+        self._rows = []
+        self._width = self._text_width()
+        self._update_size()
+        self.refresh()
+
+    def _text_width(self) -> int:
+        return max(self.scrollable_content_region.width, 10)
+
+    def _update_size(self) -> None:
+        pending = len(self._lines) - self._next  # each at least one row
+        self.virtual_size = Size(self._width, len(self._rows) + pending)
+
+    def _wrap_until(self, rows: int) -> None:
+        """Wrap source lines until ``rows`` rows exist (or all lines are wrapped)."""
+        width, lines, out = self._width, self._lines, self._rows
+        start = self._next
+        i = start
+        while len(out) < rows and i < len(lines):
+            line = lines[i]
+            kind = line_kind(line)
+            if kind == TABLE and cell_len(line) > width:
+                out.append((line[: fit(line, width - 1)] + "…", kind))
+            else:
+                out.extend((piece, kind) for piece in wrap(line, width))
+            i += 1
+        self._next = i
+        if i != start:
+            self._update_size()
+
+    def _stream(self) -> None:
+        """Wrap the next lines, then yield to the event loop until all are wrapped."""
+        self._streaming = False
+        if self.complete or not self.is_attached:
+            return
+        self._wrap_until(len(self._rows) + CHUNK)
+        if not self.complete:
+            self._streaming = True
+            self.set_timer(0.01, self._stream)
+
+    def on_resize(self) -> None:
+        if self._text_width() != self._width:
+            top = self.scroll_y / max(self.virtual_size.height, 1)
+            self._restart()
+            self._wrap_until(round(top * len(self._lines)) + self.size.height)
+            self.scroll_to(y=round(top * self.virtual_size.height), animate=False)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The rows about to be drawn (and a screenful more) are wrapped first.
+        bottom = round(self.scroll_y) + self.size.height * 2
+        self._wrap_until(bottom)
+        if not self.complete and not self._streaming:
+            self._streaming = True
+            self.set_timer(0.05, self._stream)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        row = round(self.scroll_y) + y
+        if row >= len(self._rows):
+            return Strip.blank(width, base)
+        text, kind = self._rows[row]
+        style = base
+        if kind == TITLE:
+            style = base + self.get_component_rich_style("text-view--title")
+        elif kind == HEADING:
+            style = base + self.get_component_rich_style("text-view--heading")
+        elif kind == QUOTE:
+            style = base + self.get_component_rich_style("text-view--quote")
+        elif kind == NOTE:
+            style = base + self.get_component_rich_style("text-view--note")
+        return Strip([Segment(text, style)], cell_len(text)).extend_cell_length(width, base)

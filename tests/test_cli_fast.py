@@ -1,0 +1,95 @@
+"""The fast path of the console script: the everyday commands print exactly what the Typer CLI
+prints, without loading Typer, pydantic, SQLModel or Textual; anything else still reaches Typer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dossier import cli, entry
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_with(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    def run(main: Callable[[], None], *args: str | Path) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["dossier", *map(str, args)])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def forms(db: Path, tmp_path: Path) -> list[list[str | Path]]:
+    return [
+        ["search", "asilo", "--db", db],
+        ["search", "chavez", "-castillo", f"--db={db}", "--limit", "3"],
+        ["search", "asilo", "--json", "--limit=2", "--db", db],
+        ["search", "zzzznothing", "--db", db],
+        ["search", "asilo", "--nope", "--db", db],  # an unknown option: Typer's error
+        ["search", "--db", db],  # no query: Typer's error
+        ["search", "asilo", "--limit", "0", "--db", db],  # out of range: Typer's error
+        ["check"],
+        ["check", "--data", tmp_path / "missing.toml"],
+        ["pins", "list", "--db", db],
+        ["pins", "list", "--db", tmp_path / "missing.db"],
+        ["export", "--db", db],
+        ["export", "--db", db, "--format", "html", "--since", "2023"],
+        ["export", "--db", db, "--format", "pdf"],
+        ["export", "--db", db, "--pinned"],
+        ["export", "--db", db, "--help"],
+    ]
+
+
+def test_every_form_prints_what_typer_prints(
+    run_with: Run, bundled_db: Path, tmp_path: Path
+) -> None:
+    for args in forms(bundled_db, tmp_path):
+        assert run_with(entry.main, *args) == run_with(cli.main, *args), args
+
+
+def test_export_to_a_file_the_same_way(run_with: Run, bundled_db: Path, tmp_path: Path) -> None:
+    fast, slow = tmp_path / "fast.md", tmp_path / "slow.md"
+    code, out, _ = run_with(entry.main, "export", "--db", bundled_db, "--out", fast)
+    assert code == 0 and "wrote" in out
+    run_with(cli.main, "export", "--db", bundled_db, "--out", slow)
+    assert fast.read_bytes() == slow.read_bytes()
+    code, _, err = run_with(entry.main, "export", "--db", bundled_db, "--out", fast)
+    assert code == 2 and "already exists" in err
+
+
+def test_help_is_typers_and_complete(run_with: Run) -> None:
+    code, out, _ = run_with(entry.main, "--help")
+    assert code == 0
+    for command in ("open", "check", "build", "export", "search", "pins"):
+        assert command in out
+
+
+@pytest.mark.parametrize("args", [["search", "asilo"], ["pins", "list"], ["check"], ["export"]])
+def test_everyday_commands_load_no_cli_toolkit(bundled_db: Path, args: list[str]) -> None:
+    heavy = ("typer", "click", "pydantic", "sqlmodel", "sqlalchemy", "textual")
+    if args[0] != "check":
+        args = [*args, "--db", str(bundled_db)]
+    script = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print(sorted(m for m in {heavy!r} if m in sys.modules), "
+        "file=sys.stderr))\n"
+        f"sys.argv = ['dossier', *{args!r}]\n"
+        "from dossier.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode in (0, 1), done.stderr  # 1: search found nothing
+    assert done.stderr.strip().splitlines()[-1] == "[]"
