@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from dossier import timeline
 from dossier.dates import UNDATED, DateError, display_date, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
-from dossier.queries import KIND_LABEL, Reader
+from dossier.queries import KIND_LABEL, Reader, timeline_items
 
 if TYPE_CHECKING:
     from dossier.workset import WorkItem
@@ -180,8 +181,9 @@ def brief_html(
     pins: Sequence[WorkItem] | None = None,
 ) -> str:
     """The same brief as one standalone HTML page (UTF-8, a small inline stylesheet)."""
-    title, text = _render(source, persons, since, pins)
-    return markdown_to_html(text, title)
+    title, text, chart = _render(source, persons, since, pins, html=True)
+    page = markdown_to_html(text, title)
+    return timeline.insert_svg(page, chart) if chart is not None else page
 
 
 def _render(
@@ -189,13 +191,16 @@ def _render(
     persons: Sequence[str],
     since: str | Since | None,
     pins: Sequence[WorkItem] | None = None,
-) -> tuple[str, str]:
+    *,
+    html: bool = False,
+) -> tuple[str, str, timeline.Timeline | None]:
     window = Since.parse(since) if isinstance(since, str) else since
     if pins is not None and not pins:
         raise NothingPinnedError()
     with _borrow(source) as conn:
         brief = _Brief(conn, persons, window, pins)
-        return brief.title, brief.render()
+        brief.html = html
+        return brief.title, brief.render(), brief.chart
 
 
 STYLE = """\
@@ -432,6 +437,8 @@ class _Brief:
         self.counts = _Counts()
         self.defendants: dict[str, _Defendant] = {}
         self.latest: str | None = None
+        self.html = False
+        self.chart: timeline.Timeline | None = None
         self.shown: set[str] = set()
         """Records written in the brief so far: notes are kept when they are about one of them."""
         self.kept: set[str] | None = None
@@ -508,6 +515,7 @@ class _Brief:
         custody = self._custody()
         timeline = self._timeline()
         events = self._events()
+        chart = self._chart()
         quotes = self._quotes()
         people = self._people()
         notes = self._notes()
@@ -522,6 +530,7 @@ class _Brief:
             custody,
             timeline,
             events,
+            chart,
             quotes,
             notes,
             sources,
@@ -1088,6 +1097,14 @@ class _Brief:
         else:
             blocks.append(f"No other events {self.where}.")
         return blocks
+
+    def _chart(self) -> list[str]:
+        """The dated events as a picture (:mod:`dossier.timeline`): Mermaid here, SVG in HTML."""
+        items = [
+            i for i in timeline_items(self.conn) if self._in(i.record) and self._dated(i.start)
+        ]
+        self.chart = timeline.build(items, self.meta.get("as_of"))
+        return timeline.brief_blocks(self.chart, html=self.html)
 
     # -- quotes ---------------------------------------------------------------------------------
 
