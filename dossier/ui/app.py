@@ -117,6 +117,14 @@ class DossierApp(App[None]):
         ),
         Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
         Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
+        Binding(
+            "t",
+            "timeline",
+            "Timeline",
+            show=False,  # in the help (?) and the README: the footer is full at 80 columns
+            tooltip="The case over time, as a chart",
+            id="app.timeline",
+        ),
         Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -407,6 +415,7 @@ class DossierApp(App[None]):
         from dossier.ui.screens.export import ExportScreen
         from dossier.ui.screens.help import HelpScreen
         from dossier.ui.screens.search import ResultList, SearchScreen
+        from dossier.ui.widgets.timeline_chart import TimelineChart
 
         sections: list[tuple[str, list[BindingType]]] = [
             (
@@ -429,6 +438,7 @@ class DossierApp(App[None]):
             ),
             ("In a table", list(RecordTable.BINDINGS)),
             ("In a record's links", list(LinkList.BINDINGS)),
+            ("In the timeline (t)", list(TimelineChart.BINDINGS)),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
             ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),
@@ -448,6 +458,19 @@ class DossierApp(App[None]):
                 self.goto(quote_id)
 
         self.push_screen(SearchScreen(self.db, marks=lambda: self.marks), callback=opened)
+
+    def action_timeline(self) -> None:
+        """The case over time as a chart; Enter on an item shows its record in its pane."""
+        if self.reader is None:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        from dossier.ui.screens.timeline import TimelineScreen
+
+        def opened(record: str | None) -> None:
+            if record is not None:
+                self.goto(record)
+
+        self.push_screen(TimelineScreen.of(self.reader, self.title), callback=opened)
 
     def action_export(self) -> None:
         """Preview the case brief (every fact with a footnote) and save it; in the preview, p
