@@ -23,6 +23,7 @@ from dossier import __version__, casefile, schema, store
 from dossier.casefile import Case, Record
 from dossier.dates import UNDATED, UNDATED_CELL, PartialDate
 from dossier.errors import DossierError
+from dossier.progress import QUIET, Reporter
 from dossier.queries import clip as _clip
 from dossier.store import check_replaceable
 
@@ -781,10 +782,13 @@ def write_database(out: Path, populate: Callable[[sqlite3.Connection], None]) ->
             tmp.unlink()
 
 
-def build(case_path: Path, out: Path) -> Case:
-    """Check the case file at ``case_path`` and build its dossier at ``out``."""
-    case = casefile.load(case_path)
+def build(case_path: Path, out: Path, *, progress: Reporter = QUIET) -> Case:
+    """Check the case file at ``case_path`` and build its dossier at ``out``; ``progress`` is told
+    each step. Interrupted (Ctrl+C), it leaves ``out`` as it was."""
+    case = casefile.load(case_path, progress=progress)
+    progress.phase("compiling")
     compiled = compile_case(case)
+    progress.phase("writing the database")
     write_database(out, lambda conn: fill(conn, compiled))
     return case
 

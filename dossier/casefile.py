@@ -26,6 +26,7 @@ from dossier.dates import DateError, PartialDate
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
 from dossier.evidence import Span, SpanError, locate
+from dossier.progress import QUIET, Reporter, counted
 
 FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -601,10 +602,12 @@ def _iter_tables(data: Mapping[str, Any]) -> Iterator[tuple[str, int, Any]]:
             yield table, index, (cls, raw)
 
 
-def load(path: Path, *, root: Path | None = None) -> Case:
+def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) -> Case:
     """Read, convert and check the case file at ``path``; sources are read relative to ``root``
-    (by default the folder above the case file's folder, the project root)."""
+    (by default the folder above the case file's folder, the project root). ``progress`` is told
+    how the evidence check goes (:mod:`dossier.progress`)."""
     shown = shown_path(path)
+    progress.phase("reading the case file")
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
@@ -737,7 +740,8 @@ def load(path: Path, *, root: Path | None = None) -> Case:
 
     # Evidence: every record cites at least one span, each found exactly once.
     located: dict[str, tuple[Located, ...]] = {}
-    for record in records:
+    progress.phase("checking evidence", len(records))
+    for record in counted(records, progress):
         w = where_of(record)
         items = record.evidence_items()
         if not items:

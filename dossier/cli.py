@@ -39,6 +39,13 @@ DbOpt = Annotated[
 ]
 
 
+ProgressOpt = Annotated[
+    bool,
+    typer.Option("--progress", help="Show progress, even when standard error is not a terminal."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="Show no progress.")]
+
+
 def _say(message: str) -> None:
     typer.echo(message)
 
@@ -67,11 +74,15 @@ def open_cmd(
 
 
 @app.command()
-def check(data: DataOpt = BUNDLED_CASE) -> None:
+def check(
+    data: DataOpt = BUNDLED_CASE, progress: ProgressOpt = False, quiet: QuietOpt = False
+) -> None:
     """Check the case file against its sources; writes nothing."""
     from dossier import casefile, coverage
+    from dossier.progress import for_cli
 
-    case = casefile.load(data)
+    with for_cli(progress, quiet) as reporter:
+        case = casefile.load(data, progress=reporter)
     _say(f"ok: {shown(data)}: {coverage.summary(case)}")
 
 
@@ -81,14 +92,23 @@ def build(
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to write the database.", show_default=False)
     ] = None,
+    progress: ProgressOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Check the case file and build its dossier database (atomically)."""
+    """Check the case file and build its dossier database (atomically). Ctrl+C stops it and
+    leaves the database as it was."""
     from dossier import build as builder
     from dossier import coverage
+    from dossier.progress import for_cli
 
     target = out if out is not None else _default_out(data)
     started = time.perf_counter()
-    case = builder.build(data, target)
+    try:
+        with for_cli(progress, quiet) as reporter:
+            case = builder.build(data, target, progress=reporter)
+    except KeyboardInterrupt:
+        typer.echo(f"dossier: build interrupted; {shown(target)} is unchanged", err=True)
+        raise typer.Exit(130) from None
     took = time.perf_counter() - started
     _say(f"built {shown(target)}: {coverage.summary(case)} in {took:.2f} s")
 
@@ -131,11 +151,14 @@ def export(
             "shown as working notes; with --person, both. Exit 2 when nothing is pinned.",
         ),
     ] = False,
+    progress: ProgressOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
 
     from dossier import brief, files
+    from dossier.progress import for_cli
     from dossier.workset import WorkItem, Workset, path_beside
 
     if out is not None and str(out) == "-":
@@ -166,7 +189,9 @@ def export(
             if not pins:
                 raise brief.NothingPinnedError(shown(workset.path))
         render = brief.brief_html if kind == "html" else brief.brief_markdown
-        text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
+        with for_cli(progress, quiet) as reporter:
+            reporter.phase(f"writing the {kind} brief")
+            text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
     except sqlite3.Error as exc:
         raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
     finally:
@@ -399,13 +424,21 @@ def pins_export(
 def pins_import(
     file: Annotated[Path, typer.Argument(help="A JSON-lines file written by `pins export`.")],
     db: DbOpt = None,
+    progress: ProgressOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Take the valid lines of a shared working set; report each other line. Nothing existing is
     lost: a differing annotation is added below yours. Exit 1 when some lines were skipped."""
+    from dossier.progress import counted, for_cli
+
     reader = _open_reader(db)
     try:
-        with file.open("rb") as fh:
-            report = _workset(reader).import_lines(fh, lambda rid: reader.records([rid]).get(rid))
+        with file.open("rb") as fh, for_cli(progress, quiet) as reporter:
+            reporter.phase("importing pins")
+            lines = counted(fh, reporter)
+            report = _workset(reader).import_lines(
+                lines, lambda rid: reader.records([rid]).get(rid)
+            )
     except FileNotFoundError:
         raise DossierError(f"{shown(file)}: no such file") from None
     except IsADirectoryError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from concurrent.futures import Future
 from functools import partial
@@ -203,9 +204,12 @@ class DossierApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="build")
     def _build(self, case_path: Path) -> None:
         from dossier import build
+        from dossier.progress import StatusProgress
 
+        said = f"Building the dossier ({self.build_reason})"
+        progress = StatusProgress(self._status_from_thread, said)
         try:
-            build.build(case_path, self.db)
+            build.build(case_path, self.db, progress=progress)
         except DossierError as exc:
             try:
                 store.validate(self.db)
@@ -215,6 +219,12 @@ class DossierApp(App[None]):
             self.post_message(BuildFinished(exc.message, previous_ok))
         else:
             self.post_message(BuildFinished(None))
+
+    def _status_from_thread(self, text: str) -> None:
+        """The status line, from a worker thread (the build's progress); nothing once closing."""
+        if self.is_running:
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._status, text)
 
     @on(BuildFinished)
     def _built(self, event: BuildFinished) -> None:
