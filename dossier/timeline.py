@@ -18,12 +18,14 @@ Pure: no database, no Textual.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 CASE_LANE = ""
 """The lane of events that belong to the case rather than to one person."""
@@ -129,6 +131,7 @@ class Timeline:
 # Dates as days
 
 
+@lru_cache(maxsize=65536)
 def extent(value: str, precision: str | None = None) -> tuple[int, int]:
     """The first and last day (ordinals) an ISO partial date covers."""
     parts = value.split("-")
@@ -169,6 +172,7 @@ def build(items: Iterable[TimelineItem], as_of: str | None = None) -> Timeline:
             chains.setdefault(i.chain, []).append((first, last, i))
     for chain in chains.values():
         chain.sort(key=lambda t: (t[0], t[1]))
+    chain_firsts = {key: [t[0] for t in chain] for key, chain in chains.items()}
     lanes: dict[str, tuple[str, list[Span], list[Mark]]] = {}
     for i in dated:
         assert i.start is not None
@@ -183,10 +187,10 @@ def build(items: Iterable[TimelineItem], as_of: str | None = None) -> Timeline:
             is_open = False
         else:
             end_sure = end = -1
-            for nfirst, nlast, nxt in chains.get(i.chain, ()) if i.chain else ():
-                if nxt is not i and nfirst > last:
-                    end_sure, end = nfirst, nlast
-                    break
+            if i.chain:  # the next step of the chain: the first to begin after this one's start
+                at = bisect.bisect_right(chain_firsts[i.chain], last)
+                if at < len(chains[i.chain]):
+                    end_sure, end = chains[i.chain][at][:2]
             is_open = end < 0
             if is_open:
                 end = max(as_of_day or last, last)

@@ -199,3 +199,27 @@ def test_chart_verdict_160x45_zoomed(snap_compare: SnapCompare, ruiz_db: Path) -
     app = DossierApp(ruiz_db)
     keys = ("end", "left", "left", "plus", "plus")
     assert snap_compare(app, terminal_size=(160, 45), run_before=_open_chart(*keys))
+
+
+def test_the_chart_benchmark_runs() -> None:
+    """benchmarks/timeline.py at a tiny size, so that it cannot rot (no timing is asserted)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "benchmarks" / "timeline.py"),
+            "--events",
+            "300",
+            "--frames",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| 80×24, zoom days |" in done.stdout

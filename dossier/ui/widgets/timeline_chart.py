@@ -536,15 +536,26 @@ class TimelineChart(Widget, can_focus=True):
         lo = bisect.bisect_left(row.mark_days, first_day - 366)
         hi = bisect.bisect_right(row.mark_days, last_day)
         counts: dict[int, list[Mark]] = {}
+        fuzzy: list[tuple[int, int]] = []
+        fuzzy_to = -(1 << 30)
         for m in row.marks[lo:hi]:
-            a, b = col(m.first), col(m.last)
+            a = left + int((m.first - origin) // dpc) - x0
+            b = a if m.last == m.first else left + int((m.last - origin) // dpc) - x0
             if b < left or a >= left + plot:
                 continue
-            if b > a:
-                for x in range(a, b + 1):
-                    if left <= x < left + plot and cells[x][0] in " ┊":
-                        cells[x] = ("░", styles["fuzzy"])
+            if b > a:  # an imprecise extent: hatched, drawn once for all that overlap
+                if a > fuzzy_to:
+                    fuzzy.append((a, b))
+                    fuzzy_to = b
+                elif b > fuzzy_to:
+                    fuzzy[-1] = (fuzzy[-1][0], b)
+                    fuzzy_to = b
             counts.setdefault((a + b) // 2, []).append(m)
+        hatch = ("░", styles["fuzzy"])
+        for a, b in fuzzy:
+            for x in range(max(a, left), min(b, left + plot - 1) + 1):
+                if cells[x][0] in " ┊":
+                    cells[x] = hatch
         # Marks in touching cells are one group: side by side, whose label is whose cannot be read.
         placed: list[int] = []
         for x in sorted(counts):
