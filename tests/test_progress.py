@@ -160,3 +160,14 @@ async def test_first_run_build_shows_progress_in_the_status_line(
     assert any("checking evidence" in t for t in steps), said
     assert any("writing the database" in t for t in steps), said
     assert said[-1] == ""  # cleared when built
+
+
+def test_pins_import_reports_progress_only_when_asked(cli: Cli, ruiz_case: Path) -> None:
+    db = ruiz_case.with_suffix(".db")
+    builder.build(ruiz_case, db)
+    shared = ruiz_case.parent / "pins.jsonl"
+    shared.write_text('{"record": "ruiz-sentence", "position": 1}\n', encoding="utf-8")
+    quiet = cli("pins", "import", shared, "--db", db)
+    assert quiet.code == 0 and quiet.err == "", quiet.err
+    shown = cli("pins", "import", shared, "--db", db, "--progress")
+    assert shown.code == 0 and "importing pins" in shown.err

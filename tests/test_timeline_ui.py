@@ -223,3 +223,16 @@ def test_the_chart_benchmark_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "| 80×24, zoom days |" in done.stdout
+
+
+async def test_data_is_shown_as_plain_text() -> None:
+    """Markup and escape sequences in a name or label are drawn as text and never reach the
+    terminal."""
+    hostile = "[bold]x[/] \x1b]52;c;SGVsbG8=\x07 \x1b[31mred \u202eevil"
+    item = TimelineItem("r", "event", hostile, hostile, "p", hostile, "2024-01-02")
+    app = ChartApp(tl.build([item], "2024-02-01"))
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        text = chart_text(app.query_one(TimelineChart))
+        assert "[bold]x[/]" in text
+        assert not {"\x1b", "\x07", "\u202e"} & set(text)
