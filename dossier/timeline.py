@@ -296,7 +296,8 @@ def render_svg(timeline: Timeline, width: int = SVG_WIDTH) -> str:
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="system-ui, sans-serif" font-size="11">',
+        f'viewBox="0 0 {width} {height}" style="max-width: 100%; height: auto" '
+        'font-family="system-ui, sans-serif" font-size="11">',
         "<title>Timeline of the case</title>",
         '<defs><pattern id="tl-hatch" width="4" height="4" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="2" height="4" fill="#4a6fa5" '
@@ -525,7 +526,9 @@ def undated_titles(timeline: Timeline) -> Sequence[str]:
 # In the brief
 
 MERMAID_MAX = 200
-"""At most this many spans and events in the Markdown brief's chart (the latest); the SVG has all."""
+"""At most this many spans and events in the Markdown brief's chart (the latest)."""
+SVG_MAX = 2000
+"""At most this many in the HTML brief's SVG (the latest): a few hundred kilobytes."""
 HTML_PLACEHOLDER = "\x02timeline\x03"
 """Where the HTML brief's SVG goes: a paragraph no data can write (escaping turns control
 characters into spaces)."""
@@ -541,9 +544,10 @@ def brief_blocks(timeline: Timeline, *, html: bool = False) -> list[str]:
         return blocks
     shown = timeline
     note = ""
-    if not html and len(timeline.stops) > MERMAID_MAX:
-        shown = _latest(timeline, MERMAID_MAX)
-        note = f" The chart shows the latest {MERMAID_MAX:,} of {len(timeline.stops):,}."
+    limit = SVG_MAX if html else MERMAID_MAX
+    if len(timeline.stops) > limit:
+        shown = _latest(timeline, limit)
+        note = f" The chart shows the latest {limit:,} of {len(timeline.stops):,}."
     blocks.append(
         "The dated events above as a picture, one lane for the case and one per person or state: states that last (custody, a "
         "trial, a term of office, a stay at an embassy) as bars, other events as points. A date "
@@ -559,6 +563,8 @@ def brief_blocks(timeline: Timeline, *, html: bool = False) -> list[str]:
 
 def insert_svg(page: str, timeline: Timeline) -> str:
     """The HTML brief with its timeline placeholder replaced by the inline SVG."""
+    if len(timeline.stops) > SVG_MAX:
+        timeline = _latest(timeline, SVG_MAX)
     figure = f'<figure class="timeline">\n{render_svg(timeline)}\n</figure>'
     return page.replace(f"<p>{HTML_PLACEHOLDER}</p>", figure, 1)
 

@@ -199,3 +199,21 @@ def test_the_mermaid_block_renders(
     root = ET.fromstring(svg)
     texts = " ".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("text"))
     assert "on trial" in texts
+
+
+def test_a_big_timeline_is_cut_to_its_latest_items_in_the_brief() -> None:
+    items = [
+        TimelineItem(
+            f"r{i}", "event", f"e{i}", f"E{i}", f"p{i % 7}", f"P{i % 7}", f"{2000 + i % 25}"
+        )
+        for i in range(3000)
+    ]
+    big = tl.build(items, "2024")
+    blocks = tl.brief_blocks(big)
+    assert "The chart shows the latest 200 of 3,000." in blocks[1]
+    assert blocks[-1].count(" :done, t") + blocks[-1].count(" :t") == 200
+    html_blocks = tl.brief_blocks(big, html=True)
+    assert "latest 2,000 of 3,000" in html_blocks[1] and html_blocks[-1] == tl.HTML_PLACEHOLDER
+    page = tl.insert_svg(f"<p>{tl.HTML_PLACEHOLDER}</p>", big)
+    assert page.count('<g class="mark">') == 2000
+    ET.fromstring(page[page.index("<svg") : page.index("</svg>") + 6])

@@ -24,6 +24,10 @@ UNDATED_SHOWN = 6
 """Undated items named under the chart; the rest are counted."""
 
 
+def _day(day: int) -> str:
+    return display_date(day_text(day), "day")
+
+
 def _when(value: str | None, precision: str | None, approx: bool) -> str:
     return display_date(value, precision or "day", approx) if value else UNDATED
 
@@ -40,9 +44,9 @@ def describe_stop(stop: Stop | None, as_of: int | None) -> Text:
         if item.end:
             end = _when(item.end, item.end_precision, False)
         elif stop.open:
-            end = f"still so as of {day_text(stop.end)} (no end stated)"
+            end = f"still so as of {_day(stop.end)} (no end stated)"
         else:
-            end = f"until {day_text(stop.end_sure)}, when the next step begins"
+            end = f"until {_day(stop.end_sure)}, when the next step begins"
         when = f"{start} → {end}"
     else:
         when = start
@@ -61,7 +65,9 @@ class TimelineScreen(Screen[str | None]):
     """Dismissed with the id of the record to open, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,t,q", "close", "Back", key_display="Esc", id="timeline.close"),
+        Binding("escape,backspace,t,q", "close", "Back", key_display="Esc", id="timeline.close"),
+        # The app's keys that act on the panes below would change them unseen: not here.
+        Binding("1,2,3,4,5,6,7,8,p,a,e,slash,shift+up,shift+down", "ignore", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -151,6 +157,9 @@ class TimelineScreen(Screen[str | None]):
     @on(TimelineChart.Chosen)
     def _chosen(self, event: TimelineChart.Chosen) -> None:
         self.dismiss(event.record)
+
+    def action_ignore(self) -> None:
+        pass
 
     def action_close(self) -> None:
         self.dismiss(None)
