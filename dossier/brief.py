@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dossier import kinds, safetext
+from dossier import kinds, safetext, timeline
 from dossier.dates import UNDATED, DateError, display_date, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.kinds import KIND_LABEL
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
-from dossier.queries import Reader
+from dossier.queries import Reader, timeline_items
 
 if TYPE_CHECKING:
     from dossier.workset import WorkItem
@@ -160,8 +160,9 @@ def brief_html(
     pins: Sequence[WorkItem] | None = None,
 ) -> str:
     """The same brief as one standalone HTML page (UTF-8, a small inline stylesheet)."""
-    title, text = _render(source, persons, since, pins)
-    return markdown_to_html(text, title)
+    title, text, chart = _render(source, persons, since, pins, html=True)
+    page = markdown_to_html(text, title, keep=timeline.HTML_PLACEHOLDER)
+    return timeline.insert_svg(page, chart) if chart is not None else page
 
 
 def _render(
@@ -169,13 +170,16 @@ def _render(
     persons: Sequence[str],
     since: str | Since | None,
     pins: Sequence[WorkItem] | None = None,
-) -> tuple[str, str]:
+    *,
+    html: bool = False,
+) -> tuple[str, str, timeline.Timeline | None]:
     window = Since.parse(since) if isinstance(since, str) else since
     if pins is not None and not pins:
         raise NothingPinnedError()
     with _borrow(source) as conn:
         brief = _Brief(conn, persons, window, pins)
-        return brief.title, brief.render()
+        brief.html = html
+        return brief.title, brief.render(), brief.chart
 
 
 STYLE = """\
@@ -192,8 +196,10 @@ code { font-size: .9rem; word-break: break-all; }
 """
 
 
-def markdown_to_html(text: str, title: str) -> str:
-    """Render brief Markdown with markdown-it-py (CommonMark, tables, footnotes; raw HTML off)."""
+def markdown_to_html(text: str, title: str, *, keep: str | None = None) -> str:
+    """Render brief Markdown with markdown-it-py (CommonMark, tables, footnotes; raw HTML off).
+    Control characters are made visible, except in ``keep``: the brief's own placeholder (data
+    never holds a raw control character: escaping made them spaces)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
@@ -203,7 +209,8 @@ def markdown_to_html(text: str, title: str) -> str:
     # on a long brief and renders the same page.
     unused = "code fence hr lheading reference html_block html_inline autolink link image entity"
     md.disable([*unused.split(), "newline"])
-    body = md.render(safetext.safe(text))
+    parts = text.split(keep) if keep else [text]
+    body = md.render((keep or "").join(safetext.safe(part) for part in parts))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -412,6 +419,8 @@ class _Brief:
         self.counts = _Counts()
         self.defendants: dict[str, _Defendant] = {}
         self.latest: str | None = None
+        self.html = False
+        self.chart: timeline.Timeline | None = None
         self.shown: set[str] = set()
         """Records written in the brief so far: notes are kept when they are about one of them."""
         self.kept: set[str] | None = None
@@ -488,6 +497,7 @@ class _Brief:
         custody = self._custody()
         timeline = self._timeline()
         events = self._events()
+        chart = self._chart()
         quotes = self._quotes()
         people = self._people()
         notes = self._notes()
@@ -502,6 +512,7 @@ class _Brief:
             custody,
             timeline,
             events,
+            chart,
             quotes,
             notes,
             sources,
@@ -1069,6 +1080,14 @@ class _Brief:
         else:
             blocks.append(f"No other events {self.where}.")
         return blocks
+
+    def _chart(self) -> list[str]:
+        """The dated events as a picture (:mod:`dossier.timeline`): Mermaid here, SVG in HTML."""
+        items = [
+            i for i in timeline_items(self.conn) if self._in(i.record) and self._dated(i.start)
+        ]
+        self.chart = timeline.build(items, self.meta.get("as_of"))
+        return timeline.brief_blocks(self.chart, html=self.html)
 
     # -- quotes ---------------------------------------------------------------------------------
 

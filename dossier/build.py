@@ -21,6 +21,7 @@ from dossier import __version__, casefile, files, kinds, schema, store
 from dossier.casefile import Case
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
+from dossier.progress import QUIET, Reporter
 from dossier.store import check_replaceable
 
 Row = dict[str, Any]
@@ -392,10 +393,13 @@ def _write_temp(out: Path, tmp: Path, populate: Callable[[sqlite3.Connection], N
         raise DossierError(f"{out}: cannot write the database ({exc.strerror or exc})") from None
 
 
-def build(case_path: Path, out: Path) -> Case:
-    """Check the case file at ``case_path`` and build its dossier at ``out``."""
-    case = casefile.load(case_path)
+def build(case_path: Path, out: Path, *, progress: Reporter = QUIET) -> Case:
+    """Check the case file at ``case_path`` and build its dossier at ``out``; ``progress`` is told
+    each step. Interrupted (Ctrl+C), it leaves ``out`` as it was."""
+    case = casefile.load(case_path, progress=progress)
+    progress.phase("compiling")
     compiled = compile_case(case)
+    progress.phase("writing the database")
     write_database(out, lambda conn: fill(conn, compiled))
     return case
 

@@ -27,6 +27,7 @@ from dossier.dates import DateError, PartialDate
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
 from dossier.evidence import Span, SpanError, SpanFinder
+from dossier.progress import QUIET, Reporter, counted
 
 FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -583,10 +584,12 @@ def describe_term(term: str) -> str:
     return parts[0] if parts else "no term"
 
 
-def load(path: Path, *, root: Path | None = None) -> Case:
+def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) -> Case:
     """Read, convert and check the case file at ``path``; sources are read relative to ``root``
-    (by default the folder above the case file's folder, the project root)."""
+    (by default the folder above the case file's folder, the project root). ``progress`` is told
+    how the evidence check goes (:mod:`dossier.progress`)."""
     shown = shown_path(path)
+    progress.phase("reading the case file")
     raw_bytes, text = _read_case_file(path, shown)
     data = _parse_toml(text, shown)
     lines = _Lines(text)
@@ -604,7 +607,7 @@ def load(path: Path, *, root: Path | None = None) -> Case:
             f"default_source {info.default_source!r} is not a source id",
         )
     texts = _read_sources(records, placed, root)
-    located = _locate_evidence(records, placed, texts, info)
+    located = _locate_evidence(records, placed, texts, info, progress)
     return Case(
         path=path,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
@@ -760,14 +763,19 @@ def _read_sources(records: list[Record], placed: _Placement, root: Path) -> dict
 
 
 def _locate_evidence(
-    records: list[Record], placed: _Placement, texts: Mapping[str, str], info: CaseInfo
+    records: list[Record],
+    placed: _Placement,
+    texts: Mapping[str, str],
+    info: CaseInfo,
+    progress: Reporter = QUIET,
 ) -> dict[str, tuple[Located, ...]]:
     """Every record cites at least one span, each found exactly once in its source; the words a
     date was read from are inside a span; every printed spelling is printed in a source. Spans
     are found through one index per source (:class:`SpanFinder`), not one scan per span."""
     finder = SpanFinder(texts, _wanted(records, info.default_source, texts))
     located: dict[str, tuple[Located, ...]] = {}
-    for record in records:
+    progress.phase("checking evidence", len(records))
+    for record in counted(records, progress):
         w = placed.of(record)
         items = record.evidence_items()
         if not items:

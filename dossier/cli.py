@@ -40,6 +40,13 @@ DbOpt = Annotated[
 ]
 
 
+ProgressOpt = Annotated[
+    bool,
+    typer.Option("--progress", help="Show progress, even when standard error is not a terminal."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="Show no progress.")]
+
+
 def _say(message: str) -> None:
     """One line on standard output; text from data in it is made safe for the terminal."""
     typer.echo(safetext.line(message))
@@ -73,9 +80,11 @@ def open_cmd(
 
 
 @app.command()
-def check(data: DataOpt = BUNDLED_CASE) -> None:
+def check(
+    data: DataOpt = BUNDLED_CASE, progress: ProgressOpt = False, quiet: QuietOpt = False
+) -> None:
     """Check the case file against its sources; writes nothing."""
-    commands.check(data)
+    commands.check(data, progress=progress, quiet=quiet)
 
 
 @app.command()
@@ -84,14 +93,23 @@ def build(
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to write the database.", show_default=False)
     ] = None,
+    progress: ProgressOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Check the case file and build its dossier database (atomically)."""
+    """Check the case file and build its dossier database (atomically). Ctrl+C stops it and
+    leaves the database as it was."""
     from dossier import build as builder
     from dossier import coverage
+    from dossier.progress import for_cli
 
     target = out if out is not None else _default_out(data)
     started = time.perf_counter()
-    case = builder.build(data, target)
+    try:
+        with for_cli(progress, quiet) as reporter:
+            case = builder.build(data, target, progress=reporter)
+    except KeyboardInterrupt:
+        typer.echo(f"dossier: build interrupted; {shown(target)} is unchanged", err=True)
+        raise typer.Exit(130) from None
     took = time.perf_counter() - started
     _say(f"built {shown(target)}: {coverage.summary(case)} in {took:.2f} s")
 
@@ -139,9 +157,11 @@ def export(
             "shown as working notes; with --person, both. Exit 2 when nothing is pinned.",
         ),
     ] = False,
+    progress: ProgressOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
-    commands.export(out, force, db, person, since, fmt, pinned)
+    commands.export(out, force, db, person, since, fmt, pinned, progress=progress, quiet=quiet)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -320,13 +340,21 @@ def pins_export(
 def pins_import(
     file: Annotated[Path, typer.Argument(help="A JSON-lines file written by `pins export`.")],
     db: DbOpt = None,
+    progress: ProgressOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Take the valid lines of a shared working set; report each other line. Nothing existing is
     lost: a differing annotation is added below yours. Exit 1 when some lines were skipped."""
+    from dossier.progress import counted, for_cli
+
     reader = _open_reader(db)
     try:
-        with file.open("rb") as fh:
-            report = _workset(reader).import_lines(fh, lambda rid: reader.records([rid]).get(rid))
+        with file.open("rb") as fh, for_cli(progress, quiet) as reporter:
+            reporter.phase("importing pins")
+            lines = counted(fh, reporter)
+            report = _workset(reader).import_lines(
+                lines, lambda rid: reader.records([rid]).get(rid)
+            )
     except FileNotFoundError:
         raise DossierError(f"{shown(file)}: no such file") from None
     except IsADirectoryError:

@@ -67,11 +67,13 @@ def workset_of(reader: Reader) -> Workset:
     return Workset(path_beside(reader.path))
 
 
-def check(data: Path = BUNDLED_CASE) -> None:
+def check(data: Path = BUNDLED_CASE, *, progress: bool = False, quiet: bool = False) -> None:
     """Check the case file against its sources; writes nothing."""
     from dossier import casefile, coverage
+    from dossier.progress import for_cli
 
-    case = casefile.load(data)
+    with for_cli(progress, quiet) as reporter:
+        case = casefile.load(data, progress=reporter)
     say(f"ok: {shown(data)}: {coverage.summary(case)}")
 
 
@@ -160,11 +162,15 @@ def export(
     since: str | None = None,
     fmt: str = "md",
     pinned: bool = False,
+    *,
+    progress: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
 
     from dossier import brief, files
+    from dossier.progress import for_cli
     from dossier.store import check_integrity
     from dossier.workset import WorkItem, Workset, path_beside
 
@@ -206,7 +212,9 @@ def export(
             if not pins:
                 raise brief.NothingPinnedError(shown(workset.path))
         render = brief.brief_html if kind == "html" else brief.brief_markdown
-        text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
+        with for_cli(progress, quiet) as reporter:
+            reporter.phase(f"writing the {kind} brief")
+            text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
     except sqlite3.Error as exc:
         raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
     except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from dossier.dates import UNDATED_CELL, PartialDate, display_date
 from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
 from dossier.schema import PANES
+from dossier.timeline import CASE_LANE, TimelineItem
 
 # ---------------------------------------------------------------------------------------------------
 # What the panes show.
@@ -704,6 +705,11 @@ class Reader:
                 )
             }
 
+    def timeline_items(self) -> list[TimelineItem]:
+        """Every dated (and undated) item of the timeline chart: see :func:`timeline_items`."""
+        with self.connection() as conn:
+            return timeline_items(conn)
+
 
 PAGE_ROWS = 100
 """Rows in a page of a pane's table: what one read of :meth:`Reader.page` asks for."""
@@ -722,3 +728,211 @@ def read_opening(reader: Reader) -> Opening:
     (a few milliseconds, even at a million quotes): no pane waits for a read when first opened."""
     pages = {pane: reader.page(pane, 0, PAGE_ROWS) for pane in PANES}
     return Opening(reader.overview(), pages)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The timeline chart's items.
+
+TIMELINE_SPAN_STATUS = frozenset(
+    {"preventive detention", "released on bail", "house arrest", "in prison", "on trial"}
+)
+"""Custody statuses and charge steps that last until the next one; the others are moments."""
+EMBASSY_STAY_ENDS = frozenset({"safe conduct", "refused", "intercepted", "left"})
+
+
+def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
+    """The items of the timeline chart (:mod:`dossier.timeline`), lane by lane: the case's events,
+    then defendants in the order of their charges, then everyone else, then states' diplomacy.
+
+    Spans: a custody status that lasts (detention, bail, prison), a charge's time "on trial", a term
+    of office with a start (to its end, or open while the role is not former), and a stay at an
+    embassy after asylum was sought there. Marks: every other dated step."""
+    names = dict(conn.execute("SELECT id, name FROM entity"))
+    rank: dict[str, int] = {CASE_LANE: 0}
+    for n, (pid,) in enumerate(
+        conn.execute(
+            "SELECT defendant FROM charge GROUP BY defendant ORDER BY min(rowid)"
+        ).fetchall()
+    ):
+        rank[pid] = 1 + n
+    base = len(rank) + 1
+    for n, (eid,) in enumerate(conn.execute("SELECT id FROM entity ORDER BY rowid").fetchall()):
+        rank.setdefault(eid, base + n)
+    items: list[TimelineItem] = []
+
+    def add(lane: str, **kw: Any) -> None:
+        items.append(TimelineItem(lane=lane, lane_name=names.get(lane, lane), **kw))
+
+    for rid, title, typ, d, p, a in conn.execute(
+        "SELECT id, title, type, date, date_precision, date_approx FROM event ORDER BY rowid"
+    ):
+        items.append(
+            TimelineItem(
+                rid,
+                "event",
+                clip(title, 60),
+                f"{title} ({typ})",
+                CASE_LANE,
+                "",
+                d,
+                p,
+                approx=bool(a),
+            )
+        )
+    for rid, person, status, s, sp, sa, e, ep in conn.execute(
+        'SELECT id, person, status, start, start_precision, start_approx, "end", end_precision '
+        "FROM custody ORDER BY rowid"
+    ):
+        who = names.get(person, person)
+        add(
+            person,
+            record=rid,
+            kind="custody",
+            label=status,
+            title=f"{who}: {status}",
+            start=s,
+            start_precision=sp,
+            end=e,
+            end_precision=ep,
+            span=status in TIMELINE_SPAN_STATUS,
+            chain=f"custody:{person}",
+            approx=bool(sa),
+        )
+    for cid, defendant, offence, status, d, p, a in conn.execute(
+        "SELECT c.id, c.defendant, c.offence, s.status, s.date, s.date_precision, s.date_approx "
+        "FROM charge_status s JOIN charge c ON c.id = s.charge ORDER BY c.rowid, s.seq"
+    ):
+        who = names.get(defendant, defendant)
+        add(
+            defendant,
+            record=cid,
+            kind="charge",
+            label=status,
+            title=f"{who} {status}: {offence}",
+            start=d,
+            start_precision=p,
+            span=status in TIMELINE_SPAN_STATUS,
+            chain=f"charge:{cid}",
+            approx=bool(a),
+        )
+    for sid, defendant, kind, term, d, p, a in conn.execute(
+        "SELECT id, defendant, kind, term_text, date, date_precision, date_approx FROM sentence "
+        "ORDER BY rowid"
+    ):
+        who = names.get(defendant, defendant)
+        label = f"{term} {'imposed' if kind == 'imposed' else 'requested'}"
+        add(
+            defendant,
+            record=sid,
+            kind="sentence",
+            label=label,
+            title=f"{who}: {term} sentence {kinds.sentence_kind(kind)}",
+            start=d,
+            start_precision=p,
+            approx=bool(a),
+        )
+    for aid, typ, person, state, embassy, d, p, a in conn.execute(
+        "SELECT id, type, person, state, embassy, date, date_precision, date_approx FROM asylum "
+        "ORDER BY rowid"
+    ):
+        who = names.get(person, person)
+        at = f" at {names.get(embassy, embassy)}" if embassy else ""
+        title = f"{who}: asylum {typ} ({names.get(state, state)}{at})"
+        add(
+            person,
+            record=aid,
+            kind="asylum",
+            label=f"asylum {typ}",
+            title=title,
+            start=d,
+            start_precision=p,
+            chain=f"asylum:{person}",
+            approx=bool(a),
+        )
+        if embassy and typ == "sought" and d:
+            add(
+                person,
+                record=aid,
+                kind="asylum",
+                label=f"at {names.get(embassy, embassy)}",
+                title=f"{who}: at {names.get(embassy, embassy)} after seeking asylum",
+                start=d,
+                start_precision=p,
+                span=True,
+                chain=f"embassy:{person}",
+                approx=bool(a),
+            )
+    for did, typ, actor, counterpart, d, p, a in conn.execute(
+        "SELECT id, type, actor, counterpart, date, date_precision, date_approx FROM diplomatic "
+        "ORDER BY rowid"
+    ):
+        title = f"{names.get(actor, actor)} → {names.get(counterpart, counterpart)}: {typ}"
+        add(
+            actor,
+            record=did,
+            kind="diplomatic",
+            label=typ,
+            title=title,
+            start=d,
+            start_precision=p,
+            approx=bool(a),
+        )
+    for rid, holder, title, status, s, sp, sa, e, ep in conn.execute(
+        "SELECT id, holder, title, status, start, start_precision, start_approx, "
+        '"end", end_precision FROM role ORDER BY rowid'
+    ):
+        who = names.get(holder, holder)
+        if s and (e or status != "former"):
+            add(
+                holder,
+                record=rid,
+                kind="role",
+                label=title,
+                title=f"{who}: {title}",
+                start=s,
+                start_precision=sp,
+                end=e,
+                end_precision=ep,
+                span=True,
+                approx=bool(sa),
+            )
+            continue
+        if s:
+            add(
+                holder,
+                record=rid,
+                kind="role",
+                label=f"becomes {title}",
+                title=f"{who} becomes {title}",
+                start=s,
+                start_precision=sp,
+                approx=bool(sa),
+            )
+        if e:
+            add(
+                holder,
+                record=rid,
+                kind="role",
+                label=f"leaves office as {title}",
+                title=f"{who} leaves office as {title}",
+                start=e,
+                start_precision=ep,
+            )
+    # The embassy stay ends with the person's next asylum step that takes them out of it.
+    leaving = {
+        (i.chain.partition(":")[2], i.start)
+        for i in items
+        if i.kind == "asylum"
+        and not i.span
+        and i.label.removeprefix("asylum ") in EMBASSY_STAY_ENDS
+    }
+    out = []
+    for i in items:
+        if i.span and i.chain.startswith("embassy:"):
+            person = i.chain.partition(":")[2]
+            ends = sorted(d for p, d in leaving if p == person and d and i.start and d > i.start)
+            if ends:
+                i = replace(i, end=ends[0], end_precision=None)
+        out.append(i)
+    out.sort(key=lambda i: rank.get(i.lane, len(rank) + 1))
+    return out

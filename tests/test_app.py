@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import TabbedContent
@@ -364,9 +365,9 @@ async def test_first_run_builds_the_dossier_with_a_visible_message(
     release = threading.Event()
     real_build = builder.build
 
-    def slow_build(case: Path, out: Path) -> object:
+    def slow_build(case: Path, out: Path, **kwargs: Any) -> object:
         release.wait(10)  # hold the build until the test has looked at the screen
-        return real_build(case, out)
+        return real_build(case, out, **kwargs)
 
     monkeypatch.setattr(builder, "build", slow_build)
     app = DossierApp(

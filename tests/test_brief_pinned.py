@@ -317,6 +317,7 @@ def test_the_golden_brief_is_sound_markdown(pinned_brief: str) -> None:
         "Custody",
         "Asylum and diplomatic timeline",
         "Other events",
+        "Timeline chart",
         "Key quotes",
         "Notes",
         "Discrepancies in the sources",

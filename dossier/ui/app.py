@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -146,6 +147,14 @@ class DossierApp(App[None]):
         ),
         Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
         Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
+        Binding(
+            "t",
+            "timeline",
+            "Timeline",
+            show=False,  # in the help (?) and the README: the footer is full at 80 columns
+            tooltip="The case over time, as a chart",
+            id="app.timeline",
+        ),
         Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -247,9 +256,12 @@ class DossierApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="build")
     def _build(self, case_path: Path) -> None:
         from dossier import build
+        from dossier.progress import StatusProgress
 
+        said = f"Building the dossier ({self.build_reason})"
+        progress = StatusProgress(self._status_from_thread, said)
         try:
-            build.build(case_path, self.db)
+            build.build(case_path, self.db, progress=progress)
         except DossierError as exc:
             try:
                 store.validate(self.db)
@@ -259,6 +271,12 @@ class DossierApp(App[None]):
             self.post_message(BuildFinished(exc.message, previous_ok))
         else:
             self.post_message(BuildFinished(None))
+
+    def _status_from_thread(self, text: str) -> None:
+        """The status line, from a worker thread (the build's progress); nothing once closing."""
+        if self.is_running:
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._status, text)
 
     @on(BuildFinished)
     def _built(self, event: BuildFinished) -> None:
@@ -508,6 +526,7 @@ class DossierApp(App[None]):
         from dossier.ui.screens.export import ExportScreen
         from dossier.ui.screens.help import HelpScreen
         from dossier.ui.screens.search import ResultList, SearchScreen
+        from dossier.ui.widgets.timeline_chart import TimelineChart
 
         sections: list[tuple[str, list[BindingType]]] = [
             (
@@ -530,6 +549,7 @@ class DossierApp(App[None]):
             ),
             ("In a table", list(RecordTable.BINDINGS)),
             ("In a record's links", list(LinkList.BINDINGS)),
+            ("In the timeline (t)", list(TimelineChart.BINDINGS)),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
             ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),
@@ -549,6 +569,19 @@ class DossierApp(App[None]):
                 self.goto(quote_id)
 
         self.push_screen(SearchScreen(self.db, marks=lambda: self.marks), callback=opened)
+
+    def action_timeline(self) -> None:
+        """The case over time as a chart; Enter on an item shows its record in its pane."""
+        if self.reader is None:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        from dossier.ui.screens.timeline import TimelineScreen
+
+        def opened(record: str | None) -> None:
+            if record is not None:
+                self.goto(record)
+
+        self.push_screen(TimelineScreen.of(self.reader, self.title), callback=opened)
 
     def action_export(self) -> None:
         """Preview the case brief (every fact with a footnote) and save it; in the preview, p
