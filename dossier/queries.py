@@ -7,18 +7,20 @@ Only the standard library's ``sqlite3`` is used: this module is on the app's pat
 
 from __future__ import annotations
 
+import heapq
 import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import starmap
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dossier import kinds, store
-from dossier.dates import UNDATED_CELL, PartialDate, display_date
+from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
 from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
 from dossier.schema import PANES
@@ -181,13 +183,6 @@ class RecordDetail:
     notes: tuple[NoteRef, ...]
     evidence: tuple[EvidenceView, ...]
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABEL.get(self.kind, self.kind)
-
-    def all_links(self) -> list[LinkRef]:
-        return [link for group in self.links for link in group.links]
-
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -227,11 +222,663 @@ class RecordHit:
     subtitle: str
 
 
+# ---------------------------------------------------------------------------------------------------
+# Typed records: what the brief writes and the Overview's key figures are made of. Each reader below
+# streams them from a cursor in one query, in the order the brief lists them (related rows come as
+# JSON from correlated subqueries on indexed keys), so a caller's time grows linearly with the
+# records it reads, and it holds only those it keeps.
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A cited span of a source: ``exact`` is the source's text from ``start`` to ``end`` (code
+    points, half-open)."""
+
+    source: str
+    start: int
+    end: int
+    exact: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A record named by another (the records a note is about, a pinned record)."""
+
+    id: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    holder: str
+    title: str
+    organization: str | None
+    """The organisation's name."""
+    of: str | None
+    """The name of whom the role is for (a lawyer's client)."""
+    status: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person or an organisation, with its spellings and the roles it holds."""
+
+    id: str
+    kind: str
+    """``person`` or ``organization``."""
+    type: str
+    name: str
+    description: str | None
+    aliases: tuple[str, ...]
+    """Spellings printed in a source."""
+    usual: tuple[str, ...]
+    """The usual spellings, the analyst's (editorial)."""
+    evidence: tuple[Span, ...]
+    roles: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    status: str
+    date: PartialDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    id: str
+    defendant: str
+    defendant_name: str
+    offence: str
+    alleges: str | None
+    plea: str | None
+    history: tuple[StatusStep, ...]
+    """Oldest first: the last step is the charge's status."""
+    evidence: tuple[Span, ...]
+
+    @property
+    def last(self) -> StatusStep | None:
+        return self.history[-1] if self.history else None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: str
+    kind: str
+    """``requested`` (by prosecutors: not a sentence) or ``imposed`` (by a court)."""
+    defendant: str
+    defendant_name: str
+    by: str
+    """The name of who requested or imposed it."""
+    penalty: str | None
+    term: str
+    """The term in words: ``34 years``."""
+    offence: str | None
+    """The offence of the charge it is for, if one is named."""
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Custody:
+    id: str
+    person: str
+    person_name: str
+    status: str
+    start: PartialDate | None
+    end: PartialDate | None
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Asylum:
+    id: str
+    person: str
+    person_name: str
+    type: str
+    state: str
+    """The state's name."""
+    embassy: str | None
+    """The embassy's name."""
+    description: str | None
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+    order: int
+    """Place in the case file: the order of records with the same date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Diplomatic:
+    id: str
+    type: str
+    actor: str
+    """Names, as the asylum's: of the actor, its counterpart and who acted for the actor."""
+    counterpart: str
+    by: str | None
+    description: str | None
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    type: str
+    title: str
+    description: str | None
+    date: PartialDate | None
+    participants: tuple[str, ...]
+    """Their names."""
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteKey:
+    """What choosing a quote needs, without its words: a million of these are read one by one."""
+
+    pos: int
+    id: str
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    pos: int
+    kind: str
+    text: str
+    speakers: str | None
+    """The speakers' names; ``None``: unattributed."""
+    context: str | None
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str
+    kind: str
+    """``discrepancy`` (in the source) or ``editorial`` (the analyst's)."""
+    text: str
+    basis: str | None
+    about: tuple[RecordRef, ...]
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    title_editorial: bool
+    file: str
+    published: PartialDate
+    language: str
+    sha256: str
+    publisher: str | None
+    url: str | None
+    length: int
+    """Characters of text."""
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OtherRecord:
+    """A record of any kind, as the ``record`` table has it: for a kind with no reader of its own."""
+
+    id: str
+    kind: str
+    title: str
+    subtitle: str
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DefendantFigures:
+    """The key figures of one defendant: their charges, the sentences requested and imposed, and
+    their latest custody and asylum (the last dated, else the first listed)."""
+
+    id: str
+    name: str
+    charges: tuple[Charge, ...]
+    requested: tuple[Sentence, ...]
+    imposed: tuple[Sentence, ...]
+    custody: Custody | None = None
+    asylum: Asylum | None = None
+
+
+SUMMARY_DEFENDANTS = 12
+"""Defendants given key figures; the rest are counted."""
+
+
+def key_figures(
+    charges: Iterable[Charge],
+    sentences: Iterable[Sentence] = (),
+    custody: Iterable[Custody] = (),
+    asylum: Iterable[Asylum] = (),
+    *,
+    limit: int = SUMMARY_DEFENDANTS,
+) -> tuple[DefendantFigures, ...]:
+    """The key figures of the first ``limit`` defendants, in the order of ``charges`` (each list in
+    the order given: the readers below give them as the brief lists them). The Overview shows
+    them for the whole dossier; the brief's summary for the records it writes."""
+    names: dict[str, str] = {}
+    charged: dict[str, list[Charge]] = {}
+    for charge in charges:
+        found = charged.get(charge.defendant)
+        if found is None:
+            if len(charged) >= limit:
+                continue
+            found = charged[charge.defendant] = []
+            names[charge.defendant] = charge.defendant_name
+        found.append(charge)
+    asked: dict[str, list[Sentence]] = {}
+    given: dict[str, list[Sentence]] = {}
+    for sentence in sentences:
+        if sentence.defendant in charged:
+            into = given if sentence.kind == "imposed" else asked
+            into.setdefault(sentence.defendant, []).append(sentence)
+    held: dict[str, Custody] = {}
+    for c in custody:
+        if c.person in charged and (c.start is not None or c.person not in held):
+            held[c.person] = c
+    sought: dict[str, Asylum] = {}
+    for a in asylum:
+        if a.person in charged and (a.date is not None or a.person not in sought):
+            sought[a.person] = a
+    return tuple(
+        DefendantFigures(
+            pid,
+            names[pid],
+            tuple(found),
+            tuple(asked.get(pid, ())),
+            tuple(given.get(pid, ())),
+            held.get(pid),
+            sought.get(pid),
+        )
+        for pid, found in charged.items()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Overview:
     header: CaseHeader
-    figures: tuple[Field, ...]
-    """Key figures: one line per defendant, and the case's main numbers."""
+    defendants: tuple[DefendantFigures, ...]
+    """Key figures: of the first defendants (:data:`SUMMARY_DEFENDANTS`)."""
+
+    @property
+    def figures(self) -> tuple[Field, ...]:
+        """The key figures as the Overview lists them: labelled lines, by defendant."""
+        return tuple(f for d in self.defendants for f in _figure_lines(d))
+
+
+OVERVIEW_CHARGES = 6
+"""Charges of a defendant the Overview lists."""
+
+
+def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
+    parts = []
+    for charge in d.charges[:OVERVIEW_CHARGES]:
+        last = charge.last
+        since = (
+            f" since {display_iso(last.date.value, last.date.precision)}"
+            if last and last.date
+            else ""
+        )
+        parts.append(f"{charge.offence} ({last.status if last else 'status not stated'}{since})")
+    yield Field(f"{d.name}: charges", "; ".join(parts))
+    for s in d.requested:
+        yield Field(f"{d.name}: sentence requested", f"{s.term} by {s.by}")
+    for s in d.imposed:
+        yield Field(f"{d.name}: sentence imposed", f"{s.term} ({s.by})")
+    if d.custody:
+        start = d.custody.start
+        since = f" since {display_iso(start.value, start.precision)}" if start else ""
+        yield Field(f"{d.name}: custody", f"{d.custody.status}{since}")
+    if d.asylum:
+        a = d.asylum
+        when = f", {a.date.display()}" if a.date else ""
+        yield Field(f"{d.name}: asylum", f"{a.type} ({a.state}){when}")
+
+
+# -- reading them -----------------------------------------------------------------------------------
+
+
+def _evidence_sql(alias: str) -> str:
+    """SQL: a record's evidence as a JSON array, by the evidence primary key."""
+    return (
+        '(SELECT json_group_array(json_array(seq, source, start, "end", exact)) '
+        f"FROM evidence WHERE record = {alias})"
+    )
+
+
+def _json_rows(value: str | None) -> list[Any]:
+    """A JSON array of arrays from a correlated subquery, sorted by their first member (``seq``)."""
+    if not value:
+        return []
+    items: list[Any] = json.loads(value)
+    items.sort(key=lambda item: item[0])
+    return items
+
+
+def _spans(value: str | None) -> tuple[Span, ...]:
+    return tuple(Span(s, int(a), int(b), e) for _, s, a, b, e in _json_rows(value))
+
+
+def _date(
+    value: str | None,
+    precision: str | None,
+    approx: Any = False,
+    text: str | None = None,
+    rule: str | None = None,
+) -> PartialDate | None:
+    if not value:
+        return None
+    return PartialDate(value, cast(Precision, precision or "day"), text, rule, bool(approx))
+
+
+def _date_sql(alias: str, name: str = "date") -> str:
+    """SQL: the five columns of a date, in :func:`_date`'s order."""
+    c = f"{alias}.{name}" if name != "end" else f'{alias}."end"'
+    return (
+        f"{c}, {alias}.{name}_precision, {alias}.{name}_approx, {alias}.{name}_text, "
+        f"{alias}.{name}_rule"
+    )
+
+
+def _among(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+    """SQL: a condition keeping rows whose ``column`` is one of ``ids`` (``None``: every row)."""
+    if ids is None:
+        return "1", ()
+    return f"{column} IN ({','.join('?' for _ in ids)})", tuple(ids)
+
+
+def entities(conn: sqlite3.Connection) -> Iterator[Entity]:
+    """People and organisations in case-file order, each with the roles they hold."""
+    roles = conn.execute(
+        f"SELECT e.rowid, r.id, r.holder, r.title, o.name, f.name, r.status, {_date_sql('r', 'start')}, "
+        f"{_date_sql('r', 'end')}, {_evidence_sql('r.id')} FROM role r "
+        "JOIN entity e ON e.id = r.holder LEFT JOIN entity o ON o.id = r.organization "
+        "LEFT JOIN entity f ON f.id = r.of ORDER BY e.rowid, r.rowid"
+    )
+    pending = next(roles, None)
+    for rowid, eid, kind, etype, name, description, aliases, evidence in conn.execute(
+        "SELECT e.rowid, e.id, e.kind, e.type, e.name, e.description, "
+        "(SELECT json_group_array(json_array(seq, alias, editorial)) FROM alias "
+        f"WHERE entity = e.id), {_evidence_sql('e.id')} FROM entity e ORDER BY e.rowid"
+    ):
+        own: list[Role] = []
+        while pending is not None and pending[0] == rowid:
+            _, rid, holder, title, org, of, status, *dates, spans = pending
+            own.append(
+                Role(rid, holder, title, org, of, status, _date(*dates[:5]), _date(*dates[5:]),
+                     _spans(spans))
+            )  # fmt: skip
+            pending = next(roles, None)
+        spellings = _json_rows(aliases)
+        yield Entity(
+            eid,
+            kind,
+            etype,
+            name,
+            description,
+            tuple(a for _, a, editorial in spellings if not editorial),
+            tuple(a for _, a, editorial in spellings if editorial),
+            _spans(evidence),
+            tuple(own),
+        )
+
+
+def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -> Iterator[Charge]:
+    """Charges by defendant (in case-file order), then in case-file order."""
+    where, params = _among("c.defendant", defendants)
+    for cid, defendant, name, offence, alleges, plea, history, evidence in conn.execute(
+        "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
+        "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
+        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {_evidence_sql('c.id')} "
+        f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
+        params,
+    ):
+        steps = tuple(StatusStep(st, _date(*date)) for _, st, *date in _json_rows(history))
+        yield Charge(cid, defendant, name, offence, alleges, plea, steps, _spans(evidence))
+
+
+def sentences(
+    conn: sqlite3.Connection, defendants: Sequence[str] | None = None
+) -> Iterator[Sentence]:
+    """Sentences by defendant (in case-file order), then by date (undated last)."""
+    where, params = _among("s.defendant", defendants)
+    for sid, kind, defendant, name, by, penalty, term, offence, *date, evidence in conn.execute(
+        "SELECT s.id, s.kind, s.defendant, e.name, b.name, s.penalty, s.term_text, c.offence, "
+        f"{_date_sql('s')}, {_evidence_sql('s.id')} FROM sentence s "
+        "JOIN entity e ON e.id = s.defendant JOIN entity b ON b.id = s.by "
+        f"LEFT JOIN charge c ON c.id = s.charge WHERE {where} "
+        "ORDER BY e.rowid, s.date IS NULL, s.date, s.rowid",
+        params,
+    ):
+        yield Sentence(
+            sid, kind, defendant, name, by, penalty, term, offence, _date(*date), _spans(evidence)
+        )
+
+
+def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Custody]:
+    """Custody by person (in case-file order), then from the earliest (undated last)."""
+    where, params = _among("c.person", people)
+    for cid, person, name, status, *dates, evidence in conn.execute(
+        f"SELECT c.id, c.person, e.name, c.status, {_date_sql('c', 'start')}, "
+        f"{_date_sql('c', 'end')}, {_evidence_sql('c.id')} FROM custody c "
+        f"JOIN entity e ON e.id = c.person WHERE {where} "
+        "ORDER BY e.rowid, c.start IS NULL, c.start, c.rowid",
+        params,
+    ):
+        yield Custody(
+            cid, person, name, status, _date(*dates[:5]), _date(*dates[5:]), _spans(evidence)
+        )
+
+
+def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Asylum]:
+    """Asylum sought, granted, refused... by date (undated last), then in case-file order."""
+    where, params = _among("a.person", people)
+    for row in conn.execute(
+        "SELECT a.id, a.person, p.name, a.type, s.name, m.name, a.description, "
+        f"{_date_sql('a')}, {_evidence_sql('a.id')}, r.rowid FROM asylum a "
+        "JOIN record r ON r.id = a.id JOIN entity p ON p.id = a.person "
+        "JOIN entity s ON s.id = a.state LEFT JOIN entity m ON m.id = a.embassy "
+        f"WHERE {where} ORDER BY a.date IS NULL, a.date, r.rowid",
+        params,
+    ):
+        aid, person, name, atype, state, embassy, description, *date, evidence, order = row
+        yield Asylum(
+            aid, person, name, atype, state, embassy, description, _date(*date),
+            _spans(evidence), order,
+        )  # fmt: skip
+
+
+def diplomatic(conn: sqlite3.Connection) -> Iterator[Diplomatic]:
+    """Diplomatic events by date (undated last), then in case-file order."""
+    for row in conn.execute(
+        "SELECT d.id, d.type, a.name, c.name, b.name, d.description, "
+        f"{_date_sql('d')}, {_evidence_sql('d.id')}, r.rowid FROM diplomatic d "
+        "JOIN record r ON r.id = d.id JOIN entity a ON a.id = d.actor "
+        "JOIN entity c ON c.id = d.counterpart LEFT JOIN entity b ON b.id = d.by "
+        "ORDER BY d.date IS NULL, d.date, r.rowid"
+    ):
+        did, dtype, actor, counterpart, by, description, *date, evidence, order = row
+        yield Diplomatic(
+            did, dtype, actor, counterpart, by, description, _date(*date), _spans(evidence), order
+        )
+
+
+def _in_time(record: Asylum | Diplomatic) -> tuple[bool, str, int]:
+    return (record.date is None, record.date.value if record.date else "", record.order)
+
+
+def asylum_and_diplomacy(conn: sqlite3.Connection) -> Iterator[Asylum | Diplomatic]:
+    """Asylum and diplomatic events together, as the Asylum pane lists them: by date (undated
+    last), then in case-file order."""
+    return heapq.merge(asylum(conn), diplomatic(conn), key=_in_time)
+
+
+def events(conn: sqlite3.Connection) -> Iterator[Event]:
+    """Events by date (undated last), then in case-file order."""
+    for vid, vtype, title, description, *date, participants, evidence in conn.execute(
+        f"SELECT v.id, v.type, v.title, v.description, {_date_sql('v')}, "
+        "(SELECT json_group_array(json_array(l.seq, e.name)) FROM link l "
+        "JOIN entity e ON e.id = l.dst WHERE l.src = v.id AND l.rel = 'participants'), "
+        f"{_evidence_sql('v.id')} FROM event v ORDER BY v.date IS NULL, v.date, v.rowid"
+    ):
+        who = tuple(n for _, n in _json_rows(participants))
+        yield Event(vid, vtype, title, description, _date(*date), who, _spans(evidence))
+
+
+def quote_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
+
+
+def quote_keys(
+    conn: sqlite3.Connection, *, reported: bool | None = None, ids: Sequence[str] | None = None
+) -> Iterator[QuoteKey]:
+    """Quotes in date order (their ``pos``), without their words: every quote; or, ``reported``,
+    the reported statements (``False``: the direct quotes and epithets); or those of ``ids``."""
+    if ids is not None:
+        for start in range(0, len(ids), _BATCH):
+            where, params = _among("id", ids[start : start + _BATCH])
+            yield from starmap(
+                QuoteKey,
+                conn.execute(f"SELECT pos, id, date FROM quote WHERE {where} ORDER BY pos", params),
+            )
+        return
+    where = "1" if reported is None else ("kind = 'reported'" if reported else "kind != 'reported'")
+    yield from starmap(
+        QuoteKey, conn.execute(f"SELECT pos, id, date FROM quote WHERE {where} ORDER BY pos")
+    )
+
+
+def quotes_at(conn: sqlite3.Connection, positions: Sequence[int]) -> Iterator[Quote]:
+    """The quotes at ``positions`` (their ``pos``), in date order."""
+    ordered = sorted(positions)
+    for start in range(0, len(ordered), _BATCH):
+        batch = ordered[start : start + _BATCH]
+        marks = ",".join("?" for _ in batch)
+        for qid, pos, kind, text, speakers, context, *date, evidence in conn.execute(
+            "SELECT q.id, q.pos, q.kind, q.text, q.speaker_names, q.context, "
+            f"{_date_sql('q')}, {_evidence_sql('q.id')} FROM quote q "
+            f"WHERE q.pos IN ({marks}) ORDER BY q.pos",
+            batch,
+        ):
+            yield Quote(qid, pos, kind, text, speakers, context, _date(*date), _spans(evidence))
+
+
+def notes(conn: sqlite3.Connection) -> Iterator[Note]:
+    """Discrepancy and editorial notes in case-file order, with the records they are about."""
+    for nid, kind, text, basis, about, evidence in conn.execute(
+        "SELECT n.id, n.kind, n.text, n.basis, (SELECT json_group_array(json_array(l.seq, l.dst, "
+        "r.kind, r.title)) FROM link l JOIN record r ON r.id = l.dst WHERE l.src = n.id AND "
+        f"l.rel = 'about'), {_evidence_sql('n.id')} FROM note n ORDER BY n.rowid"
+    ):
+        targets = tuple(RecordRef(*t[1:]) for t in _json_rows(about))
+        yield Note(nid, kind, text, basis, targets, _spans(evidence))
+
+
+def sources(conn: sqlite3.Connection) -> Iterator[Source]:
+    """Sources in case-file order, without their text (its length instead)."""
+    for row in conn.execute(
+        "SELECT s.id, s.title, s.title_editorial, s.file, s.published, s.published_precision, "
+        f"s.language, s.sha256, s.publisher, s.url, length(s.text), {_evidence_sql('s.id')} "
+        "FROM source s ORDER BY s.rowid"
+    ):
+        sid, title, editorial, file, published, precision, language, sha, publisher, url = row[:10]
+        yield Source(
+            sid, title, bool(editorial), file, PartialDate(published, precision), language, sha,
+            publisher, url, row[10], _spans(row[11]),
+        )  # fmt: skip
+
+
+def text_of(conn: sqlite3.Connection, source: str) -> str:
+    """A source's whole text ("" for no such source)."""
+    row = conn.execute("SELECT text FROM source WHERE id = ?", (source,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def other_records(conn: sqlite3.Connection, kind: str) -> Iterator[OtherRecord]:
+    """The records of ``kind`` as the ``record`` table has them: by their main date (undated last),
+    then in case-file order."""
+    for rid, title, subtitle, date, precision, evidence in conn.execute(
+        f"SELECT r.id, r.title, r.subtitle, r.date, r.date_precision, {_evidence_sql('r.id')} "
+        "FROM record r WHERE r.kind = ? ORDER BY r.date IS NULL, r.date, r.rowid",
+        (kind,),
+    ):
+        yield OtherRecord(rid, kind, title, subtitle, _date(date, precision), _spans(evidence))
+
+
+def kind_counts(conn: sqlite3.Connection, meta: Mapping[str, str]) -> dict[str, int]:
+    """Record kind → number of records, as the build counted them (counted now for a dossier
+    built before it did)."""
+    counts = {k[5:]: int(v) for k, v in meta.items() if k.startswith("kind:")}
+    if not counts and meta.get("records") != "0":
+        counts = dict(conn.execute("SELECT kind, count(*) FROM record GROUP BY kind").fetchall())
+    return counts
+
+
+_BATCH = 500
+"""Ids per ``IN (...)`` list: well under SQLite's limit on parameters."""
+
+
+def record_refs(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, RecordRef]:
+    """Those of ``ids`` that are records of the dossier."""
+    found: dict[str, RecordRef] = {}
+    for start in range(0, len(ids), _BATCH):
+        where, params = _among("id", ids[start : start + _BATCH])
+        for rid, kind, title in conn.execute(
+            f"SELECT id, kind, title FROM record WHERE {where}", params
+        ):
+            found[rid] = RecordRef(rid, kind, title)
+    return found
+
+
+def evidence_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[Span, ...]]:
+    """The evidence of each of ``ids`` (in its order)."""
+    found: dict[str, tuple[Span, ...]] = {}
+    for start in range(0, len(ids), _BATCH):
+        where, params = _among("r.id", ids[start : start + _BATCH])
+        for rid, evidence in conn.execute(
+            f"SELECT r.id, {_evidence_sql('r.id')} FROM record r WHERE {where}", params
+        ):
+            found[rid] = _spans(evidence)
+    return found
+
+
+def linked(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Every record one link away from one of ``ids``, either way."""
+    found: set[str] = set()
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        marks = ",".join("?" for _ in batch)
+        for (rid,) in conn.execute(
+            f"SELECT src FROM link WHERE dst IN ({marks}) "
+            f"UNION SELECT dst FROM link WHERE src IN ({marks})",
+            [*batch, *batch],
+        ):
+            found.add(rid)
+    return found
+
+
+def referred_organisations(conn: sqlite3.Connection, sources: set[str]) -> set[str]:
+    """The organisations that records of ``sources`` refer to (not counting what notes are
+    about)."""
+    return {
+        dst
+        for src, dst in conn.execute(
+            "SELECT l.src, l.dst FROM link l JOIN entity e ON e.id = l.dst "
+            "WHERE e.kind = 'organization' AND l.rel != 'about'"
+        )
+        if src in sources
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -332,11 +979,7 @@ class Reader:
     def header(self) -> CaseHeader:
         m = self.meta
         with self.connection() as conn:
-            counts = {k[5:]: int(v) for k, v in m.items() if k.startswith("kind:")}
-            if not counts and m.get("records") != "0":  # built before these were kept: count them
-                counts = dict(
-                    conn.execute("SELECT kind, count(*) FROM record GROUP BY kind").fetchall()
-                )
+            counts = kind_counts(conn, m)
             pane_counts = {pane: self._pane_count(conn, pane) for pane in PANE_TITLES}
         return CaseHeader(
             title=m.get("case_title", self.path.stem),
@@ -348,52 +991,21 @@ class Reader:
         )
 
     def overview(self) -> Overview:
+        """The case header and the key figures of the first defendants (:func:`key_figures`)."""
         header = self.header()
-        figures: list[Field] = []
         with self.connection() as conn:
-            rows = conn.execute(
-                "SELECT e.id, e.name FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
-                "ORDER BY (SELECT min(rowid) FROM charge c WHERE c.defendant = e.id) LIMIT 12"
-            ).fetchall()
-            for pid, name in rows:
-                charges = conn.execute(
-                    "SELECT offence, status, date, date_precision FROM charge WHERE defendant=? "
-                    "ORDER BY rowid LIMIT 6",
-                    (pid,),
-                ).fetchall()
-                parts = []
-                for offence, status, date, precision in charges:
-                    since = f" since {_date_text(date, precision)}" if date else ""
-                    parts.append(f"{offence} ({status or 'status not stated'}{since})")
-                figures.append(Field(f"{name}: charges", "; ".join(parts)))
-                for kind, term, by in conn.execute(
-                    "SELECT s.kind, s.term_text, e.name FROM sentence s JOIN entity e ON e.id = s.by "
-                    "WHERE s.defendant=? ORDER BY s.kind DESC, s.rowid",
-                    (pid,),
-                ):
-                    label = "sentence imposed" if kind == "imposed" else "sentence requested"
-                    who = f" by {by}" if kind == "requested" else f" ({by})"
-                    figures.append(Field(f"{name}: {label}", f"{term}{who}"))
-                custody = conn.execute(
-                    "SELECT status, start, start_precision FROM custody WHERE person=? "
-                    "ORDER BY start DESC NULLS LAST, rowid DESC LIMIT 1",
-                    (pid,),
-                ).fetchone()
-                if custody:
-                    status, start, precision = custody
-                    since = f" since {_date_text(start, precision)}" if start else ""
-                    figures.append(Field(f"{name}: custody", f"{status}{since}"))
-                asylum = conn.execute(
-                    "SELECT a.type, s.name, a.date, a.date_precision, a.date_approx FROM asylum a "
-                    "JOIN entity s ON s.id = a.state WHERE a.person=? "
-                    "ORDER BY a.date DESC NULLS LAST, a.rowid DESC LIMIT 1",
-                    (pid,),
-                ).fetchone()
-                if asylum:
-                    kind, state, date, precision, approx = asylum
-                    when = f", {_date_text(date, precision, approx)}" if date else ""
-                    figures.append(Field(f"{name}: asylum", f"{kind} ({state}){when}"))
-        return Overview(header, tuple(figures))
+            ids = [
+                pid
+                for (pid,) in conn.execute(
+                    "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
+                    "ORDER BY e.rowid LIMIT ?",
+                    (SUMMARY_DEFENDANTS,),
+                )
+            ]
+            figures = key_figures(
+                charges(conn, ids), sentences(conn, ids), custody(conn, ids), asylum(conn, ids)
+            )
+        return Overview(header, figures)
 
     # -- panes --------------------------------------------------------------------------------
 
@@ -693,16 +1305,8 @@ class Reader:
 
     def records(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Id → (title, kind) for those of ``ids`` that are in the dossier."""
-        if not ids:
-            return {}
         with self.connection() as conn:
-            marks = ",".join("?" for _ in ids)
-            return {
-                rid: (title, kind)
-                for rid, title, kind in conn.execute(
-                    f"SELECT id, title, kind FROM record WHERE id IN ({marks})", tuple(ids)
-                )
-            }
+            return {rid: (ref.title, ref.kind) for rid, ref in record_refs(conn, ids).items()}
 
 
 PAGE_ROWS = 100
