@@ -806,14 +806,27 @@ def text_of(conn: sqlite3.Connection, source: str) -> str:
 
 
 def other_records(conn: sqlite3.Connection, kind: str) -> Iterator[OtherRecord]:
-    """The records of ``kind`` as the ``record`` table has them: by their main date (undated last),
-    then in case-file order."""
-    for rid, title, subtitle, date, precision, evidence in conn.execute(
-        f"SELECT r.id, r.title, r.subtitle, r.date, r.date_precision, {_evidence_sql('r.id')} "
-        "FROM record r WHERE r.kind = ? ORDER BY r.date IS NULL, r.date, r.rowid",
+    """The records of ``kind`` as the ``record`` table has them, by their main date (undated last),
+    then in case-file order; the main date with how it was read, from the date columns of the
+    kind's table that hold it."""
+    spec = kinds.get(kind)
+    names = [c.name for c in spec.columns()] if spec is not None else []
+    dates = [n for n in names if f"{n}_precision" in names and f"{n}_text" in names]
+    parts = [_date_sql("t", name) for name in dates]
+    join = f'LEFT JOIN "{spec.table}" t ON t.id = r.id' if spec is not None and dates else ""
+    for rid, title, subtitle, date, precision, evidence, *columns in conn.execute(
+        f"SELECT r.id, r.title, r.subtitle, r.date, r.date_precision, {_evidence_sql('r.id')}"
+        f"{''.join(', ' + p for p in parts)} FROM record r {join} WHERE r.kind = ? "
+        "ORDER BY r.date IS NULL, r.date, r.rowid",
         (kind,),
     ):
-        yield OtherRecord(rid, kind, title, subtitle, _date(date, precision), _spans(evidence))
+        main = _date(date, precision)
+        for at in range(0, len(columns), 5):  # the first date column that is the main date
+            value, col_precision, approx, text, rule = columns[at : at + 5]
+            if main is not None and (value, col_precision) == (date, precision):
+                main = _date(value, col_precision, approx, text, rule)
+                break
+        yield OtherRecord(rid, kind, title, subtitle, main, _spans(evidence))
 
 
 def kind_counts(conn: sqlite3.Connection, meta: Mapping[str, str]) -> dict[str, int]:
