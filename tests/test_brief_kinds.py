@@ -179,5 +179,3 @@ def test_a_kind_named_after_a_section_of_the_brief_is_written_within_it(
     assert "### Hearings" in events
     assert "First hearing on the coup case, heard before the Supreme Court." in events
     assert text.count("## Other events") == 1
-
-
