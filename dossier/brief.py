@@ -326,6 +326,27 @@ def _cite(spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
+_REQUESTED = kinds.sentence_kind("requested")
+_IMPOSED = kinds.sentence_kind("imposed")
+"""What a sentence of each kind is, as every output says it: "requested by prosecutors"."""
+
+
+def _parts(*parts: tuple[str, list[str], str]) -> list[str]:
+    """Blocks of (sub-)sections: each heading, then its items, or what to say when it has none."""
+    out: list[str] = []
+    for head, items, none in parts:
+        out += [head, "\n".join(items) if items else none]
+    return out
+
+
+def _section(head: str, lines: list[str], none: str, intro: str | None = None) -> list[str]:
+    """A section's blocks: its heading, then its introduction and its lines, or what to say when
+    it has none."""
+    if not lines:
+        return [head, none]
+    return [head, *([intro] if intro else []), "\n".join(lines)]
+
+
 def _first(spans: Sequence[Span]) -> list[Span]:
     return list(spans[:1])
 
@@ -890,8 +911,8 @@ def render_summary(g: Gathered) -> list[str]:
             if defendants or g.charges
             else "no charges"
         ),
-        f"{plural(len(g.requested), 'sentence', none='no sentence')} requested by prosecutors "
-        f"and {f'{len(g.imposed):,}' if g.imposed else 'none'} imposed by a court",
+        f"{plural(len(g.requested), 'sentence', none='no sentence')} {_REQUESTED} "
+        f"and {f'{len(g.imposed):,}' if g.imposed else 'none'} {_IMPOSED}",
         plural(len(g.custody), "custody record"),
         plural(
             len(g.timeline),
@@ -954,7 +975,7 @@ def _defendant_line(d: DefendantFigures) -> str:
             )
             spans += [span for s in found for span in _first(s.evidence)]
     if not d.imposed:
-        parts.append("No sentence imposed by a court.")
+        parts.append(f"No sentence {_IMPOSED}.")
     if d.custody:
         c = d.custody
         since = f" since {_when(c.start, how=False)}" if c.start else ""
@@ -968,14 +989,14 @@ def _defendant_line(d: DefendantFigures) -> str:
 
 def render_people(g: Gathered) -> list[str]:
     where = g.scope.where
-    people = [_entity(e) for e in g.people]
-    organisations = [_entity(e) for e in g.organisations]
-    return [
-        "## People",
-        "\n".join(people) if people else f"No people {where}.",
-        "### Organisations and states",
-        "\n".join(organisations) if organisations else f"No organisations {where}.",
-    ]
+    return _parts(
+        ("## People", [_entity(e) for e in g.people], f"No people {where}."),
+        (
+            "### Organisations and states",
+            [_entity(e) for e in g.organisations],
+            f"No organisations {where}.",
+        ),
+    )
 
 
 def _entity(e: Entity) -> str:
@@ -1029,40 +1050,41 @@ def render_charges(g: Gathered) -> list[str]:
         rows.append(
             [cell(c.defendant_name), what, status, cell(c.plea or "not stated") + _cite(c.evidence)]
         )
-    blocks = ["## Charges"]
-    if rows:
-        blocks.append("The status column lists each step of a charge's history, oldest first.")
-        blocks.append("\n".join(table(["Defendant", "Charge", "Status", "Plea"], rows)))
-    else:
-        blocks.append(f"No charges {g.scope.where}.")
-    return blocks
+    return _section(
+        "## Charges",
+        table(["Defendant", "Charge", "Status", "Plea"], rows) if rows else [],
+        f"No charges {g.scope.where}.",
+        "The status column lists each step of a charge's history, oldest first.",
+    )
 
 
 def render_sentences(g: Gathered) -> list[str]:
     where = g.scope.where
-    blocks = [
+    return [
         "## Sentences",
-        "A sentence requested by prosecutors is a request, not a sentence: only a court "
-        "imposes one. The two are listed apart.",
-    ]
-    for found, head, none in (
-        (
-            g.requested,
-            "### Requested by prosecutors, not imposed",
-            f"No sentence requested by prosecutors {where}.",
+        f"A sentence {_REQUESTED} is a request, not a sentence: only a court imposes one. The two "
+        "are listed apart.",
+        *_parts(
+            (
+                f"### {_REQUESTED.capitalize()}, not imposed",
+                [_sentence_item(s) for s in g.requested],
+                f"No sentence {_REQUESTED} {where}.",
+            ),
+            (
+                f"### {_IMPOSED.capitalize()}",
+                [_sentence_item(s) for s in g.imposed],
+                f"No sentence {_IMPOSED} {where}.",
+            ),
         ),
-        (g.imposed, "### Imposed by a court", f"No sentence imposed by a court {where}."),
-    ):
-        items = []
-        for s in found:
-            line = f"- {strong(s.defendant_name)}: {inline(_term(s.term, s.penalty))}, {s.kind} by {inline(s.by)}"
-            if s.offence:
-                line += f", on the charge {inline(s.offence)}"
-            line += f"; {inline(_when(s.date))}.{_cite(s.evidence)}"
-            items.append(line)
-        blocks.append(head)
-        blocks.append("\n".join(items) if items else none)
-    return blocks
+    ]
+
+
+def _sentence_item(s: Sentence) -> str:
+    line = f"- {strong(s.defendant_name)}: {inline(_term(s.term, s.penalty))}, {s.kind} by "
+    line += inline(s.by)
+    if s.offence:
+        line += f", on the charge {inline(s.offence)}"
+    return line + f"; {inline(_when(s.date))}.{_cite(s.evidence)}"
 
 
 def render_custody(g: Gathered) -> list[str]:
@@ -1073,12 +1095,11 @@ def render_custody(g: Gathered) -> list[str]:
         rows.append(
             [cell(c.person_name), cell(c.status), cell(since), cell(until) + _cite(c.evidence)]
         )
-    blocks = ["## Custody"]
-    if rows:
-        blocks.append("\n".join(table(["Person", "Status", "Since", "Until"], rows)))
-    else:
-        blocks.append(f"No custody records {g.scope.where}.")
-    return blocks
+    return _section(
+        "## Custody",
+        table(["Person", "Status", "Since", "Until"], rows) if rows else [],
+        f"No custody records {g.scope.where}.",
+    )
 
 
 # -- events -------------------------------------------------------------------------------------------
@@ -1099,13 +1120,12 @@ def render_timeline(g: Gathered) -> list[str]:
         + _cite(r.evidence)
         for r in g.timeline
     ]
-    blocks = ["## Asylum and diplomatic timeline"]
-    if items:
-        blocks.append("In date order; events with no date come last.")
-        blocks.append("\n".join(items))
-    else:
-        blocks.append(f"No asylum or diplomatic events {g.scope.where}.")
-    return blocks
+    return _section(
+        "## Asylum and diplomatic timeline",
+        items,
+        f"No asylum or diplomatic events {g.scope.where}.",
+        "In date order; events with no date come last.",
+    )
 
 
 def render_events(g: Gathered) -> list[str]:
@@ -1117,13 +1137,12 @@ def render_events(g: Gathered) -> list[str]:
         if e.description:
             line += f" {_sentence(inline(e.description))}"
         items.append(line + _cite(e.evidence))
-    blocks = ["## Other events"]
-    if items:
-        blocks.append("Events of the case that are not asylum or diplomacy, in date order.")
-        blocks.append("\n".join(items))
-    else:
-        blocks.append(f"No other events {g.scope.where}.")
-    return blocks
+    return _section(
+        "## Other events",
+        items,
+        f"No other events {g.scope.where}.",
+        "Events of the case that are not asylum or diplomacy, in date order.",
+    )
 
 
 def render_other(section: OtherSection, scope: Scope, *, nested: bool = False) -> list[str]:
@@ -1186,33 +1205,32 @@ def render_quotes(g: Gathered) -> list[str]:
 
 
 def render_notes(g: Gathered) -> list[str]:
-    blocks = [
+    return [
         "## Notes",
         "Discrepancies are things inside the source that do not add up. Editorial notes are "
         "the analyst's knowledge from outside the source, never a sourced fact; each footnote "
         "shows the words the note is about.",
+        *_parts(
+            (
+                "### Discrepancies in the sources",
+                [_note_item(n) for n in g.discrepancies],
+                "No discrepancies noted.",
+            ),
+            ("### Editorial notes", [_note_item(n) for n in g.editorial], "No editorial notes."),
+        ),
     ]
-    for found, head, none in (
-        (g.discrepancies, "### Discrepancies in the sources", "No discrepancies noted."),
-        (g.editorial, "### Editorial notes", "No editorial notes."),
-    ):
-        items = []
-        for n in found:
-            if n.kind == "discrepancy":
-                line = f"- {_sentence(inline(n.text))}"
-            else:
-                line = (
-                    f"- **Editorial note (analyst, not from the source):** "
-                    f"{_sentence(inline(n.text))}"
-                )
-                if n.basis:
-                    line += f" Basis: {_sentence(inline(n.basis))}"
-            if n.about:
-                line += " About: " + _sentence("; ".join(inline(t.title) for t in n.about))
-            items.append(line + _cite(n.evidence))
-        blocks.append(head)
-        blocks.append("\n".join(items) if items else none)
-    return blocks
+
+
+def _note_item(n: Note) -> str:
+    if n.kind == "discrepancy":
+        line = f"- {_sentence(inline(n.text))}"
+    else:
+        line = f"- **Editorial note (analyst, not from the source):** {_sentence(inline(n.text))}"
+        if n.basis:
+            line += f" Basis: {_sentence(inline(n.basis))}"
+    if n.about:
+        line += " About: " + _sentence("; ".join(inline(t.title) for t in n.about))
+    return line + _cite(n.evidence)
 
 
 def render_sources(g: Gathered) -> list[str]:

@@ -95,7 +95,6 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
 HIDDEN_COLUMNS = frozenset({"id", "kind", "search_speakers", "search_mentions"})
 """Columns no detail lists: the key, the kind (said by the heading) and search helpers. A kind's
 own hidden columns are in its spec; reference columns are shown as links instead."""
-DATE_FIELDS = ("date", "start", "end", "published")
 LINKS_PER_GROUP = 25
 SPANS_PER_SOURCE = 5000
 
@@ -895,10 +894,6 @@ def referred_organisations(conn: sqlite3.Connection, sources: set[str]) -> set[s
 
 
 # ---------------------------------------------------------------------------------------------------
-
-
-LISTING_TEXT_MAX = 240
-"""Longest text of a table cell (a quote's words, a note), in characters."""
 
 
 def _date_text(value: str | None, precision: str | None, approx: bool | int | None = False) -> str:
