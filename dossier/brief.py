@@ -7,9 +7,9 @@ precision, and nothing is said that the dossier does not hold: the case file's s
 editorial notes are labelled as the analyst's.
 
 The brief is made in two steps. :func:`gather` reads what it will write — typed records from
-:mod:`dossier.queries`, each list streamed from one query and kept only when the selection keeps it
-— into a :class:`Gathered`; the ``render_*`` functions are pure functions of that, one per section,
-and every count the brief states is counted from it. Time grows linearly with the number of records,
+:mod:`dossier.queries` and :mod:`dossier.records`, each list streamed from one query and kept only
+when the selection keeps it — into a :class:`Gathered`; the ``render_*`` functions are pure
+functions of that, one per section, and every count the brief states is counted from it. Time grows linearly with the number of records,
 and key quotes are a bounded selection (a million quotes are never in memory). Same database, same
 brief, byte for byte: nothing in it depends on the clock, and every query has an explicit order.
 
@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dossier import kinds, queries, store
+from dossier import records as read
 from dossier.dates import UNDATED, DateError, PartialDate, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.kinds import KIND_LABEL
@@ -53,6 +54,11 @@ from dossier.queries import (
     Charge,
     Custody,
     DefendantFigures,
+    Reader,
+    Sentence,
+    Span,
+)
+from dossier.records import (
     Diplomatic,
     Entity,
     Event,
@@ -60,12 +66,9 @@ from dossier.queries import (
     OtherRecord,
     Quote,
     QuoteKey,
-    Reader,
     RecordRef,
     Role,
-    Sentence,
     Source,
-    Span,
 )
 from dossier.words import join_and, plural
 
@@ -231,7 +234,7 @@ def _make(
         raise NothingPinnedError()
     with _borrow(source) as conn:
         gathered = gather(conn, persons=persons, since=window, pins=pins)
-        text = render(gathered, lambda source_id: queries.text_of(conn, source_id))
+        text = render(gathered, lambda source_id: read.text_of(conn, source_id))
     return gathered.title, text
 
 
@@ -492,7 +495,7 @@ def gather(
     ``pins``)."""
     meta = store.read_meta(conn)
     items = None if pins is None else list({item.record: item for item in pins}.values())
-    pinned = queries.record_refs(conn, [i.record for i in items]) if items is not None else {}
+    pinned = read.record_refs(conn, [i.record for i in items]) if items is not None else {}
     scope = _scope(conn, persons, since, pinned, narrow=bool(persons) or items is not None)
 
     charges = tuple(_charges(conn, scope))
@@ -501,9 +504,9 @@ def gather(
         c for c in queries.custody(conn) if scope.keeps(c.id) and scope.dated(c.start, c.end)
     )
     timeline = tuple(
-        r for r in queries.asylum_and_diplomacy(conn) if scope.keeps(r.id) and scope.dated(r.date)
+        r for r in read.asylum_and_diplomacy(conn) if scope.keeps(r.id) and scope.dated(r.date)
     )
-    events = tuple(e for e in queries.events(conn) if scope.keeps(e.id) and scope.dated(e.date))
+    events = tuple(e for e in read.events(conn) if scope.keeps(e.id) and scope.dated(e.date))
     other = _other(conn, scope, meta)
     quotes = _choose_quotes(conn, scope, [r.id for r in pinned.values() if r.kind == "quote"])
     requested = tuple(s for s in sentences if s.kind == "requested")
@@ -533,7 +536,7 @@ def gather(
         quotes=quotes,
         discrepancies=discrepancies,
         editorial=editorial,
-        sources=tuple(queries.sources(conn)),
+        sources=tuple(read.sources(conn)),
     )
 
 
@@ -551,7 +554,7 @@ def _scope(
     if not narrow:
         return Scope(since=since)
     people = list(dict.fromkeys(p.strip() for p in persons))
-    found = queries.record_refs(conn, people)
+    found = read.record_refs(conn, people)
     names: list[str] = []
     for person in people:
         ref = found.get(person)
@@ -560,7 +563,7 @@ def _scope(
             raise UnknownPersonError(person)
         names.append(ref.title)
     seeds = list(dict.fromkeys([*people, *pinned]))
-    kept = set(seeds) | queries.linked(conn, seeds)
+    kept = set(seeds) | read.linked(conn, seeds)
     return Scope(frozenset(kept), since, tuple(names))
 
 
@@ -591,7 +594,7 @@ def _other(
             continue
         records = tuple(
             r
-            for r in queries.other_records(conn, spec.kind)
+            for r in read.other_records(conn, spec.kind)
             if scope.keeps(r.id) and scope.dated(r.date)
         )
         sections.setdefault(spec.brief_section, []).append((spec, records))
@@ -608,21 +611,21 @@ def _choose_quotes(conn: sqlite3.Connection, scope: Scope, pinned: Sequence[str]
         return (kept is None or key.id in kept) and (since is None or since.keeps(key.date))
 
     limit = KEY_QUOTES
-    chosen = [k.pos for k in queries.quote_keys(conn, ids=pinned) if keeps(k)][:limit]
+    chosen = [k.pos for k in read.quote_keys(conn, ids=pinned) if keeps(k)][:limit]
     first = set(chosen)
     for reported in (False, True):
         if len(chosen) >= limit:
             break
-        for key in queries.quote_keys(conn, reported=reported):
+        for key in read.quote_keys(conn, reported=reported):
             if key.pos not in first and keeps(key):
                 chosen.append(key.pos)
                 if len(chosen) >= limit:
                     break
     if scope.narrowed:
-        total = sum(1 for key in queries.quote_keys(conn) if keeps(key))
+        total = sum(1 for key in read.quote_keys(conn) if keeps(key))
     else:
-        total = queries.quote_count(conn)
-    return QuoteChoice(tuple(queries.quotes_at(conn, chosen)), total, bool(first))
+        total = read.quote_count(conn)
+    return QuoteChoice(tuple(read.quotes_at(conn, chosen)), total, bool(first))
 
 
 def _facts_written(
@@ -654,10 +657,10 @@ def _people(
 ) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
     """People and organisations, each with the roles kept. With a selection: the people kept, and
     the organisations kept or referred to by the ``facts`` written."""
-    linked = queries.referred_organisations(conn, facts) if scope.kept is not None else set()
+    linked = read.referred_organisations(conn, facts) if scope.kept is not None else set()
     people: list[Entity] = []
     organisations: list[Entity] = []
-    for entity in queries.entities(conn):
+    for entity in read.entities(conn):
         is_person = entity.kind == "person"
         if (
             scope.kept is not None
@@ -679,7 +682,7 @@ def _notes(
     """Discrepancies and editorial notes; with a selection, those pinned or ``about`` a record
     written."""
     kept: dict[str, list[Note]] = {"discrepancy": [], "editorial": []}
-    for note in queries.notes(conn):
+    for note in read.notes(conn):
         if note.kind not in kept:
             continue
         if (
@@ -696,13 +699,12 @@ def _pins(
     conn: sqlite3.Connection, items: Sequence[WorkItem], pinned: dict[str, RecordRef]
 ) -> Iterator[Pin]:
     ids = list(pinned)
-    evidence = queries.evidence_of(conn, ids)
+    evidence = read.evidence_of(conn, ids)
     positions = [
-        k.pos for k in queries.quote_keys(conn, ids=[i for i in ids if pinned[i].kind == "quote"])
+        k.pos for k in read.quote_keys(conn, ids=[i for i in ids if pinned[i].kind == "quote"])
     ]
     quotes = {
-        q.id: f"{q.speakers or 'unattributed'}: “{q.text}”"
-        for q in queries.quotes_at(conn, positions)
+        q.id: f"{q.speakers or 'unattributed'}: “{q.text}”" for q in read.quotes_at(conn, positions)
     }
     for item in items:
         ref = pinned.get(item.record)

@@ -7,7 +7,6 @@ Only the standard library's ``sqlite3`` is used: this module is on the app's pat
 
 from __future__ import annotations
 
-import heapq
 import json
 import queue
 import sqlite3
@@ -15,7 +14,6 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import starmap
 from pathlib import Path
 from typing import Any, cast
 
@@ -222,10 +220,11 @@ class RecordHit:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Typed records: what the brief writes and the Overview's key figures are made of. Each reader below
-# streams them from a cursor in one query, in the order the brief lists them (related rows come as
-# JSON from correlated subqueries on indexed keys), so a caller's time grows linearly with the
-# records it reads, and it holds only those it keeps.
+# Typed records: the Overview's key figures and the brief's summary are made of these. Each reader
+# below streams them from a cursor in one query, in the order the brief lists them (related rows
+# come as JSON from correlated subqueries on indexed keys), so a caller's time grows linearly with
+# the records it reads, and it holds only those it keeps. The records of the other kinds, which only
+# the brief reads, are in :mod:`dossier.records`.
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,48 +236,6 @@ class Span:
     start: int
     end: int
     exact: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecordRef:
-    """A record named by another (the records a note is about, a pinned record)."""
-
-    id: str
-    kind: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Role:
-    id: str
-    holder: str
-    title: str
-    organization: str | None
-    """The organisation's name."""
-    of: str | None
-    """The name of whom the role is for (a lawyer's client)."""
-    status: str | None
-    start: PartialDate | None
-    end: PartialDate | None
-    evidence: tuple[Span, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """A person or an organisation, with its spellings and the roles it holds."""
-
-    id: str
-    kind: str
-    """``person`` or ``organization``."""
-    type: str
-    name: str
-    description: str | None
-    aliases: tuple[str, ...]
-    """Spellings printed in a source."""
-    usual: tuple[str, ...]
-    """The usual spellings, the analyst's (editorial)."""
-    evidence: tuple[Span, ...]
-    roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,93 +305,6 @@ class Asylum:
     evidence: tuple[Span, ...]
     order: int
     """Place in the case file: the order of records with the same date."""
-
-
-@dataclass(frozen=True, slots=True)
-class Diplomatic:
-    id: str
-    type: str
-    actor: str
-    """Names, as the asylum's: of the actor, its counterpart and who acted for the actor."""
-    counterpart: str
-    by: str | None
-    description: str | None
-    date: PartialDate | None
-    evidence: tuple[Span, ...]
-    order: int
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    id: str
-    type: str
-    title: str
-    description: str | None
-    date: PartialDate | None
-    participants: tuple[str, ...]
-    """Their names."""
-    evidence: tuple[Span, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteKey:
-    """What choosing a quote needs, without its words: a million of these are read one by one."""
-
-    pos: int
-    id: str
-    date: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    id: str
-    pos: int
-    kind: str
-    text: str
-    speakers: str | None
-    """The speakers' names; ``None``: unattributed."""
-    context: str | None
-    date: PartialDate | None
-    evidence: tuple[Span, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    id: str
-    kind: str
-    """``discrepancy`` (in the source) or ``editorial`` (the analyst's)."""
-    text: str
-    basis: str | None
-    about: tuple[RecordRef, ...]
-    evidence: tuple[Span, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    id: str
-    title: str
-    title_editorial: bool
-    file: str
-    published: PartialDate
-    language: str
-    sha256: str
-    publisher: str | None
-    url: str | None
-    length: int
-    """Characters of text."""
-    evidence: tuple[Span, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OtherRecord:
-    """A record of any kind, as the ``record`` table has it: for a kind with no reader of its own."""
-
-    id: str
-    kind: str
-    title: str
-    subtitle: str
-    date: PartialDate | None
-    evidence: tuple[Span, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,7 +418,7 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
 # -- reading them -----------------------------------------------------------------------------------
 
 
-def _evidence_sql(alias: str) -> str:
+def evidence_sql(alias: str) -> str:
     """SQL: a record's evidence as a JSON array, by the evidence primary key."""
     return (
         '(SELECT json_group_array(json_array(seq, source, start, "end", exact)) '
@@ -556,7 +426,7 @@ def _evidence_sql(alias: str) -> str:
     )
 
 
-def _json_rows(value: str | None) -> list[Any]:
+def json_rows(value: str | None) -> list[Any]:
     """A JSON array of arrays from a correlated subquery, sorted by their first member (``seq``)."""
     if not value:
         return []
@@ -565,11 +435,11 @@ def _json_rows(value: str | None) -> list[Any]:
     return items
 
 
-def _spans(value: str | None) -> tuple[Span, ...]:
-    return tuple(Span(s, int(a), int(b), e) for _, s, a, b, e in _json_rows(value))
+def spans_of(value: str | None) -> tuple[Span, ...]:
+    return tuple(Span(s, int(a), int(b), e) for _, s, a, b, e in json_rows(value))
 
 
-def _date(
+def partial_date(
     value: str | None,
     precision: str | None,
     approx: Any = False,
@@ -581,8 +451,8 @@ def _date(
     return PartialDate(value, cast(Precision, precision or "day"), text, rule, bool(approx))
 
 
-def _date_sql(alias: str, name: str = "date") -> str:
-    """SQL: the five columns of a date, in :func:`_date`'s order."""
+def date_sql(alias: str, name: str = "date") -> str:
+    """SQL: the five columns of a date, in :func:`partial_date`'s order."""
     c = f"{alias}.{name}" if name != "end" else f'{alias}."end"'
     return (
         f"{c}, {alias}.{name}_precision, {alias}.{name}_approx, {alias}.{name}_text, "
@@ -590,102 +460,81 @@ def _date_sql(alias: str, name: str = "date") -> str:
     )
 
 
-def _among(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+def among(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
     """SQL: a condition keeping rows whose ``column`` is one of ``ids`` (``None``: every row)."""
     if ids is None:
         return "1", ()
     return f"{column} IN ({','.join('?' for _ in ids)})", tuple(ids)
 
 
-def entities(conn: sqlite3.Connection) -> Iterator[Entity]:
-    """People and organisations in case-file order, each with the roles they hold."""
-    roles = conn.execute(
-        f"SELECT e.rowid, r.id, r.holder, r.title, o.name, f.name, r.status, {_date_sql('r', 'start')}, "
-        f"{_date_sql('r', 'end')}, {_evidence_sql('r.id')} FROM role r "
-        "JOIN entity e ON e.id = r.holder LEFT JOIN entity o ON o.id = r.organization "
-        "LEFT JOIN entity f ON f.id = r.of ORDER BY e.rowid, r.rowid"
-    )
-    pending = next(roles, None)
-    for rowid, eid, kind, etype, name, description, aliases, evidence in conn.execute(
-        "SELECT e.rowid, e.id, e.kind, e.type, e.name, e.description, "
-        "(SELECT json_group_array(json_array(seq, alias, editorial)) FROM alias "
-        f"WHERE entity = e.id), {_evidence_sql('e.id')} FROM entity e ORDER BY e.rowid"
-    ):
-        own: list[Role] = []
-        while pending is not None and pending[0] == rowid:
-            _, rid, holder, title, org, of, status, *dates, spans = pending
-            own.append(
-                Role(rid, holder, title, org, of, status, _date(*dates[:5]), _date(*dates[5:]),
-                     _spans(spans))
-            )  # fmt: skip
-            pending = next(roles, None)
-        spellings = _json_rows(aliases)
-        yield Entity(
-            eid,
-            kind,
-            etype,
-            name,
-            description,
-            tuple(a for _, a, editorial in spellings if not editorial),
-            tuple(a for _, a, editorial in spellings if editorial),
-            _spans(evidence),
-            tuple(own),
-        )
-
-
 def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -> Iterator[Charge]:
     """Charges by defendant (in case-file order), then in case-file order."""
-    where, params = _among("c.defendant", defendants)
+    where, params = among("c.defendant", defendants)
     for cid, defendant, name, offence, alleges, plea, history, evidence in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
         "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
-        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {_evidence_sql('c.id')} "
+        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
-        steps = tuple(StatusStep(st, _date(*date)) for _, st, *date in _json_rows(history))
-        yield Charge(cid, defendant, name, offence, alleges, plea, steps, _spans(evidence))
+        steps = tuple(StatusStep(st, partial_date(*date)) for _, st, *date in json_rows(history))
+        yield Charge(cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence))
 
 
 def sentences(
     conn: sqlite3.Connection, defendants: Sequence[str] | None = None
 ) -> Iterator[Sentence]:
     """Sentences by defendant (in case-file order), then by date (undated last)."""
-    where, params = _among("s.defendant", defendants)
+    where, params = among("s.defendant", defendants)
     for sid, kind, defendant, name, by, penalty, term, offence, *date, evidence in conn.execute(
         "SELECT s.id, s.kind, s.defendant, e.name, b.name, s.penalty, s.term_text, c.offence, "
-        f"{_date_sql('s')}, {_evidence_sql('s.id')} FROM sentence s "
+        f"{date_sql('s')}, {evidence_sql('s.id')} FROM sentence s "
         "JOIN entity e ON e.id = s.defendant JOIN entity b ON b.id = s.by "
         f"LEFT JOIN charge c ON c.id = s.charge WHERE {where} "
         "ORDER BY e.rowid, s.date IS NULL, s.date, s.rowid",
         params,
     ):
         yield Sentence(
-            sid, kind, defendant, name, by, penalty, term, offence, _date(*date), _spans(evidence)
+            sid,
+            kind,
+            defendant,
+            name,
+            by,
+            penalty,
+            term,
+            offence,
+            partial_date(*date),
+            spans_of(evidence),
         )
 
 
 def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Custody]:
     """Custody by person (in case-file order), then from the earliest (undated last)."""
-    where, params = _among("c.person", people)
+    where, params = among("c.person", people)
     for cid, person, name, status, *dates, evidence in conn.execute(
-        f"SELECT c.id, c.person, e.name, c.status, {_date_sql('c', 'start')}, "
-        f"{_date_sql('c', 'end')}, {_evidence_sql('c.id')} FROM custody c "
+        f"SELECT c.id, c.person, e.name, c.status, {date_sql('c', 'start')}, "
+        f"{date_sql('c', 'end')}, {evidence_sql('c.id')} FROM custody c "
         f"JOIN entity e ON e.id = c.person WHERE {where} "
         "ORDER BY e.rowid, c.start IS NULL, c.start, c.rowid",
         params,
     ):
         yield Custody(
-            cid, person, name, status, _date(*dates[:5]), _date(*dates[5:]), _spans(evidence)
+            cid,
+            person,
+            name,
+            status,
+            partial_date(*dates[:5]),
+            partial_date(*dates[5:]),
+            spans_of(evidence),
         )
 
 
 def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Asylum]:
     """Asylum sought, granted, refused... by date (undated last), then in case-file order."""
-    where, params = _among("a.person", people)
+    where, params = among("a.person", people)
     for row in conn.execute(
         "SELECT a.id, a.person, p.name, a.type, s.name, m.name, a.description, "
-        f"{_date_sql('a')}, {_evidence_sql('a.id')}, r.rowid FROM asylum a "
+        f"{date_sql('a')}, {evidence_sql('a.id')}, r.rowid FROM asylum a "
         "JOIN record r ON r.id = a.id JOIN entity p ON p.id = a.person "
         "JOIN entity s ON s.id = a.state LEFT JOIN entity m ON m.id = a.embassy "
         f"WHERE {where} ORDER BY a.date IS NULL, a.date, r.rowid",
@@ -693,139 +542,9 @@ def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Ite
     ):
         aid, person, name, atype, state, embassy, description, *date, evidence, order = row
         yield Asylum(
-            aid, person, name, atype, state, embassy, description, _date(*date),
-            _spans(evidence), order,
+            aid, person, name, atype, state, embassy, description, partial_date(*date),
+            spans_of(evidence), order,
         )  # fmt: skip
-
-
-def diplomatic(conn: sqlite3.Connection) -> Iterator[Diplomatic]:
-    """Diplomatic events by date (undated last), then in case-file order."""
-    for row in conn.execute(
-        "SELECT d.id, d.type, a.name, c.name, b.name, d.description, "
-        f"{_date_sql('d')}, {_evidence_sql('d.id')}, r.rowid FROM diplomatic d "
-        "JOIN record r ON r.id = d.id JOIN entity a ON a.id = d.actor "
-        "JOIN entity c ON c.id = d.counterpart LEFT JOIN entity b ON b.id = d.by "
-        "ORDER BY d.date IS NULL, d.date, r.rowid"
-    ):
-        did, dtype, actor, counterpart, by, description, *date, evidence, order = row
-        yield Diplomatic(
-            did, dtype, actor, counterpart, by, description, _date(*date), _spans(evidence), order
-        )
-
-
-def _in_time(record: Asylum | Diplomatic) -> tuple[bool, str, int]:
-    return (record.date is None, record.date.value if record.date else "", record.order)
-
-
-def asylum_and_diplomacy(conn: sqlite3.Connection) -> Iterator[Asylum | Diplomatic]:
-    """Asylum and diplomatic events together, as the Asylum pane lists them: by date (undated
-    last), then in case-file order."""
-    return heapq.merge(asylum(conn), diplomatic(conn), key=_in_time)
-
-
-def events(conn: sqlite3.Connection) -> Iterator[Event]:
-    """Events by date (undated last), then in case-file order."""
-    for vid, vtype, title, description, *date, participants, evidence in conn.execute(
-        f"SELECT v.id, v.type, v.title, v.description, {_date_sql('v')}, "
-        "(SELECT json_group_array(json_array(l.seq, e.name)) FROM link l "
-        "JOIN entity e ON e.id = l.dst WHERE l.src = v.id AND l.rel = 'participants'), "
-        f"{_evidence_sql('v.id')} FROM event v ORDER BY v.date IS NULL, v.date, v.rowid"
-    ):
-        who = tuple(n for _, n in _json_rows(participants))
-        yield Event(vid, vtype, title, description, _date(*date), who, _spans(evidence))
-
-
-def quote_count(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
-
-
-def quote_keys(
-    conn: sqlite3.Connection, *, reported: bool | None = None, ids: Sequence[str] | None = None
-) -> Iterator[QuoteKey]:
-    """Quotes in date order (their ``pos``), without their words: every quote; or, ``reported``,
-    the reported statements (``False``: the direct quotes and epithets); or those of ``ids``."""
-    if ids is not None:
-        for start in range(0, len(ids), _BATCH):
-            where, params = _among("id", ids[start : start + _BATCH])
-            yield from starmap(
-                QuoteKey,
-                conn.execute(f"SELECT pos, id, date FROM quote WHERE {where} ORDER BY pos", params),
-            )
-        return
-    where = "1" if reported is None else ("kind = 'reported'" if reported else "kind != 'reported'")
-    yield from starmap(
-        QuoteKey, conn.execute(f"SELECT pos, id, date FROM quote WHERE {where} ORDER BY pos")
-    )
-
-
-def quotes_at(conn: sqlite3.Connection, positions: Sequence[int]) -> Iterator[Quote]:
-    """The quotes at ``positions`` (their ``pos``), in date order."""
-    ordered = sorted(positions)
-    for start in range(0, len(ordered), _BATCH):
-        batch = ordered[start : start + _BATCH]
-        marks = ",".join("?" for _ in batch)
-        for qid, pos, kind, text, speakers, context, *date, evidence in conn.execute(
-            "SELECT q.id, q.pos, q.kind, q.text, q.speaker_names, q.context, "
-            f"{_date_sql('q')}, {_evidence_sql('q.id')} FROM quote q "
-            f"WHERE q.pos IN ({marks}) ORDER BY q.pos",
-            batch,
-        ):
-            yield Quote(qid, pos, kind, text, speakers, context, _date(*date), _spans(evidence))
-
-
-def notes(conn: sqlite3.Connection) -> Iterator[Note]:
-    """Discrepancy and editorial notes in case-file order, with the records they are about."""
-    for nid, kind, text, basis, about, evidence in conn.execute(
-        "SELECT n.id, n.kind, n.text, n.basis, (SELECT json_group_array(json_array(l.seq, l.dst, "
-        "r.kind, r.title)) FROM link l JOIN record r ON r.id = l.dst WHERE l.src = n.id AND "
-        f"l.rel = 'about'), {_evidence_sql('n.id')} FROM note n ORDER BY n.rowid"
-    ):
-        targets = tuple(RecordRef(*t[1:]) for t in _json_rows(about))
-        yield Note(nid, kind, text, basis, targets, _spans(evidence))
-
-
-def sources(conn: sqlite3.Connection) -> Iterator[Source]:
-    """Sources in case-file order, without their text (its length instead)."""
-    for row in conn.execute(
-        "SELECT s.id, s.title, s.title_editorial, s.file, s.published, s.published_precision, "
-        f"s.language, s.sha256, s.publisher, s.url, length(s.text), {_evidence_sql('s.id')} "
-        "FROM source s ORDER BY s.rowid"
-    ):
-        sid, title, editorial, file, published, precision, language, sha, publisher, url = row[:10]
-        yield Source(
-            sid, title, bool(editorial), file, PartialDate(published, precision), language, sha,
-            publisher, url, row[10], _spans(row[11]),
-        )  # fmt: skip
-
-
-def text_of(conn: sqlite3.Connection, source: str) -> str:
-    """A source's whole text ("" for no such source)."""
-    row = conn.execute("SELECT text FROM source WHERE id = ?", (source,)).fetchone()
-    return str(row[0]) if row else ""
-
-
-def other_records(conn: sqlite3.Connection, kind: str) -> Iterator[OtherRecord]:
-    """The records of ``kind`` as the ``record`` table has them, by their main date (undated last),
-    then in case-file order; the main date with how it was read, from the date columns of the
-    kind's table that hold it."""
-    spec = kinds.get(kind)
-    names = [c.name for c in spec.columns()] if spec is not None else []
-    dates = [n for n in names if f"{n}_precision" in names and f"{n}_text" in names]
-    parts = [_date_sql("t", name) for name in dates]
-    join = f'LEFT JOIN "{spec.table}" t ON t.id = r.id' if spec is not None and dates else ""
-    for rid, title, subtitle, date, precision, evidence, *columns in conn.execute(
-        f"SELECT r.id, r.title, r.subtitle, r.date, r.date_precision, {_evidence_sql('r.id')}"
-        f"{''.join(', ' + p for p in parts)} FROM record r {join} WHERE r.kind = ? "
-        "ORDER BY r.date IS NULL, r.date, r.rowid",
-        (kind,),
-    ):
-        main = _date(date, precision)
-        for at in range(0, len(columns), 5):  # the first date column that is the main date
-            value, col_precision, approx, text, rule = columns[at : at + 5]
-            if main is not None and (value, col_precision) == (date, precision):
-                main = _date(value, col_precision, approx, text, rule)
-                break
-        yield OtherRecord(rid, kind, title, subtitle, main, _spans(evidence))
 
 
 def kind_counts(conn: sqlite3.Connection, meta: Mapping[str, str]) -> dict[str, int]:
@@ -835,62 +554,6 @@ def kind_counts(conn: sqlite3.Connection, meta: Mapping[str, str]) -> dict[str, 
     if not counts and meta.get("records") != "0":
         counts = dict(conn.execute("SELECT kind, count(*) FROM record GROUP BY kind").fetchall())
     return counts
-
-
-_BATCH = 500
-"""Ids per ``IN (...)`` list: well under SQLite's limit on parameters."""
-
-
-def record_refs(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, RecordRef]:
-    """Those of ``ids`` that are records of the dossier."""
-    found: dict[str, RecordRef] = {}
-    for start in range(0, len(ids), _BATCH):
-        where, params = _among("id", ids[start : start + _BATCH])
-        for rid, kind, title in conn.execute(
-            f"SELECT id, kind, title FROM record WHERE {where}", params
-        ):
-            found[rid] = RecordRef(rid, kind, title)
-    return found
-
-
-def evidence_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[Span, ...]]:
-    """The evidence of each of ``ids`` (in its order)."""
-    found: dict[str, tuple[Span, ...]] = {}
-    for start in range(0, len(ids), _BATCH):
-        where, params = _among("r.id", ids[start : start + _BATCH])
-        for rid, evidence in conn.execute(
-            f"SELECT r.id, {_evidence_sql('r.id')} FROM record r WHERE {where}", params
-        ):
-            found[rid] = _spans(evidence)
-    return found
-
-
-def linked(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
-    """Every record one link away from one of ``ids``, either way."""
-    found: set[str] = set()
-    for start in range(0, len(ids), _BATCH):
-        batch = ids[start : start + _BATCH]
-        marks = ",".join("?" for _ in batch)
-        for (rid,) in conn.execute(
-            f"SELECT src FROM link WHERE dst IN ({marks}) "
-            f"UNION SELECT dst FROM link WHERE src IN ({marks})",
-            [*batch, *batch],
-        ):
-            found.add(rid)
-    return found
-
-
-def referred_organisations(conn: sqlite3.Connection, sources: set[str]) -> set[str]:
-    """The organisations that records of ``sources`` refer to (not counting what notes are
-    about)."""
-    return {
-        dst
-        for src, dst in conn.execute(
-            "SELECT l.src, l.dst FROM link l JOIN entity e ON e.id = l.dst "
-            "WHERE e.kind = 'organization' AND l.rel != 'about'"
-        )
-        if src in sources
-    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1313,6 +976,8 @@ class Reader:
 
     def records(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Id → (title, kind) for those of ``ids`` that are in the dossier."""
+        from dossier.records import record_refs
+
         with self.connection() as conn:
             return {rid: (ref.title, ref.kind) for rid, ref in record_refs(conn, ids).items()}
 
