@@ -94,11 +94,12 @@ __all__ = [
 KEY_QUOTES = 50
 """At most this many quotes are shown; the brief says how many more the dossier holds."""
 
-# A citation is written as a marker naming its span while the sections are rendered; the markers are
-# numbered in the order they appear once every section is written. Values can never contain them:
-# escaping turns every control character into a space.
-_MARK_OPEN, _MARK_SEP, _MARK_CLOSE = "\x00", "\x02", "\x01"
-_MARK = re.compile("\x00([^\x01]*)\x01")
+# A citation is written as a marker naming its span (the source id in hexadecimal, whatever it holds)
+# while the sections are rendered; the markers are numbered in the order they appear once every
+# section is written. Values can never contain them: escaping turns every control character into a
+# space.
+_MARK_OPEN, _MARK_SEP, _MARK_CLOSE = "\x00", " ", "\x01"
+_MARK = re.compile("\x00([0-9a-f]* [0-9]+ [0-9]+)\x01")
 
 BESPOKE_KINDS = frozenset(
     {
@@ -324,7 +325,8 @@ def _cite(spans: Iterable[Span]) -> str:
         if key not in seen:
             seen.add(key)
             out.append(
-                f"{_MARK_OPEN}{span.source}{_MARK_SEP}{span.start}{_MARK_SEP}{span.end}{_MARK_CLOSE}"
+                f"{_MARK_OPEN}{span.source.encode().hex()}{_MARK_SEP}{span.start}{_MARK_SEP}"
+                f"{span.end}{_MARK_CLOSE}"
             )
     return "".join(out)
 
@@ -779,7 +781,8 @@ def render_footnotes(
     lines: dict[str, tuple[str, list[int]]] = {}
     out = []
     for key, n in numbers.items():  # in the order of their numbers
-        source, start_text, end_text = key.split(_MARK_SEP)
+        source_hex, start_text, end_text = key.split(_MARK_SEP)
+        source = bytes.fromhex(source_hex).decode()
         start, end = int(start_text), int(end_text)
         if source not in lines:
             text = text_of(source)
