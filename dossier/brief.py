@@ -17,9 +17,9 @@ What the selection keeps of one section depends on another in two places, and ea
 as data: with ``persons`` or pins, the organisations listed are those the facts written refer to;
 and notes are kept when they are about a record written in the sections before them.
 
-Each kind of record has a section: its spec's ``brief_section`` in :mod:`dossier.kinds`. A kind with no
-section of its own here (a kind added with a spec and nothing else) is written in a generic section
-of that name, each record in its spec's ``prose`` and footnoted with its evidence.
+Each kind of record has a section: its spec's ``brief_section`` in :mod:`dossier.kinds`. A kind with
+no section of its own here (a kind added with a spec and nothing else) is written in a generic
+section of that name, each record in its spec's ``prose`` and footnoted with its evidence.
 
 The brief from pins (``pins=``, the working set's pinned records) is the same brief narrowed the way
 ``persons`` narrows it, with the pinned records as seeds: each pinned record, and every record one link
@@ -443,7 +443,8 @@ class OtherSection:
     """A section of the kinds with none of their own that share a ``brief_section``."""
 
     title: str
-    kinds: tuple[tuple[kinds.KindSpec, tuple[OtherRecord, ...]], ...]
+    groups: tuple[tuple[kinds.KindSpec, tuple[OtherRecord, ...]], ...]
+    """Each kind of the section (in registry order) and its records kept."""
 
 
 @dataclass(frozen=True)
@@ -642,7 +643,7 @@ def _facts_written(
     out: set[str] = set()
     for records in (charges, sentences, custody, timeline, events, quotes):
         out.update(r.id for r in records)
-    out.update(r.id for section in other for _, records in section.kinds for r in records)
+    out.update(r.id for section in other for _, records in section.groups for r in records)
     return out
 
 
@@ -929,7 +930,7 @@ def render_summary(g: Gathered) -> list[str]:
         *(
             plural(len(records), spec.label.lower(), spec.plural_label)
             for section in g.other
-            for spec, records in section.kinds
+            for spec, records in section.groups
         ),
         plural(g.quotes.total, "quote"),
         plural(len(g.discrepancies), "discrepancy note")
@@ -1154,8 +1155,8 @@ def render_other(section: OtherSection, scope: Scope, *, nested: bool = False) -
     """A section of kinds with none of their own: each record in its spec's prose, dated and
     footnoted; under a heading of its own, or (``nested``) within the section of that name."""
     blocks = [] if nested else [heading(2, section.title)]
-    for spec, records in section.kinds:
-        if nested or len(section.kinds) > 1:
+    for spec, records in section.groups:
+        if nested or len(section.groups) > 1:
             blocks.append(heading(3, spec.plural_label.capitalize()))
         if not records:
             blocks.append(f"No {inline(spec.plural_label)} {scope.where}.")
