@@ -16,6 +16,7 @@ import typer
 from dossier import commands, safetext
 from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
+from dossier.words import plural
 
 if TYPE_CHECKING:
     from dossier.queries import Reader
@@ -331,9 +332,7 @@ def pins_export(
         sys.stdout.write(text)
         return
     write_atomic(file, text, force=force)
-    typer.echo(
-        f"wrote {len(lines)} item{'s' if len(lines) != 1 else ''} to {shown(file)}", err=True
-    )
+    typer.echo(f"wrote {plural(len(lines), 'item')} to {shown(file)}", err=True)
 
 
 @pins_app.command("import")
@@ -364,7 +363,7 @@ def pins_import(
     for problem in report.problems:
         _warn(f"{shown(file)}: {problem}")
     same = f" ({report.unchanged} already there)" if report.unchanged else ""
-    _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}{same}")
+    _say(f"took {plural(report.taken, 'item')} from {shown(file)}{same}")
     if report.problems:
         raise typer.Exit(1)
 

@@ -121,10 +121,7 @@ def search(
     table.add_column("Kind", no_wrap=True)
     table.add_column("Quote", ratio=1)
     for hit in result.hits:
-        plain, spans = hit.highlights()
-        words = Text(safetext.line(plain))  # one for one: the spans stay valid
-        for start, end in spans:
-            words.stylize("bold reverse", start, end)
+        words = hit.marked("bold reverse")
         words.append(f"\n{safetext.line(hit.id)}", style="dim")
         cells = (Text(safetext.line(value)) for value in (hit.date, hit.speaker, hit.kind))
         table.add_row(*cells, words)

@@ -169,7 +169,7 @@ def test_a_kind_declared_once_is_loaded_built_listed_and_detailed(
 
     detail = reader.detail("appeal-hearing")
     assert detail is not None
-    assert detail.kind_label == "Hearing"
+    assert kinds.label(detail.kind) == "Hearing"
     assert detail.subtitle == "before Supreme Court of Ruritania"
     fields = {f.label: f.value for f in detail.fields}
     assert fields["Title"] == "Appeal of Ana Pérez heard"

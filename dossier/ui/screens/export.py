@@ -29,6 +29,7 @@ from dossier.queries import Reader
 from dossier.safetext import line
 from dossier.ui.screens.confirm import Confirm
 from dossier.ui.widgets.text_view import TextView
+from dossier.words import plural
 from dossier.workset import Workset
 
 
@@ -217,8 +218,9 @@ class ExportScreen(ModalScreen[None]):
         elif event.pins is None:  # short enough for 80 columns
             self._status(f"{size}, whole case. s saves it, p: from pins, Esc closes.")
         else:
-            pins = f"{event.pins:,} pin{'' if event.pins == 1 else 's'}"
-            self._status(f"{size} from {pins}. s saves it, w: whole case, Esc closes.")
+            self._status(
+                f"{size} from {plural(event.pins, 'pin')}. s saves it, w: whole case, Esc closes."
+            )
 
     @on(BriefFailed)
     def _brief_failed(self, event: BriefFailed) -> None:
