@@ -158,12 +158,6 @@ def screen_text(app: DossierApp) -> str:
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
-def toasts_text(app: DossierApp) -> str:
-    from textual.widgets._toast import Toast
-
-    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
-
-
 def assert_screen_inert(text: str) -> None:
     for bad in hostile.UNSAFE:
         assert bad not in text, (bad, text[:600])
@@ -184,8 +178,10 @@ async def test_every_pane_palette_and_notification_show_hostile_data_as_text(
             assert_screen_inert(screen_text(app))
         await pilot.press("6", "p")  # pin the quote: "Pinned: …" names it
         await settle(pilot)
-        notes = toasts_text(app)
+        notes = "\n".join(n.message for n in app._notifications)
         assert "Pinned:" in notes and "[@click=app.quit]quit[/]" in notes, notes
+        assert not any(n.markup for n in app._notifications)  # shown as text, never parsed
+        assert_screen_inert(notes)
         assert_screen_inert(screen_text(app))
         await pilot.press("ctrl+p")
         await pilot.press(*"mallory")
