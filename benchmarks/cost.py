@@ -4,8 +4,10 @@
     uv run python benchmarks/cost.py make-big DIR [--mb 200]             # (b) one 200 MB source
     uv run python benchmarks/cost.py time DIR build|check [--runs 3]
 
-(a) is a case of ``--records`` quotes, each citing its own sentence of one source of ~29
-characters a sentence (100k → 2.9 MB): before, every span was a ``find`` over the whole source.
+(a) is a case of ``--records`` records in one source of 2.9 MB (at 100k): half are quotes of a
+sentence of their own, half events that cite the words "The court agreed." printed after every
+sentence, told apart by a ``prefix`` (the sentence before). Before, every span was a ``find`` over
+the whole source, and each occurrence's prefix was tested on a copy of the text before it.
 (b) is a case of 10 quotes in one source of ``--mb`` megabytes of prose: before, the coverage
 summary looked at every character in Python and kept every uncited word.
 
@@ -29,10 +31,32 @@ import sys
 import time
 from pathlib import Path
 
-WORDS = (
-    "the court heard that prosecutors asked for years in prison while the defence said "
-    "asylum embassy minister congress decree rupture relations diplomatic sentence trial"
-).split()
+WORDS = [
+    "the",
+    "court",
+    "heard",
+    "that",
+    "prosecutors",
+    "asked",
+    "for",
+    "years",
+    "in",
+    "prison",
+    "while",
+    "the",
+    "defence",
+    "said",
+    "asylum",
+    "embassy",
+    "minister",
+    "congress",
+    "decree",
+    "rupture",
+    "relations",
+    "diplomatic",
+    "sentence",
+    "trial",
+]
 
 CHILD = """
 import sys
@@ -47,7 +71,7 @@ main()
 """
 
 
-def _case(folder: Path, source: bytes, quotes: list[str]) -> Path:
+def _case(folder: Path, source: bytes, quotes: list[str], extra: str = "") -> Path:
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "seeds").mkdir(parents=True, exist_ok=True)
     (folder / "seeds" / "one.txt").write_bytes(source)
@@ -59,21 +83,30 @@ def _case(folder: Path, source: bytes, quotes: list[str]) -> Path:
         f'language = "en"\nsha256 = "{sha}"\nevidence = ["Published 2025"]\n',
     ]
     for number, text in enumerate(quotes, start=1):
-        out.append(
-            f'[[quotes]]\nid = "q-{number}"\nkind = "direct"\ntext = {json.dumps(text)}\n'
-        )
+        out.append(f'[[quotes]]\nid = "q-{number}"\nkind = "direct"\ntext = {json.dumps(text)}\n')
+    out.append(extra)
     case = folder / "data" / "case.toml"
     case.write_text("".join(out), encoding="utf-8")
     return case
 
 
 def make_spans(folder: Path, records: int) -> Path:
+    """Half the records quote a sentence of their own; the other half cite words the source
+    prints after every sentence, told apart by the sentence before them (a ``prefix``)."""
     rng = random.Random(18)
     sentences = [
-        f"Item {n:06d} says {rng.choice(WORDS)} {rng.choice(WORDS)}." for n in range(records)
+        f"Item {n:06d} says {rng.choice(WORDS)} {rng.choice(WORDS)}." for n in range(records // 2)
     ]
-    source = ("Published 2025\n" + "\n".join(sentences) + "\n").encode("utf-8")
-    return _case(folder, source, sentences)
+    source = ("Published 2025\n" + "".join(f"{s} {AGREED}\n" for s in sentences)).encode()
+    events = [
+        f'[[events]]\nid = "e-{n}"\ntype = "ruling"\ntitle = "Ruling {n}"\n'
+        f"evidence = [{{ quote = {json.dumps(AGREED)}, prefix = {json.dumps(s + ' ')} }}]\n"
+        for n, s in enumerate(sentences)
+    ]
+    return _case(folder, source, sentences, extra="".join(events))
+
+
+AGREED = "The court agreed."
 
 
 def make_big(folder: Path, mb: int) -> Path:

@@ -77,7 +77,13 @@ class SpanFinder:
     def locate(
         self, sid: str, exact: str, prefix: str | None = None, suffix: str | None = None
     ) -> Span:
-        return locate(self.texts[sid], exact, prefix, suffix, hits=self.occurrences(sid, exact))
+        text = self.texts[sid]
+        if prefix or suffix:  # the span with its context: found once, however often it occurs
+            before = prefix or ""
+            places = self.occurrences(sid, before + exact + (suffix or ""))
+            if len(places) == 1 and exact:
+                return locate(text, exact, hits=[places[0] + len(before)])
+        return locate(text, exact, prefix, suffix, hits=self.occurrences(sid, exact))
 
     def printed(self, words: str) -> bool:
         """Whether ``words`` occur in any source."""

@@ -588,6 +588,27 @@ def test_span_finder_agrees_with_a_search_per_span() -> None:
     assert finder._found  # the index is used
     for exact in wanted:
         assert finder.occurrences("s", exact) == evidence._occurrences(text, exact), exact
+    # With a prefix or suffix: the same span, or the same error, as a search per span.
+    for exact in wanted[:100]:
+        at = text.find(exact)
+        if at < 0:
+            continue
+        end = at + len(exact)
+        for prefix, suffix in (
+            (text[max(at - 9, 0) : at], None),
+            (None, text[end : end + 8]),
+            (text[max(at - 3, 0) : at], text[end : end + 2]),
+            (None, text[at + 1 : at + 9]),  # not what follows: the same error either way
+        ):
+            try:
+                expected: object = evidence.locate(text, exact, prefix, suffix)
+            except evidence.SpanError as exc:
+                expected = str(exc)
+            try:
+                got: object = finder.locate("s", exact, prefix, suffix)
+            except evidence.SpanError as exc:
+                got = str(exc)
+            assert got == expected, (exact, prefix, suffix)
 
 
 def test_coverage_counts_as_a_look_at_every_character() -> None:
