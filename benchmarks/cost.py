@@ -3,6 +3,7 @@
     uv run python benchmarks/cost.py make-spans DIR [--records 100000]   # (a) one 2.9 MB source
     uv run python benchmarks/cost.py make-big DIR [--mb 200]             # (b) one 200 MB source
     uv run python benchmarks/cost.py time DIR build|check [--runs 3]
+    uv run python benchmarks/cost.py compare DIR build|check --before OLD_CHECKOUT [--runs 3]
 
 (a) is a case of ``--records`` records in one source of 2.9 MB (at 100k): half are quotes of a
 sentence of their own, half events that cite the words "The court agreed." printed after every
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import resource
 import statistics
@@ -88,6 +90,46 @@ def _case(folder: Path, source: bytes, quotes: list[str], extra: str = "") -> Pa
     case = folder / "data" / "case.toml"
     case.write_text("".join(out), encoding="utf-8")
     return case
+
+
+TIMED = """
+import sys, time
+from pathlib import Path
+try:
+    from dossier import sources
+    sources.MAX_SOURCE_BYTES = 256 * 1024 * 1024
+except ImportError:
+    pass
+from dossier import build, casefile, coverage
+what, case, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+started = time.perf_counter()
+loaded = build.build(case, out) if what == "build" else casefile.load(case)
+coverage.summary(loaded)
+print(time.perf_counter() - started)
+"""
+
+
+def compare(folder: Path, what: str, before: Path, runs: int) -> None:
+    """``what`` (build or check, with the coverage summary) timed inside the process, by this
+    checkout and by the one at ``before``, alternately; medians and their ratio."""
+    case = folder / "data" / "case.toml"
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    for _ in range(runs):
+        for label in ("before", "after"):
+            env = dict(os.environ)
+            if label == "before":
+                env["PYTHONPATH"] = str(before)
+            done = subprocess.run(
+                [sys.executable, "-c", TIMED, what, str(case), str(folder / "data" / "c.db")],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            times[label].append(float(done.stdout.strip().splitlines()[-1]))
+            print(f"  {label}: {times[label][-1]:.2f} s", flush=True)
+    b, a = statistics.median(times["before"]), statistics.median(times["after"])
+    print(f"{what} {case}: before {b:.2f} s, after {a:.2f} s (medians of {runs}), {b / a:.1f}x")
 
 
 def make_spans(folder: Path, records: int) -> Path:
@@ -156,11 +198,18 @@ def main() -> None:
     t.add_argument("dir", type=Path)
     t.add_argument("command", choices=("build", "check"))
     t.add_argument("--runs", type=int, default=3)
+    c = sub.add_parser("compare")
+    c.add_argument("dir", type=Path)
+    c.add_argument("command", choices=("build", "check"))
+    c.add_argument("--before", type=Path, required=True, help="a checkout of the older dossier")
+    c.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if args.what == "make-spans":
         print(make_spans(args.dir, args.records))
     elif args.what == "make-big":
         print(make_big(args.dir, args.mb))
+    elif args.what == "compare":
+        compare(args.dir, args.command, args.before, args.runs)
     else:
         time_command(args.dir, args.command, args.runs)
 
