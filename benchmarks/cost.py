@@ -13,7 +13,9 @@ the whole source, and each occurrence's prefix was tested on a copy of the text 
 summary looked at every character in Python and kept every uncited word.
 
 ``time`` runs ``dossier build`` or ``dossier check`` on ``DIR/data/case.toml`` in a fresh process
-each run, and prints the median wall time and the largest peak RSS. The source of (b) is larger
+each run, and prints the median wall time and the largest peak RSS. ``compare`` times the same
+work inside the process (start-up left out), alternating this checkout with an older one
+(``git archive COMMIT dossier | tar -x -C OLD``), and prints both medians and their ratio. The source of (b) is larger
 than the 50 MiB a source may be (``dossier.sources.MAX_SOURCE_BYTES``): for this measurement the
 child process raises that limit to 256 MiB before it runs the command. Run it with
 ``PYTHONPATH=OLD_CHECKOUT`` to time an older version of dossier the same way.
@@ -125,6 +127,7 @@ def compare(folder: Path, what: str, before: Path, runs: int) -> None:
                 text=True,
                 env=env,
                 check=True,
+                cwd=folder,  # not this checkout, which `-c` would put first on sys.path
             )
             times[label].append(float(done.stdout.strip().splitlines()[-1]))
             print(f"  {label}: {times[label][-1]:.2f} s", flush=True)
@@ -175,7 +178,9 @@ def time_command(folder: Path, command: str, runs: int) -> None:
     walls: list[float] = []
     for _ in range(runs):
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True)
+        done = subprocess.run(  # cwd: not this checkout, which `-c` would put first on sys.path
+            [sys.executable, "-c", CHILD, *args], capture_output=True, text=True, cwd=folder
+        )
         walls.append(time.perf_counter() - started)
         print(f"  {walls[-1]:.2f} s: {(done.stdout or done.stderr).strip()[:160]}", flush=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
