@@ -246,11 +246,12 @@ def test_the_app_in_a_real_terminal_leaves_clipboard_and_title_alone(
         check=True,
     )
     try:
+        tm("resize-window", "-t", "hostile", "-x", "160", "-y", "50")
         tm("set", "-g", "set-clipboard", "on")
         tm("set", "-g", "allow-rename", "on")
         tm("select-pane", "-t", "hostile", "-T", "untouched")
         tm("respawn-pane", "-k", "-t", "hostile", command)
-        wait_for("Mallory")
+        wait_for("A summary")  # the overview is drawn, data and all
         for key in "12345678":
             tm("send-keys", "-t", "hostile", key)
             time.sleep(0.4)
@@ -261,13 +262,16 @@ def test_the_app_in_a_real_terminal_leaves_clipboard_and_title_alone(
         tm("send-keys", "-t", "hostile", "C-p")
         time.sleep(0.5)
         tm("send-keys", "-t", "hostile", "-l", "mallory")
-        wait_for("[bold red]")
+        wait_for("Mallory ␛")
         tm("send-keys", "-t", "hostile", "Escape")
-        time.sleep(0.4)
-        tm("send-keys", "-t", "hostile", "/")
-        time.sleep(0.5)
+        time.sleep(2)  # an ESC followed at once by "/" would read as Alt+/
+        deadline = time.monotonic() + 60
+        while "Search quotes" not in tm("capture-pane", "-p", "-t", "hostile"):
+            assert time.monotonic() < deadline, "the search screen never opened"
+            tm("send-keys", "-t", "hostile", "/")  # again, if the palette took the first one
+            time.sleep(1)
         tm("send-keys", "-t", "hostile", "-l", "zorblat")
-        wait_for("[the president]")
+        wait_for("1 quote")
         assert tm("list-buffers").strip() == "", "the data wrote the clipboard"
         title = tm("display", "-p", "-t", "hostile", "#{pane_title}").strip()
         assert "PWNED" not in title
