@@ -813,6 +813,8 @@ def _wanted(
             sid = ev.source or record.source or default
             if sid is not None:
                 yield sid, ev.quote
+                if ev.prefix or ev.suffix:
+                    yield sid, (ev.prefix or "") + ev.quote + (ev.suffix or "")
         if not isinstance(record, Source):
             for alias in (*getattr(record, "aliases", ()), getattr(record, "name", None)):
                 if isinstance(alias, str):

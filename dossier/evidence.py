@@ -77,7 +77,13 @@ class SpanFinder:
     def locate(
         self, sid: str, exact: str, prefix: str | None = None, suffix: str | None = None
     ) -> Span:
-        return locate(self.texts[sid], exact, prefix, suffix, hits=self.occurrences(sid, exact))
+        text = self.texts[sid]
+        if prefix or suffix:  # the span with its context: found once, however often it occurs
+            before = prefix or ""
+            places = self.occurrences(sid, before + exact + (suffix or ""))
+            if len(places) == 1 and exact:
+                return locate(text, exact, hits=[places[0] + len(before)])
+        return locate(text, exact, prefix, suffix, hits=self.occurrences(sid, exact))
 
     def printed(self, words: str) -> bool:
         """Whether ``words`` occur in any source."""
@@ -140,10 +146,39 @@ def closest_passage(text: str, exact: str) -> str:
                 best_at, best_ratio = at, ratio
         return best_at, best_ratio
 
-    # A coarse pass over windows a quarter-width apart, then every offset around the best one.
-    at, ratio = best_in(range(0, last + 1, step), 0, -1.0)
+    if len(text) <= SCAN_ALL:
+        # A coarse pass over windows a quarter-width apart, then every offset around the best one.
+        at, ratio = best_in(range(0, last + 1, step), 0, -1.0)
+    else:  # a long source: only around the places that print a word of the span
+        at, ratio = 0, -1.0
+        for start in _word_places(text, exact):
+            lo = min(max(start - step, 0), last)
+            at, ratio = best_in(range(lo, min(start + step, last) + 1), at, ratio)
+        if ratio <= 0:
+            return ""
     at, _ = best_in(range(max(at - step, 0), min(at + step, last) + 1), at, ratio)
     return text[at : at + width]
+
+
+SCAN_ALL = 1 << 20
+"""Sources up to this many characters are scanned whole for the closest passage to a span that is
+not in them; longer ones only where a word of the span occurs (a scan of 200 MB took minutes)."""
+PLACES = 200
+"""Occurrences of each word looked around, at most."""
+
+
+def _word_places(text: str, exact: str) -> Iterable[int]:
+    """Where the span would start if one of its three longest words were where ``text`` prints
+    it (at most :data:`PLACES` places a word)."""
+    words = sorted(set(re.findall(r"\w{3,}", exact)), key=len, reverse=True)[:3]
+    for word in words:
+        offset = exact.find(word)
+        at = text.find(word)
+        for _ in range(PLACES):
+            if at < 0:
+                break
+            yield at - offset
+            at = text.find(word, at + 1)
 
 
 def locate(
@@ -173,8 +208,9 @@ def locate(
             raise SpanError(
                 f'"{exact}" is in the source but never after/before the given prefix/suffix'
             )
-        folded = _fold(text)
-        if _fold(exact) in folded:
+        # Compared folded (a copy of the source): only where the words could be, in a long one.
+        folded = _fold(text) if len(text) <= SCAN_ALL else ""
+        if folded and _fold(exact) in folded:
             hint = " (it differs only in case, accents, quote marks or spacing)"
         else:
             hint = ""

@@ -565,7 +565,9 @@ def insert_svg(page: str, timeline: Timeline) -> str:
     """The HTML brief with its timeline placeholder replaced by the inline SVG."""
     if len(timeline.stops) > SVG_MAX:
         timeline = _latest(timeline, SVG_MAX)
-    figure = f'<figure class="timeline">\n{render_svg(timeline)}\n</figure>'
+    from dossier.safetext import safe
+
+    figure = f'<figure class="timeline">\n{safe(render_svg(timeline))}\n</figure>'
     return page.replace(f"<p>{HTML_PLACEHOLDER}</p>", figure, 1)
 
 

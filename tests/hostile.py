@@ -18,8 +18,8 @@ MARKUP = "[/] [@click=app.quit]quit[/] [bold red]red [sic] [the president]"
 HOSTILE = f"{OSC52}{OSC2}{CSI}{BIDI} {MARKUP}\x7f"
 """Every trick at once: what each hostile field of the case holds (besides a plain word to find it)."""
 
-RAW_BYTES = (b"\x1b", b"\x9b", b"\xc2\x9b", "\u202e".encode(), b"\x07", b"\x7f")
-"""What must never reach a terminal (``\\xc2\\x9b`` is C1 CSI in UTF-8)."""
+UNSAFE = ("\x1b", "\x07", "\x7f", "\x9b", "\u202e", "\u202c")
+"""What must never reach a terminal: ESC, BEL, DEL, C1 CSI (U+009B), bidi override and pop."""
 
 MARKUP_WORDS = ("[/]", "[@click=app.quit]", "[bold red]", "[sic]", "[the president]")
 """What must show literally."""

@@ -53,6 +53,8 @@ from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
 
 HISTORY_LIMIT = 200
+REBUILD_POLL = 2.0
+"""Seconds between looks at the dossier's file identity (inode, mtime, size) for a rebuild."""
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
 PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None"]
@@ -184,6 +186,7 @@ class DossierApp(App[None]):
         """Record id → the user's annotation, read with the marks."""
         self.history: list[tuple[str, int]] = []
         self.error_message: str | None = None
+        self._identity: store.Identity | None = None
         self._pending_place: PlaceFound | None = None
         self._loaded = False
         self._numbered = True
@@ -356,8 +359,42 @@ class DossierApp(App[None]):
             opening = read_opening(self.reader)
         self.post_message(CaseLoaded(opening.overview, opening.first_pages))
 
+    def _check_rebuilt(self) -> None:
+        """A rebuild renames a new file over the dossier: the panes would go on showing the old
+        build and the search the new one. Read the new one, or say why not."""
+        now = store.identity(self.db)
+        if now is None or now == self._identity or not self._loaded:
+            return
+        self._identity = now
+        self._status(f"{self.db.name} was rebuilt: reloading…")
+        self._reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
+    def _reload(self) -> None:
+        try:
+            reader = Reader(self.db, meta=store.validate(self.db))
+            opening = read_opening(reader)
+        except Exception as exc:  # a damaged or half-written file: say so, keep the old build
+            why = exc.message if isinstance(exc, DossierError) else read_failure(exc, self.db.name)
+            self.call_from_thread(
+                self._status,
+                f"{self.db.name} changed on disk and cannot be read ({why}); "
+                "showing the build opened before",
+            )
+            return
+        self.call_from_thread(self._reloaded, reader, opening)
+
+    def _reloaded(self, reader: Reader, opening: Opening) -> None:
+        self.reader = reader
+        self._status(None)
+        self.notify(f"{self.db.name} was rebuilt: showing the new build.", timeout=4)
+        self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
+
     @on(CaseLoaded)
     def _case_loaded(self, event: CaseLoaded) -> None:
+        if self._identity is None:  # first load: from now on, notice a rebuild of the file
+            self._identity = store.identity(self.db)
+            self.set_interval(REBUILD_POLL, self._check_rebuilt)
         header = event.overview.header
         self.title = line(header.title)
         self.sub_title = f"as of {line(header.as_of)}"

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from dossier.safetext import line
+from dossier.safetext import line, safe
 from dossier.ui.screens.confirm import Confirm
 
 
@@ -29,7 +29,9 @@ class AnnotationEditor(ModalScreen[str | None]):
     def __init__(self, title: str, text: str = "") -> None:
         super().__init__()
         self.record_title = title
-        self.original = text
+        # An annotation may come from an imported working set: the editor draws its text as it
+        # is, so control characters are made visible first (and saved so, if saved).
+        self.original = safe(text)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="annotate-box"):
