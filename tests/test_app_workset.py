@@ -54,7 +54,7 @@ async def test_pin_annotate_and_reorder_by_keys(project: Project) -> None:
         assert ws.pinned_ids() == ["betsy-chavez", "castillo-sedition", "hugo-de-zera"]
         assert pinned.cursor == 1 and shown_detail(app) == "castillo-sedition"
         assert pinned.current is not None
-        assert pinned.current.cells[3] == "Ask the court for the indictment."
+        assert pinned.current.cells[4] == "Ask the court for the indictment."
         # p in the Pinned pane unpins.
         await pilot.press("p")
         await settle(pilot)
