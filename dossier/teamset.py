@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import sqlalchemy
@@ -27,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Field, SQLModel
 
+from dossier.teamurl import check_url, mask_url, scrub
 from dossier.workset import WORKSET_VERSION, Rows, Run, SqlWorkset, WorksetError
 
 R = TypeVar("R")
@@ -103,60 +104,6 @@ class WriteRefused(WorksetError):
     """The server refuses this write for good (permissions, a read-only role or server)."""
 
 
-def mask_url(url: str) -> str:
-    """The URL with its password (in the authority or as ``password=``) replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, hosts = netloc.rpartition("@")
-        if ":" in userinfo:
-            user = userinfo.split(":", 1)[0]
-            netloc = f"{user}:***@{hosts}"
-    query = "&".join(
-        f"{k}=***" if k.lower() == "password" else (f"{k}={v}" if v else k)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def secrets_of(url: str) -> list[str]:
-    """Every spelling of the URL's password, to scrub from messages."""
-    found: list[str] = []
-    match = re.search(r"//[^:/@]*:([^@/]*)@", url)
-    if match:
-        found.append(match.group(1))
-    try:
-        found += [v for k, v in parse_qsl(urlsplit(url).query) if k.lower() == "password"]
-    except ValueError:
-        pass
-    for given in list(found):
-        found.append(unquote(given))
-    return sorted({s for s in found if s}, key=len, reverse=True)
-
-
-def scrub(message: str, url: str) -> str:
-    for secret in secrets_of(url):
-        message = message.replace(secret, "***")
-    return message
-
-
-def check_url(url: str) -> None:
-    """Refuse what libpq would misread, in one line (no network)."""
-    shown = mask_url(url)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise WorksetError(f"{shown}: not a valid PostgreSQL URL ({scrub(str(exc), url)})") from None
-    if parts.scheme.lower() not in ("postgresql", "postgres"):
-        raise WorksetError(f"{shown}: not a PostgreSQL URL (it must start with postgresql://)")
-    if port is not None and not 0 < port < 65536:
-        raise WorksetError(f"{shown}: not a valid PostgreSQL URL (port {port})")
-
-
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[0] if lines else text.strip()
@@ -171,7 +118,9 @@ def explain(exc: BaseException, url: str) -> WorksetError:
     message = scrub(_first_line(str(orig)), url)
     message = re.sub(r"^connection failed: ", "", message)
     low = message.lower()
-    if isinstance(orig, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction):
+    if isinstance(
+        orig, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction
+    ):
         return WriteRefused(
             f"{shown}: this role may read the team's working set but not change it ({message})"
         )

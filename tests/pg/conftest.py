@@ -103,7 +103,9 @@ class PgServer:
 def pg_server() -> Iterator[PgServer]:
     bindir = _bindir()
     if bindir is None or not (bindir / "initdb").exists():
-        pytest.skip("no PostgreSQL server binaries (apt-get install postgresql); team tests skipped")
+        pytest.skip(
+            "no PostgreSQL server binaries (apt-get install postgresql); team tests skipped"
+        )
     as_postgres = os.geteuid() == 0
     root = Path(tempfile.mkdtemp(prefix="dossier-pg-"))
     server = PgServer(bindir, root, _free_port(), as_postgres)
