@@ -10,7 +10,6 @@ server can be started, every test that needs one is skipped with the reason, nev
 from __future__ import annotations
 
 import contextlib
-import glob
 import itertools
 import os
 import shutil
@@ -18,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -35,8 +34,8 @@ def _bindir() -> Path | None:
     found = shutil.which("pg_ctl")
     if found:
         return Path(found).parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
-    return Path(candidates[0]).parent if candidates else None
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)
+    return candidates[0].parent if candidates else None
 
 
 def _free_port() -> int:
@@ -51,7 +50,7 @@ class PgServer:
     root: Path
     port: int
     as_postgres: bool
-    _dbs: itertools.count = itertools.count(1)  # type: ignore[type-arg]
+    _dbs: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def data(self) -> Path:
@@ -121,7 +120,7 @@ def pg_server() -> Iterator[PgServer]:
         server.start()
         server.admin(f"CREATE ROLE {TEAM_USER} LOGIN PASSWORD '{TEAM_PASS}'")
         server.admin(f"CREATE ROLE {READER_USER} LOGIN PASSWORD '{READER_PASS}'")
-    except Exception as exc:  # noqa: BLE001 (any failure to start is a reason to skip)
+    except Exception as exc:
         with contextlib.suppress(Exception):
             server.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -73,7 +73,7 @@ def test_notes_are_per_author_and_never_overwrite_a_colleagues(store: Make) -> N
 def test_a_note_changed_meanwhile_is_a_conflict_with_both_texts(store: Make) -> None:
     first, second = store("ana"), store("ana")  # two sessions of one author
     assert first.annotate("rpp", "v1") == 1
-    text, version = second.note("rpp") or ("", 0)
+    _text, version = second.note("rpp") or ("", 0)
     assert first.annotate("rpp", "first session's edit", expected=version) == 2
     with pytest.raises(AnnotationConflict) as caught:
         second.annotate("rpp", "second session's edit", expected=version)

@@ -124,7 +124,7 @@ def test_twenty_writers_every_write_there_exactly_once_and_seen_live(
             [sys.executable, "-c", WRITER, team_url, str(n), str(each)],
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for n in range(writers)
     ]
     errors = [p.communicate()[1] for p in procs if p.wait() != 0]
