@@ -18,7 +18,7 @@ from dossier.store import BUNDLED_CASE, BUNDLED_DB
 
 if TYPE_CHECKING:
     from dossier.queries import Reader
-    from dossier.workset import Workset
+    from dossier.workset import SqlWorkset
 
 app = typer.Typer(
     name="dossier",
@@ -37,6 +37,23 @@ DbOpt = Annotated[
     Path | None,
     typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
 ]
+WorksetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--workset",
+        help="The working set: a team's postgresql://… URL (libpq options such as sslmode pass "
+        "through) or a file; default $DOSSIER_WORKSET, else the file beside the dossier.",
+        show_default=False,
+    ),
+]
+AuthorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Whose pins and notes: default $DOSSIER_AUTHOR, else your user name.",
+        show_default=False,
+    ),
+]
 
 
 def _say(message: str) -> None:
@@ -48,22 +65,24 @@ def _default_out(data: Path) -> Path:
 
 
 @app.callback(invoke_without_command=True)
-def _root(ctx: typer.Context) -> None:
+def _root(ctx: typer.Context, workset: WorksetOpt = None, author: AuthorOpt = None) -> None:
     """Open the bundled Castillo/Chávez dossier when no command is given."""
     if ctx.invoked_subcommand is None:
         from dossier.ui.launch import launch_bundled
 
-        launch_bundled()
+        launch_bundled(workset=workset, author=author)
 
 
 @app.command("open")
 def open_cmd(
     path: Annotated[Path, typer.Argument(help="A dossier database (.db).", metavar="PATH")],
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Open a dossier database in the app."""
     from dossier.ui.launch import launch_path
 
-    launch_path(path)
+    launch_path(path, workset=workset, author=author)
 
 
 @app.command()
@@ -131,12 +150,14 @@ def export(
             "shown as working notes; with --person, both. Exit 2 when nothing is pinned.",
         ),
     ] = False,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
 
     from dossier import brief, files
-    from dossier.workset import WorkItem, Workset, path_beside
+    from dossier.workset import WorkItem, open_workset
 
     if out is not None and str(out) == "-":
         out = None  # `--out -`: standard output, as with no --out
@@ -152,19 +173,14 @@ def export(
             raise DossierError(f"{out}: already exists; use --force to replace it")
     try:
         pins: list[WorkItem] | None = None
-        if pinned:  # the working set beside the dossier; nothing pinned is an error (exit 2)
-            workset = Workset(path_beside(path))
+        if pinned:  # the working set; nothing pinned is an error (exit 2)
+            store = open_workset(path, workset, author)
             try:
-                if workset.problem is not None and workset.path.exists():
-                    problem = workset.problem.replace("cannot be saved", "cannot be read")
-                    raise DossierError(problem)
-                pins = workset.pinned()
-            except sqlite3.Error as exc:
-                raise DossierError(f"{shown(workset.path)}: cannot read the pins ({exc})") from None
+                pins = store.pinned()
             finally:
-                workset.close()
+                store.close()
             if not pins:
-                raise brief.NothingPinnedError(shown(workset.path))
+                raise brief.NothingPinnedError(_label(store))
         render = brief.brief_html if kind == "html" else brief.brief_markdown
         text = render(reader, persons=tuple(person or ()), since=window, pins=pins)
     except sqlite3.Error as exc:
@@ -295,17 +311,31 @@ def _open_reader(db: Path | None) -> Reader:
     return Reader(path, meta=meta)
 
 
-def _workset(reader: Reader) -> Workset:
-    from dossier.workset import Workset, path_beside
+def _workset(reader: Reader, spec: str | None = None, author: str | None = None) -> SqlWorkset:
+    from dossier.workset import open_workset
 
-    return Workset(path_beside(reader.path))
+    return open_workset(reader.path, spec, author)
+
+
+def _label(store: SqlWorkset) -> str:
+    """How messages name a working set: a file as the user would write it, a URL masked."""
+    from dossier.workset import Workset
+
+    return shown(store.path) if isinstance(store, Workset) else store.label
 
 
 @pins_app.command("list")
-def pins_list(db: DbOpt = None) -> None:
-    """List pinned records in order, then annotated ones; orphans are marked."""
+def pins_list(
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
+    mine: Annotated[bool, typer.Option("--mine", help="Only your own pins and notes.")] = False,
+) -> None:
+    """List pinned records in order, then annotated ones; orphans are marked, and whose each is
+    when it is not yours."""
     reader = _open_reader(db)
-    items = _workset(reader).items()
+    store = _workset(reader, workset, author)
+    items = store.items(store.author if mine else None)
     known = reader.records([i.record for i in items])
     if not items:
         _say("nothing pinned or annotated")
@@ -316,6 +346,8 @@ def pins_list(db: DbOpt = None) -> None:
         title = info[0] if info else f"ORPHANED (was: {item.title or 'unknown'})"
         note = (item.annotation or "").strip().splitlines()
         line = f"{where} {item.record}  {title}"
+        if item.author and item.author != store.author:
+            line += f"  ({item.author})"
         if note:
             first = note[0] if len(note[0]) <= 60 else note[0][:59].rstrip() + "…"
             line += f"  ✎ {first}"
@@ -330,21 +362,29 @@ def _record_info(reader: Reader, record: str) -> tuple[str, str]:
 
 
 @pins_app.command("add")
-def pins_add(record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None) -> None:
-    """Pin a record at the end of the list."""
+def pins_add(
+    record: Annotated[str, typer.Argument(help="A record id.")],
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Pin a record at the end of the list (idempotent)."""
     reader = _open_reader(db)
     title, kind = _record_info(reader, record)
-    added = _workset(reader).pin(record, title, kind)
+    added = _workset(reader, workset, author).pin(record, title, kind)
     _say(f"pinned {record}" if added else f"{record} was already pinned")
 
 
 @pins_app.command("remove")
 def pins_remove(
-    record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None
+    record: Annotated[str, typer.Argument(help="A record id.")],
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
-    """Unpin a record (its annotation stays)."""
+    """Unpin your pin of a record (its annotation stays; a colleague's pin too)."""
     reader = _open_reader(db)
-    removed = _workset(reader).unpin(record)
+    removed = _workset(reader, workset, author).unpin(record)
     _say(f"unpinned {record}" if removed else f"{record} was not pinned")
 
 
@@ -353,21 +393,26 @@ def pins_reattach(
     old: Annotated[str, typer.Argument(help="The orphaned id.")],
     new: Annotated[str, typer.Argument(help="The record to attach its pin and note to.")],
     db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Move an orphan's pin and annotation to a record of the dossier."""
     reader = _open_reader(db)
     title, kind = _record_info(reader, new)
-    _workset(reader).reattach(old, new, title, kind)
+    _workset(reader, workset, author).reattach(old, new, title, kind)
     _say(f"reattached {old} to {new}")
 
 
 @pins_app.command("drop")
 def pins_drop(
-    record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None
+    record: Annotated[str, typer.Argument(help="A record id.")],
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Forget a record's pin and annotation (for an orphan you no longer need)."""
     reader = _open_reader(db)
-    if not _workset(reader).drop(record):
+    if not _workset(reader, workset, author).drop(record):
         raise DossierError(f"nothing pinned or annotated under {record!r}")
     _say(f"dropped {record}")
 
@@ -379,12 +424,13 @@ def pins_export(
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     db: DbOpt = None,
+    workset: WorksetOpt = None,
 ) -> None:
     """Write the working set as JSON lines, to share it with a colleague."""
     from dossier.files import write_atomic
 
     reader = _open_reader(db)
-    lines = list(_workset(reader).export_lines())
+    lines = list(_workset(reader, workset).export_lines())
     text = "".join(f"{line}\n" for line in lines)
     if str(file) == "-":
         sys.stdout.write(text)
@@ -399,25 +445,90 @@ def pins_export(
 def pins_import(
     file: Annotated[Path, typer.Argument(help="A JSON-lines file written by `pins export`.")],
     db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Take the valid lines of a shared working set; report each other line. Nothing existing is
     lost: a differing annotation is added below yours. Exit 1 when some lines were skipped."""
+    from dossier.workset import bounded_lines
+
     reader = _open_reader(db)
+    store = _workset(reader, workset, author)
     try:
         with file.open("rb") as fh:
-            report = _workset(reader).import_lines(fh, lambda rid: reader.records([rid]).get(rid))
+            report = store.import_lines(
+                bounded_lines(fh), lambda rid: reader.records([rid]).get(rid)
+            )
     except FileNotFoundError:
         raise DossierError(f"{shown(file)}: no such file") from None
     except IsADirectoryError:
         raise DossierError(f"{shown(file)}: is a directory") from None
     except OSError as exc:
         raise DossierError(f"{shown(file)}: cannot read ({exc.strerror})") from None
-    for problem in report.problems:
+    for problem in report.summary_lines():
         typer.echo(f"{shown(file)}: {problem}", err=True)
     same = f" ({report.unchanged} already there)" if report.unchanged else ""
     _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}{same}")
-    if report.problems:
+    if report.problem_count or report.stopped:
         raise typer.Exit(1)
+
+
+TeamUrl = Annotated[
+    str,
+    typer.Argument(
+        help="The team's working set: postgresql://user@host/db (password from ~/.pgpass, "
+        "$PGPASSWORD or the URL; never shown).",
+        metavar="URL",
+    ),
+]
+
+
+def _move(source: SqlWorkset, target: SqlWorkset, verb: str) -> None:
+    """Copy every pin and note of ``source`` into ``target``, keeping authors and times: what is
+    there already is left as it is (a differing note is added below), so it can be run again."""
+    report = target.import_lines(source.export_lines(), None)
+    for problem in report.summary_lines():
+        typer.echo(f"dossier: {verb}: {problem}", err=True)
+    same = f", {report.unchanged} already there" if report.unchanged else ""
+    skipped = f", {report.problem_count} skipped" if report.problem_count else ""
+    _say(
+        f"{verb} {report.taken} item{'s' if report.taken != 1 else ''} from {_label(source)} "
+        f"to {_label(target)}{same}{skipped}"
+    )
+    if report.problem_count:
+        raise typer.Exit(1)
+
+
+@pins_app.command("push")
+def pins_push(url: TeamUrl, db: DbOpt = None, author: AuthorOpt = None) -> None:
+    """Copy your local working set (beside the dossier) to a team's: idempotent; reports what it
+    skipped."""
+    from dossier.workset import Workset, is_team_url, path_beside
+
+    if not is_team_url(url):
+        from dossier.teamurl import mask_url
+
+        raise DossierError(f"{mask_url(url)}: not a PostgreSQL URL (postgresql://…)")
+    path, _ = _dossier(db)
+    from dossier.teamset import PgWorkset
+
+    _move(Workset(path_beside(path), author), PgWorkset(url, author), "pushed")
+
+
+@pins_app.command("pull")
+def pins_pull(url: TeamUrl, db: DbOpt = None, author: AuthorOpt = None) -> None:
+    """Copy a team's working set into your local one (beside the dossier): idempotent; reports
+    what it skipped."""
+    from dossier.workset import Workset, is_team_url, path_beside
+
+    if not is_team_url(url):
+        from dossier.teamurl import mask_url
+
+        raise DossierError(f"{mask_url(url)}: not a PostgreSQL URL (postgresql://…)")
+    path, _ = _dossier(db)
+    from dossier.teamset import PgWorkset
+
+    _move(PgWorkset(url, author), Workset(path_beside(path), author), "pulled")
 
 
 def main() -> None:

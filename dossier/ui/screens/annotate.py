@@ -25,10 +25,16 @@ class AnnotationEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="annotate.cancel", priority=True),
     ]
 
-    def __init__(self, title: str, text: str = "") -> None:
+    def __init__(
+        self, title: str, text: str = "", *, reason: str = "", saved: str | None = None
+    ) -> None:
+        """``reason``: why the text is back in the editor (not saved, a conflict); ``saved``: the
+        text on record when it differs from ``text`` (Escape then asks before throwing away)."""
         super().__init__()
         self.record_title = title
-        self.original = text
+        self.initial = text
+        self.reason = reason
+        self.original = text if saved is None else saved
 
     def compose(self) -> ComposeResult:
         with Vertical(id="annotate-box"):
@@ -37,9 +43,11 @@ class AnnotationEditor(ModalScreen[str | None]):
                 " — private, the analyst's own; never mixed with sourced facts\n", style="dim"
             )
             head.append(self.record_title)
+            if self.reason:
+                head.append(f"\n{self.reason}", style="bold red")
             yield Static(head, id="annotate-head")
             yield TextArea(
-                self.original, id="annotate-text", soft_wrap=True, show_line_numbers=False
+                self.initial, id="annotate-text", soft_wrap=True, show_line_numbers=False
             )
             yield Static(
                 Text(

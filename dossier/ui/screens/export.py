@@ -28,7 +28,7 @@ from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
 from dossier.ui.screens.confirm import Confirm
-from dossier.workset import Workset
+from dossier.workset import SqlWorkset
 
 PREVIEW_LIMIT = 40_000
 """Characters of the brief shown in the preview: Textual's Markdown widget lays out every block on
@@ -137,7 +137,7 @@ class ExportScreen(ModalScreen[None]):
         folder: Path | None = None,
         persons: tuple[str, ...] = (),
         since: Since | None = None,
-        workset: Workset | None = None,
+        workset: SqlWorkset | None = None,
         pinned: bool = False,
     ) -> None:
         super().__init__()
