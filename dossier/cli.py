@@ -486,6 +486,10 @@ TeamUrl = Annotated[
 def _move(source: SqlWorkset, target: SqlWorkset, verb: str) -> None:
     """Copy every pin and note of ``source`` into ``target``, keeping authors and times: what is
     there already is left as it is (a differing note is added below), so it can be run again."""
+    for store in (source, target):
+        check = getattr(store, "check", None)
+        if callable(check):  # the team store: reachable, the right version, tables there
+            check()
     report = target.import_lines(source.export_lines(), None)
     for problem in report.summary_lines():
         typer.echo(f"dossier: {verb}: {problem}", err=True)

@@ -99,6 +99,8 @@ CREATE TRIGGER dossier_annotation_notify AFTER INSERT OR UPDATE OR DELETE ON dos
 class ServerUnreachable(WorksetError):
     """The server cannot be reached now (down, network, timeout): worth trying again later."""
 
+    transient = True
+
 
 class WriteRefused(WorksetError):
     """The server refuses this write for good (permissions, a read-only role or server)."""

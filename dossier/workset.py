@@ -93,6 +93,9 @@ class WorksetError(DossierError):
     """The working set cannot be read or written (a read-only folder, a corrupt file, a server
     that refuses...)."""
 
+    transient = False
+    """True when trying again later may work (a server out of reach): an import stops there."""
+
 
 class AnnotationConflict(WorksetError):
     """The annotation changed since the editor opened it (another session of the same author):
@@ -744,6 +747,8 @@ class SqlWorkset:
                 )
                 outcome = self._tx(one)
             except WorksetError as exc:
+                if exc.transient:
+                    raise
                 report.problem(f"{where}: {exc.message}")
                 continue
             if outcome == "over":
@@ -800,13 +805,13 @@ class LineTooLong(Exception):
 
 
 def bounded_lines(
-    fh: IO[bytes],
-    max_line: int = MAX_IMPORT_LINE_BYTES,
-    max_total: int = MAX_IMPORT_BYTES,
+    fh: IO[bytes], max_line: int | None = None, max_total: int | None = None
 ) -> Iterator[bytes | BaseException]:
     """The lines of a binary file, each read with a bound: a line over ``max_line`` bytes is
     yielded as :class:`LineTooLong` (and skipped to its end), and past ``max_total`` bytes the
     file ends with :class:`ImportStopped`. ``/dev/zero`` ends there too, using little memory."""
+    max_line = MAX_IMPORT_LINE_BYTES if max_line is None else max_line
+    max_total = MAX_IMPORT_BYTES if max_total is None else max_total
     total = 0
     while True:
         line = fh.readline(max_line + 1)
