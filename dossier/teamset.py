@@ -181,7 +181,6 @@ class PgWorkset(SqlWorkset):
                 poolclass=QueuePool,
                 pool_size=2,
                 max_overflow=2,
-                pool_pre_ping=True,
             )
         return self._engine
 
@@ -236,17 +235,28 @@ class PgWorkset(SqlWorkset):
         return bool(found)
 
     def _create(self, conn: sqlalchemy.Connection) -> None:
+        """Create the tables, one process at a time: a session lock first, then a transaction of
+        its own (a new transaction sees what the lock's previous holder committed; the one that
+        took the lock might not), in which they are looked for again."""
         try:
-            with conn.begin():
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-                if self._has_tables(conn):
-                    return  # made by another process meanwhile
-                SQLModel.metadata.create_all(conn, tables=TABLES)
-                conn.exec_driver_sql(_NOTIFY_DDL)
-                conn.execute(
-                    text("INSERT INTO dossier_meta(key, value) VALUES ('version', :v)"),
-                    {"v": str(WORKSET_VERSION)},
-                )
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
+            conn.commit()
+            try:
+                with conn.begin():
+                    if self._has_tables(conn):
+                        return  # made by another process meanwhile
+                    SQLModel.metadata.create_all(conn, tables=TABLES)
+                    conn.exec_driver_sql(_NOTIFY_DDL)
+                    conn.execute(
+                        text(
+                            "INSERT INTO dossier_meta(key, value) VALUES ('version', :v)"
+                            " ON CONFLICT (key) DO NOTHING"
+                        ),
+                        {"v": str(WORKSET_VERSION)},
+                    )
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+                conn.commit()
         except sa_exc.DBAPIError as exc:
             if isinstance(exc.orig, psycopg.errors.InsufficientPrivilege):
                 user = self._user()

@@ -315,7 +315,11 @@ class TeamWorkset(Workset):
                 keys: set[tuple[str, str, str]] = set()
                 whole = False
                 try:
-                    for note in listener.notifies(timeout=0.2):
+                    # Wait for the first change, then take those that came with it.
+                    notes = list(listener.notifies(timeout=0.2, stop_after=1))
+                    if notes:
+                        notes += listener.notifies(timeout=0.005, stop_after=FULL_PULL_OVER)
+                    for note in notes:
                         try:
                             change = json.loads(note.payload)
                             if change.get("whole"):
@@ -323,9 +327,8 @@ class TeamWorkset(Workset):
                             keys.add((str(change["t"]), str(change["r"]), str(change["a"])))
                         except (ValueError, KeyError, TypeError, AttributeError):
                             whole = True
-                        if len(keys) > FULL_PULL_OVER:
-                            whole = True
-                            break
+                    if len(keys) >= FULL_PULL_OVER:
+                        whole = True
                 except Exception as exc:
                     raise explain(exc, self.url) from None
                 if self._kick.is_set():
