@@ -857,7 +857,7 @@ class Workset(SqlWorkset):
     def _connect(self) -> None:
         try:
             self._conn = self._open(self.path, self.author)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, ValueError) as exc:
             self._conn = None
             reason = _reason(exc)
             self.problem = f"{self.path}: pins and annotations cannot be saved ({reason})"
@@ -874,24 +874,17 @@ class Workset(SqlWorkset):
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         try:
             conn.execute("PRAGMA synchronous=FULL")
-            writable = not (path.exists() and not os.access(path, os.W_OK))
-            if writable:
-                conn.execute("BEGIN IMMEDIATE")  # one process sets up or upgrades the file
-            tables = {
-                name
-                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            version = None
-            if "meta" in tables:
-                row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                version = int(row[0]) if row else None
-            if version is not None and version > WORKSET_VERSION:
-                raise sqlite3.DatabaseError(
-                    f"working set version {version} is newer than this program reads "
-                    f"({WORKSET_VERSION}); update dossier"
-                )
-            if writable and version != WORKSET_VERSION:
-                if "pin" in tables:
+            if _version(conn) == WORKSET_VERSION:
+                return conn  # the usual case: a plain read, no write lock taken on the way in
+            if path.exists() and not os.access(path, os.W_OK):
+                raise sqlite3.DatabaseError("an older working set in a read-only file")
+            conn.execute("BEGIN IMMEDIATE")  # one process sets up or upgrades the file
+            version = _version(conn)
+            if version != WORKSET_VERSION:
+                has_pin = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pin'"
+                ).fetchone()
+                if has_pin:
                     _upgrade(conn, author)
                 else:
                     _script(conn, _SCHEMA)
@@ -900,10 +893,7 @@ class Workset(SqlWorkset):
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (str(WORKSET_VERSION),),
                 )
-            elif version != WORKSET_VERSION:
-                raise sqlite3.DatabaseError("an older working set in a read-only file")
-            if conn.in_transaction:
-                conn.execute("COMMIT")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -965,6 +955,23 @@ class Workset(SqlWorkset):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def _version(conn: sqlite3.Connection) -> int | None:
+    """The file's working-set version (None: not set up yet); newer than ours is an error."""
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+    ).fetchone()
+    row = (
+        conn.execute("SELECT value FROM meta WHERE key='version'").fetchone() if has_meta else None
+    )
+    version = int(row[0]) if row else None
+    if version is not None and version > WORKSET_VERSION:
+        raise sqlite3.DatabaseError(
+            f"working set version {version} is newer than this program reads "
+            f"({WORKSET_VERSION}); update dossier"
+        )
+    return version
 
 
 def _script(conn: sqlite3.Connection, script: str, **params: object) -> None:
