@@ -8,8 +8,11 @@ server binaries, run as ``postgres`` when this runs as root), and stops it at th
 is given beside a baseline measured in the same run:
 
 - writes/second: N writer processes, each pinning and annotating M records as its own author
-  through :class:`dossier.teamset.PgWorkset` (one transaction per write), against the same writers
-  on one local SQLite working set (:class:`dossier.workset.Workset`, ``synchronous=FULL``);
+  through :class:`dossier.teamset.PgWorkset` (one transaction per write); baseline: the same
+  writers doing the same two upserts with bare psycopg in autocommit (what the store costs over
+  the least a write can do), and, for reference, the writers on one local SQLite working set
+  (``--sqlite``; with many writers on a loaded machine it can starve a writer past its 30 s busy
+  timeout, which is reported);
 - time to appear: from a colleague's ``pin`` returning to the pin being in the local copy of an app
   session (:class:`dossier.teamsync.TeamWorkset`: NOTIFY → LISTEN in its thread → fetch → local
   write), median and p95 of K pins; baseline: a bare ``pg_notify`` → ``notifies()`` round trip on
@@ -44,14 +47,35 @@ for i in range(count):
 print(time.time())
 """
 
+BARE = """
+import sys, time
+import psycopg
+url, n, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+conn = psycopg.connect(url, autocommit=True)
+conn.execute("CREATE TABLE IF NOT EXISTS bare_pin (record text, author text, position int,"
+             " PRIMARY KEY (record, author))")
+conn.execute("CREATE TABLE IF NOT EXISTS bare_note (record text, author text, text text,"
+             " version int, PRIMARY KEY (record, author))")
+me = f"writer-{n}"
+while time.time() < go:
+    time.sleep(0.005)
+for i in range(count):
+    conn.execute("INSERT INTO bare_pin VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                 (f"record-{i}", me, i))
+    conn.execute("INSERT INTO bare_note VALUES (%s, %s, %s, 1) ON CONFLICT (record, author)"
+                 " DO UPDATE SET text = excluded.text, version = bare_note.version + 1",
+                 (f"record-{i}", me, f"note {i} by writer {n}"))
+print(time.time())
+"""
 
-def writes_per_second(spec: str, writers: int, each: int) -> float:
+
+def writes_per_second(spec: str, writers: int, each: int, script: str = WRITER) -> float:
     """All writers start together (after their imports); the rate is counted from that moment to
     the last one's end."""
     go = time.time() + 3.0 + writers * 0.5
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, spec, str(n), str(each), str(go)],
+            [sys.executable, "-c", script, spec, str(n), str(each), str(go)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -112,6 +136,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int)
     parser.add_argument("--each", type=int)
     parser.add_argument("--trials", type=int)
+    parser.add_argument("--sqlite", action="store_true", help="also the local SQLite store")
     args = parser.parse_args()
     writers = args.writers or (4 if args.quick else 20)
     each = args.each or (50 if args.quick else 500)
@@ -153,7 +178,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             local = str(Path(tmp) / "bench.workset.db")
             pg_rate = writes_per_second(url, writers, each)
-            sqlite_rate = writes_per_second(local, writers, each)
+            bare_rate = writes_per_second(url, writers, each, BARE)
+            sqlite_rate: float | str = "not measured (--sqlite)"
+            if args.sqlite:
+                try:
+                    sqlite_rate = writes_per_second(local, writers, each)
+                except SystemExit as exc:
+                    sqlite_rate = f"failed: {str(exc)[-80:]}"
             appear, bare = time_to_appear(
                 server.url(TEAM_USER, TEAM_PASS, server.new_database()), trials, Path(tmp)
             )
@@ -173,9 +204,11 @@ def main() -> None:
     print("| figure | team store (PostgreSQL) | baseline | ratio |")
     print("|---|---:|---:|---:|")
     print(
-        f"| writes/second, {writers} processes | {pg_rate:,.0f} | {sqlite_rate:,.0f} "
-        f"(local SQLite file) | {pg_rate / sqlite_rate:.2f}× |"
+        f"| writes/second, {writers} processes | {pg_rate:,.0f} | {bare_rate:,.0f} "
+        f"(bare psycopg upserts) | {pg_rate / bare_rate:.2f}× |"
     )
+    local_rate = sqlite_rate if isinstance(sqlite_rate, str) else f"{sqlite_rate:,.0f}"
+    print(f"| … the local SQLite store, same writers | {local_rate} | | |")
     med, base = statistics.median(appear), statistics.median(bare)
     print(
         f"| a colleague's pin appears, median of {trials} | {med * 1000:.1f} ms | "
