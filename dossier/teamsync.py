@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dossier.teamurl import mask_url
+from dossier.teamurl import check_url, mask_url, scrub
 from dossier.workset import (
     AnnotationConflict,
     R,
@@ -96,6 +96,7 @@ class TeamWorkset(Workset):
     ) -> None:
         from dossier.workset import default_author
 
+        check_url(url)  # a malformed URL is said at once, before any copy is made
         who = default_author(author)
         path = replica or replica_path(url, who)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -294,7 +295,7 @@ class TeamWorkset(Workset):
             except Exception as exc:
                 if server is not None:
                     server.close()
-                self._set_online(False, f"{type(exc).__name__}: {exc}")
+                self._set_online(False, scrub(f"{type(exc).__name__}: {exc}", self.url))
             self._kick.wait(delay)
             self._kick.clear()
             delay = min(delay * 2, 5.0)

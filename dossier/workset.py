@@ -871,7 +871,7 @@ class Workset(SqlWorkset):
                 head = fh.read(16)
             if head and head != b"SQLite format 3\x00":
                 raise sqlite3.DatabaseError("not a working-set file")
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
         try:
             conn.execute("PRAGMA synchronous=FULL")
             if _version(conn) == WORKSET_VERSION:
