@@ -454,6 +454,7 @@ def pins_import(
 
     reader = _open_reader(db)
     store = _workset(reader, workset, author)
+    store.count()  # an unreadable working set is one error, not one per line
     try:
         with file.open("rb") as fh:
             report = store.import_lines(
@@ -490,6 +491,7 @@ def _move(source: SqlWorkset, target: SqlWorkset, verb: str) -> None:
         check = getattr(store, "check", None)
         if callable(check):  # the team store: reachable, the right version, tables there
             check()
+        store.count()  # an unreadable working set is one error, not one per line
     report = target.import_lines(source.export_lines(), None)
     for problem in report.summary_lines():
         typer.echo(f"dossier: {verb}: {problem}", err=True)
