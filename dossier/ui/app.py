@@ -637,6 +637,9 @@ class DossierApp(App[None]):
         try:
             self.workset.annotate(record, text, title, kind, expected=version)
         except AnnotationConflict as conflict:
+            if conflict.theirs == conflict.mine:  # the same words saved meanwhile: nothing lost
+                self.post_message(WorksetChanged(f"Annotation saved: {title}"))
+                return
             reason = (
                 "Changed in another session since you opened it: both texts are below "
                 "(yours first). Edit and save again."
