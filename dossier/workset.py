@@ -862,7 +862,7 @@ class Workset(SqlWorkset):
             reason = _reason(exc)
             self.problem = f"{self.path}: pins and annotations cannot be saved ({reason})"
             if self.path.exists():
-                self.unreadable = f"{self.path}: cannot read the working set ({reason})"
+                self.unreadable = f"{self.path}: pins and annotations cannot be read ({reason})"
 
     @staticmethod
     def _open(path: Path, author: str) -> sqlite3.Connection:
