@@ -20,7 +20,7 @@ from dossier.words import plural
 
 if TYPE_CHECKING:
     from dossier.queries import Reader
-    from dossier.workset import Workset
+    from dossier.workset import SqlWorkset
 
 app = typer.Typer(
     name="dossier",
@@ -38,6 +38,23 @@ DataOpt = Annotated[
 DbOpt = Annotated[
     Path | None,
     typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
+]
+WorksetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--workset",
+        help="The working set: a team's postgresql://… URL (libpq options such as sslmode pass "
+        "through) or a file; default $DOSSIER_WORKSET, else the file beside the dossier.",
+        show_default=False,
+    ),
+]
+AuthorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Whose pins and notes: default $DOSSIER_AUTHOR, else your user name.",
+        show_default=False,
+    ),
 ]
 
 
@@ -62,22 +79,24 @@ def _default_out(data: Path) -> Path:
 
 
 @app.callback(invoke_without_command=True)
-def _root(ctx: typer.Context) -> None:
+def _root(ctx: typer.Context, workset: WorksetOpt = None, author: AuthorOpt = None) -> None:
     """Open the bundled Castillo/Chávez dossier when no command is given."""
     if ctx.invoked_subcommand is None:
         from dossier.ui.launch import launch_bundled
 
-        launch_bundled()
+        launch_bundled(workset=workset, author=author)
 
 
 @app.command("open")
 def open_cmd(
     path: Annotated[Path, typer.Argument(help="A dossier database (.db).", metavar="PATH")],
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Open a dossier database in the app."""
     from dossier.ui.launch import launch_path
 
-    launch_path(path)
+    launch_path(path, workset=workset, author=author)
 
 
 @app.command()
@@ -161,9 +180,14 @@ def export(
     ] = False,
     progress: ProgressOpt = False,
     quiet: QuietOpt = False,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
-    commands.export(out, force, db, person, since, fmt, pinned, progress=progress, quiet=quiet)
+    commands.export(
+        out, force, db, person, since, fmt, pinned,
+        progress=progress, quiet=quiet, workset=workset, author=author,
+    )  # fmt: skip
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -255,14 +279,24 @@ def _open_reader(db: Path | None) -> Reader:
     return commands.open_reader(db)
 
 
-def _workset(reader: Reader) -> Workset:
-    return commands.workset_of(reader)
+def _workset(reader: Reader, spec: str | None = None, author: str | None = None) -> SqlWorkset:
+    return commands.workset_of(reader, spec, author)
+
+
+def _label(store: SqlWorkset) -> str:
+    return commands.label(store)
 
 
 @pins_app.command("list")
-def pins_list(db: DbOpt = None) -> None:
-    """List pinned records in order, then annotated ones; orphans are marked."""
-    commands.pins_list(db)
+def pins_list(
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
+    mine: Annotated[bool, typer.Option("--mine", help="Only your own pins and notes.")] = False,
+) -> None:
+    """List pinned records in order, then annotated ones; orphans are marked, and whose each is
+    when it is not yours."""
+    commands.pins_list(db, workset, author, mine=mine)
 
 
 def _record_info(reader: Reader, record: str) -> tuple[str, str]:
@@ -273,21 +307,29 @@ def _record_info(reader: Reader, record: str) -> tuple[str, str]:
 
 
 @pins_app.command("add")
-def pins_add(record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None) -> None:
-    """Pin a record at the end of the list."""
+def pins_add(
+    record: Annotated[str, typer.Argument(help="A record id.")],
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Pin a record at the end of the list (idempotent)."""
     reader = _open_reader(db)
     title, kind = _record_info(reader, record)
-    added = _workset(reader).pin(record, title, kind)
+    added = _workset(reader, workset, author).pin(record, title, kind)
     _say(f"pinned {record}" if added else f"{record} was already pinned")
 
 
 @pins_app.command("remove")
 def pins_remove(
-    record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None
+    record: Annotated[str, typer.Argument(help="A record id.")],
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
-    """Unpin a record (its annotation stays)."""
+    """Unpin your pin of a record (its annotation stays; a colleague's pin too)."""
     reader = _open_reader(db)
-    removed = _workset(reader).unpin(record)
+    removed = _workset(reader, workset, author).unpin(record)
     _say(f"unpinned {record}" if removed else f"{record} was not pinned")
 
 
@@ -296,21 +338,26 @@ def pins_reattach(
     old: Annotated[str, typer.Argument(help="The orphaned id.")],
     new: Annotated[str, typer.Argument(help="The record to attach its pin and note to.")],
     db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Move an orphan's pin and annotation to a record of the dossier."""
     reader = _open_reader(db)
     title, kind = _record_info(reader, new)
-    _workset(reader).reattach(old, new, title, kind)
+    _workset(reader, workset, author).reattach(old, new, title, kind)
     _say(f"reattached {old} to {new}")
 
 
 @pins_app.command("drop")
 def pins_drop(
-    record: Annotated[str, typer.Argument(help="A record id.")], db: DbOpt = None
+    record: Annotated[str, typer.Argument(help="A record id.")],
+    db: DbOpt = None,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Forget a record's pin and annotation (for an orphan you no longer need)."""
     reader = _open_reader(db)
-    if not _workset(reader).drop(record):
+    if not _workset(reader, workset, author).drop(record):
         raise DossierError(f"nothing pinned or annotated under {record!r}")
     _say(f"dropped {record}")
 
@@ -322,12 +369,13 @@ def pins_export(
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     db: DbOpt = None,
+    workset: WorksetOpt = None,
 ) -> None:
     """Write the working set as JSON lines, to share it with a colleague."""
     from dossier.files import write_atomic
 
     reader = _open_reader(db)
-    lines = list(_workset(reader).export_lines())
+    lines = list(_workset(reader, workset).export_lines())
     text = "".join(f"{safetext.json_text(line)}\n" for line in lines)
     if str(file) == "-":
         sys.stdout.write(text)
@@ -342,31 +390,97 @@ def pins_import(
     db: DbOpt = None,
     progress: ProgressOpt = False,
     quiet: QuietOpt = False,
+    workset: WorksetOpt = None,
+    author: AuthorOpt = None,
 ) -> None:
     """Take the valid lines of a shared working set; report each other line. Nothing existing is
     lost: a differing annotation is added below yours. Exit 1 when some lines were skipped."""
     from dossier.progress import counted, for_cli
+    from dossier.workset import bounded_lines
 
     reader = _open_reader(db)
+    store = _workset(reader, workset, author)
+    store.count()  # an unreadable working set is one error, not one per line
     try:
         with file.open("rb") as fh, for_cli(progress, quiet) as reporter:
             reporter.phase("importing pins")
-            lines = counted(fh, reporter)
-            report = _workset(reader).import_lines(
-                lines, lambda rid: reader.records([rid]).get(rid)
-            )
+            lines = counted(bounded_lines(fh), reporter)
+            report = store.import_lines(lines, lambda rid: reader.records([rid]).get(rid))
     except FileNotFoundError:
         raise DossierError(f"{shown(file)}: no such file") from None
     except IsADirectoryError:
         raise DossierError(f"{shown(file)}: is a directory") from None
     except OSError as exc:
         raise DossierError(f"{shown(file)}: cannot read ({exc.strerror})") from None
-    for problem in report.problems:
+    for problem in report.summary_lines():
         _warn(f"{shown(file)}: {problem}")
     same = f" ({report.unchanged} already there)" if report.unchanged else ""
     _say(f"took {plural(report.taken, 'item')} from {shown(file)}{same}")
-    if report.problems:
+    if report.problem_count or report.stopped:
         raise typer.Exit(1)
+
+
+TeamUrl = Annotated[
+    str,
+    typer.Argument(
+        help="The team's working set: postgresql://user@host/db (password from ~/.pgpass, "
+        "$PGPASSWORD or the URL; never shown).",
+        metavar="URL",
+    ),
+]
+
+
+def _move(source: SqlWorkset, target: SqlWorkset, verb: str) -> None:
+    """Copy every pin and note of ``source`` into ``target``, keeping authors and times: what is
+    there already is left as it is (a differing note is added below), so it can be run again."""
+    for store in (source, target):
+        check = getattr(store, "check", None)
+        if callable(check):  # the team store: reachable, the right version, tables there
+            check()
+        store.count()  # an unreadable working set is one error, not one per line
+    report = target.import_lines(source.export_lines(), None)
+    for problem in report.summary_lines():
+        typer.echo(f"dossier: {verb}: {problem}", err=True)
+    same = f", {report.unchanged} already there" if report.unchanged else ""
+    skipped = f", {report.problem_count} skipped" if report.problem_count else ""
+    _say(
+        f"{verb} {report.taken} item{'s' if report.taken != 1 else ''} from {_label(source)} "
+        f"to {_label(target)}{same}{skipped}"
+    )
+    if report.problem_count:
+        raise typer.Exit(1)
+
+
+@pins_app.command("push")
+def pins_push(url: TeamUrl, db: DbOpt = None, author: AuthorOpt = None) -> None:
+    """Copy your local working set (beside the dossier) to a team's: idempotent; reports what it
+    skipped."""
+    from dossier.workset import Workset, is_team_url, path_beside
+
+    if not is_team_url(url):
+        from dossier.teamurl import mask_url
+
+        raise DossierError(f"{mask_url(url)}: not a PostgreSQL URL (postgresql://…)")
+    path, _ = _dossier(db)
+    from dossier.teamset import PgWorkset
+
+    _move(Workset(path_beside(path), author), PgWorkset(url, author), "pushed")
+
+
+@pins_app.command("pull")
+def pins_pull(url: TeamUrl, db: DbOpt = None, author: AuthorOpt = None) -> None:
+    """Copy a team's working set into your local one (beside the dossier): idempotent; reports
+    what it skipped."""
+    from dossier.workset import Workset, is_team_url, path_beside
+
+    if not is_team_url(url):
+        from dossier.teamurl import mask_url
+
+        raise DossierError(f"{mask_url(url)}: not a PostgreSQL URL (postgresql://…)")
+    path, _ = _dossier(db)
+    from dossier.teamset import PgWorkset
+
+    _move(PgWorkset(url, author), Workset(path_beside(path), author), "pulled")
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from dossier.store import BUNDLED_CASE, BUNDLED_DB
 
 if TYPE_CHECKING:
     from dossier.queries import Reader
-    from dossier.workset import Workset
+    from dossier.workset import SqlWorkset
 
 
 def say(message: str) -> None:
@@ -62,10 +62,19 @@ def open_reader(db: Path | None) -> Reader:
     return Reader(path, meta=meta)
 
 
-def workset_of(reader: Reader) -> Workset:
-    from dossier.workset import Workset, path_beside
+def workset_of(reader: Reader, spec: str | None = None, author: str | None = None) -> SqlWorkset:
+    """The working set: the file beside the dossier, or a team's (``spec``: a URL, or
+    ``$DOSSIER_WORKSET``), as ``author`` (``--as``, ``$DOSSIER_AUTHOR`` or the OS user)."""
+    from dossier.workset import open_workset
 
-    return Workset(path_beside(reader.path))
+    return open_workset(reader.path, spec, author)
+
+
+def label(store: SqlWorkset) -> str:
+    """How messages name a working set: a file as the user would write it, a URL masked."""
+    from dossier.workset import Workset
+
+    return shown(store.path) if isinstance(store, Workset) else store.label
 
 
 def check(data: Path = BUNDLED_CASE, *, progress: bool = False, quiet: bool = False) -> None:
@@ -134,10 +143,18 @@ def search(
     out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
 
 
-def pins_list(db: Path | None = None) -> None:
-    """List pinned records in order, then annotated ones; orphans are marked."""
+def pins_list(
+    db: Path | None = None,
+    workset: str | None = None,
+    author: str | None = None,
+    *,
+    mine: bool = False,
+) -> None:
+    """List pinned records in order, then annotated ones; orphans are marked, and whose each is
+    when it is not yours."""
     reader = open_reader(db)
-    items = workset_of(reader).items()
+    store = workset_of(reader, workset, author)
+    items = store.items(store.author if mine else None)
     known = reader.records([i.record for i in items])
     if not items:
         say("nothing pinned or annotated")
@@ -148,6 +165,8 @@ def pins_list(db: Path | None = None) -> None:
         title = info[0] if info else f"ORPHANED (was: {item.title or 'unknown'})"
         note = (item.annotation or "").strip().splitlines()
         line = f"{where} {item.record}  {title}"
+        if item.author and item.author != store.author:
+            line += f"  ({item.author})"
         if note:
             first = note[0] if len(note[0]) <= 60 else note[0][:59].rstrip() + "…"
             line += f"  ✎ {first}"
@@ -165,6 +184,8 @@ def export(
     *,
     progress: bool = False,
     quiet: bool = False,
+    workset: str | None = None,
+    author: str | None = None,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
@@ -172,7 +193,7 @@ def export(
     from dossier import brief, files
     from dossier.progress import for_cli
     from dossier.store import check_integrity
-    from dossier.workset import WorkItem, Workset, path_beside
+    from dossier.workset import WorkItem, open_workset
 
     if out is not None and str(out) == "-":
         out = None  # `--out -`: standard output, as with no --out
@@ -198,19 +219,14 @@ def export(
             raise DossierError(f"{out}: already exists; use --force to replace it")
     try:
         pins: list[WorkItem] | None = None
-        if pinned:  # the working set beside the dossier; nothing pinned is an error (exit 2)
-            workset = Workset(path_beside(path))
+        if pinned:  # the working set; nothing pinned is an error (exit 2)
+            store = open_workset(path, workset, author)
             try:
-                if workset.problem is not None and workset.path.exists():
-                    problem = workset.problem.replace("cannot be saved", "cannot be read")
-                    raise DossierError(problem)
-                pins = workset.pinned()
-            except sqlite3.Error as exc:
-                raise DossierError(f"{shown(workset.path)}: cannot read the pins ({exc})") from None
+                pins = store.pinned()
             finally:
-                workset.close()
+                store.close()
             if not pins:
-                raise brief.NothingPinnedError(shown(workset.path))
+                raise brief.NothingPinnedError(label(store))
         render = brief.brief_html if kind == "html" else brief.brief_markdown
         with for_cli(progress, quiet) as reporter:
             reporter.phase(f"writing the {kind} brief")

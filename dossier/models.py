@@ -178,7 +178,9 @@ def _make(table: str, columns: tuple[kinds.Column, ...], keys: tuple[str, ...]) 
     if found is not None:
         return found
     if table in SQLModel.metadata.tables:
-        raise ValueError(f"table {table!r} is declared twice, with other columns")
+        # A kind registered again with other fields (a test defining its own kind of the same
+        # name): its new declaration replaces the old one.
+        SQLModel.metadata.remove(SQLModel.metadata.tables[table])
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {"__tablename__": table, "__annotations__": annotations}
     for col in columns:
@@ -193,9 +195,8 @@ def _make(table: str, columns: tuple[kinds.Column, ...], keys: tuple[str, ...]) 
         elif col.type is bool:
             options["default"] = False
         namespace[col.name] = Field(**options)
-    cls = types.new_class(
-        _class_name(table), (SQLModel,), {"table": True}, lambda ns: ns.update(namespace)
-    )
+    name = _class_name(table) + (f"{len(_MADE)}" if any(t == table for t, _ in _MADE) else "")
+    cls = types.new_class(name, (SQLModel,), {"table": True}, lambda ns: ns.update(namespace))
     _MADE[(table, columns)] = cls
     return cls
 

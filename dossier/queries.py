@@ -87,7 +87,8 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("#", 4),
         Column("Record", 30, 2),
         Column("Kind", 12),
-        Column("Your note", 16, 1),
+        Column("By", 10),
+        Column("Note", 16, 1),
     ),
 }
 

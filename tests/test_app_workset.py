@@ -49,7 +49,7 @@ async def test_pin_annotate_and_reorder_by_keys(built_small_project: Project) ->
         assert ws.pinned_ids() == ["nora-mendez", "ibarra-sedition", "ramiro-de-lasa"]
         assert pinned.cursor == 1 and shown_detail(app) == "ibarra-sedition"
         assert pinned.current is not None
-        assert pinned.current.cells[3] == "Ask the court for the indictment."
+        assert pinned.current.cells[4] == "Ask the court for the indictment."
         # p in the Pinned pane unpins.
         await pilot.press("p")
         await settle(pilot)

@@ -11,7 +11,7 @@ import pytest
 
 from dossier import entry
 
-HEAVY = ("typer", "click", "pydantic", "sqlmodel", "sqlalchemy")
+HEAVY = ("typer", "click", "pydantic", "sqlmodel", "sqlalchemy", "psycopg")
 
 
 def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -36,6 +37,7 @@ from dossier.schema import PANES
 from dossier.ui.commands import RecordCommands, RecordFinder
 from dossier.ui.messages import (
     AnnotateRequested,
+    AnnotationNotSaved,
     BuildFinished,
     CaseLoaded,
     EarlyReadFailed,
@@ -50,7 +52,16 @@ from dossier.ui.messages import (
 from dossier.ui.widgets.detail import LinkList
 from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
 from dossier.ui.widgets.record_table import Loader, RecordTable
-from dossier.workset import Workset, WorksetError, path_beside, pinned_rows
+from dossier.workset import (
+    AnnotationConflict,
+    SqlWorkset,
+    Workset,
+    WorksetError,
+    is_team_url,
+    open_workset,
+    path_beside,
+    pinned_rows,
+)
 
 HISTORY_LIMIT = 200
 REBUILD_POLL = 2.0
@@ -64,7 +75,7 @@ NARROW_TABS = 96
 
 
 def read_detail(
-    reader: Reader, workset: Workset | None, record: str
+    reader: Reader, workset: SqlWorkset | None, record: str
 ) -> tuple[RecordDetail | None, SourceText | None, str | None]:
     """What a pane's detail panel shows for ``record`` (see :data:`~.panes.DetailReader`)."""
     detail = reader.detail(record)
@@ -78,15 +89,21 @@ class CaseBar(Static):
 
     _title = ""
     _as_of = ""
+    _workset = ""
 
-    def show(self, title: str, as_of: str) -> None:
-        self._title, self._as_of = title, as_of
+    def show(self, title: str, as_of: str, workset: str = "") -> None:
+        """``workset``: the team working set in use (its URL without the password), if any."""
+        self._title, self._as_of, self._workset = title, as_of, workset
         self.refresh()
 
     def render(self) -> Text:
-        title, as_of = self._title, self._as_of
+        title, as_of, workset = self._title, self._as_of, self._workset
         width = max(self.size.width, 20)
         right = f"as of {as_of} " if as_of else ""
+        if workset:
+            room = max(width // 2 - len(right) - 3, 12)
+            shown = workset if len(workset) <= room else workset[: room - 1] + "…"
+            right = f"{shown} · {right}"
         room = max(width - len(right) - 3, 8)
         left = title if len(title) <= room else title[: room - 1] + "…"
         bar = Text(" ")
@@ -132,6 +149,13 @@ class DossierApp(App[None]):
             id="app.annotate",
         ),
         Binding(
+            "m",
+            "toggle_mine",
+            "Mine/all",
+            tooltip="Pinned pane: show only your pins and notes, or everyone's",
+            id="app.pin_mine",
+        ),
+        Binding(
             "shift+up",
             "move_pin(-1)",
             "Up",
@@ -169,17 +193,26 @@ class DossierApp(App[None]):
         build_from: Path | None = None,
         build_reason: str = "",
         early: Future[tuple[Reader, Opening]] | None = None,
+        workset: str | None = None,
+        author: str | None = None,
     ) -> None:
         """``early``: the reader and first screen's data, being read in a thread since before the
-        app was imported (see :func:`dossier.ui.launch.read_early`)."""
+        app was imported (see :func:`dossier.ui.launch.read_early`). ``workset``: a team's
+        ``postgresql://`` URL or a working-set file (else ``DOSSIER_WORKSET``, else the file
+        beside the dossier); ``author``: whose pins and notes (``--as``)."""
         super().__init__()
+        self._workset_spec = workset
+        self._author = author
+        self.pinned_author: str | None = None
+        """Whose pins the Pinned pane shows: everyone's (None), or one author's."""
+        self.versions: dict[str, int] = {}
         self._early = early
         self.db = db
         self.meta = meta
         self.build_from = build_from
         self.build_reason = build_reason
         self.reader: Reader | None = None
-        self.workset: Workset | None = None
+        self.workset: SqlWorkset | None = None
         self.annotations: dict[str, str] = {}
         self.marks: dict[str, str] = {}
         """Record id → ★ (pinned) and/or ✎ (annotated)."""
@@ -337,7 +370,21 @@ class DossierApp(App[None]):
             self._load_case()
 
     def _open_workset(self) -> None:
-        self.workset = Workset(path_beside(self.db))
+        spec = self._workset_spec or os.environ.get("DOSSIER_WORKSET") or None
+        try:
+            if spec is None:
+                self.workset = Workset(path_beside(self.db), self._author)
+            else:
+                self.workset = open_workset(self.db, spec, self._author, live=True)
+        except WorksetError as exc:
+            self.workset = None
+            self.notify(exc.message, title="No working set", severity="error", timeout=10)
+            self._status(exc.message)
+            return
+        start = getattr(self.workset, "start", None)
+        if callable(start):  # the team's: changes come from the server while the app runs
+            self.workset.on_change = lambda: self.post_message(WorksetChanged(""))  # type: ignore[attr-defined]
+            start()
         if not self.workset.writable:
             self.notify(
                 f"{self.workset.problem}. The dossier works as usual.",
@@ -398,7 +445,10 @@ class DossierApp(App[None]):
         header = event.overview.header
         self.title = line(header.title)
         self.sub_title = f"as of {line(header.as_of)}"
-        self.query_one(CaseBar).show(header.title, header.as_of)
+        label = self.workset.label if self.workset is not None else ""
+        self.query_one(CaseBar).show(
+            header.title, header.as_of, label if is_team_url(label) else ""
+        )
         self.query_one(CaseSummary).show(event.overview)
         reader = self.reader
         assert reader is not None
@@ -635,9 +685,17 @@ class DossierApp(App[None]):
     # -- the working set: pins and annotations ----------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "move_pin":
+        if action in ("move_pin", "toggle_mine"):
             return self.active_pane == "pinned"
         return True
+
+    def action_toggle_mine(self) -> None:
+        if self.workset is None:
+            return
+        self.pinned_author = None if self.pinned_author else self.workset.author
+        whose = f"only {self.pinned_author}'s" if self.pinned_author else "everyone's"
+        self.notify(f"Pinned: {whose} pins and notes.", timeout=2)
+        self._load_marks()
 
     def _selected(self) -> tuple[str, str, str] | None:
         """(id, title, kind) of the record selected in the active pane."""
@@ -655,18 +713,28 @@ class DossierApp(App[None]):
         if selected is None or self.workset is None:
             self.notify("Select a record to pin.", timeout=2)
             return
-        self._toggle_pin(*selected)
+        self._pin_intent(*selected)
+
+    def _pin_intent(self, record: str, title: str, kind: str) -> None:
+        """``p`` means what the user sees: their own ★ there → unpin it; else → pin. An intent,
+        never a toggle on what another session did meanwhile, and never on a colleague's pin."""
+        self._set_pin(record, title, kind, "★" not in self.marks.get(record, ""))
 
     @work(thread=True, exit_on_error=False, group="workset")
-    def _toggle_pin(self, record: str, title: str, kind: str) -> None:
+    def _set_pin(self, record: str, title: str, kind: str, pin: bool) -> None:
         assert self.workset is not None
         title, kind = self._describe(record, title, kind)
         try:
-            pinned = self.workset.toggle(record, title, kind)
+            if pin:
+                done = self.workset.pin(record, title, kind)
+                said = "Pinned" if done else "Already pinned"
+            else:
+                done = self.workset.unpin(record)
+                said = "Unpinned" if done else "Already unpinned elsewhere"
         except WorksetError as exc:
             self.post_message(WorksetChanged(exc.message, error=True))
             return
-        self.post_message(WorksetChanged(f"{'Pinned' if pinned else 'Unpinned'}: {title}"))
+        self.post_message(WorksetChanged(f"{said}: {title}"))
 
     def action_move_pin(self, delta: int) -> None:
         selected = self._selected()
@@ -688,7 +756,7 @@ class DossierApp(App[None]):
     @on(PinRequested)
     def _pin_requested(self, event: PinRequested) -> None:
         if self.workset is not None:
-            self._toggle_pin(event.record, event.title, "")
+            self._pin_intent(event.record, event.title, "")
 
     @on(AnnotateRequested)
     def _annotate_requested(self, event: AnnotateRequested) -> None:
@@ -710,13 +778,21 @@ class DossierApp(App[None]):
         # The editor opens at once, with the text read along with the marks: keys typed right
         # after `a` must land in it, not in the app.
         text = self.annotations.get(record, "")
+        self._edit(record, title, kind, text, self.versions.get(record, 0))
+
+    def _edit(
+        self, record: str, title: str, kind: str, text: str, version: int, reason: str = ""
+    ) -> None:
+        """The editor, on ``text``, saved against ``version`` (0: no annotation yet)."""
         from dossier.ui.screens.annotate import AnnotationEditor
 
-        def saved(result: str | None) -> None:
-            if result is not None and result != text:
-                self._save_annotation(record, title, kind, result)
+        saved_text = self.annotations.get(record, "") if reason else None
 
-        self.push_screen(AnnotationEditor(title, text), saved)
+        def saved(result: str | None) -> None:
+            if result is not None and (result != text or reason):
+                self._save_annotation(record, title, kind, result, version)
+
+        self.push_screen(AnnotationEditor(title, text, reason=reason, saved=saved_text), saved)
 
     def _describe(self, record: str, title: str, kind: str) -> tuple[str, str]:
         """The title and kind the dossier gives a record (run in a worker), kept with its pin or
@@ -726,16 +802,34 @@ class DossierApp(App[None]):
         return self.reader.records([record]).get(record, (title, kind))
 
     @work(thread=True, exit_on_error=False, group="workset")
-    def _save_annotation(self, record: str, title: str, kind: str, text: str) -> None:
+    def _save_annotation(self, record: str, title: str, kind: str, text: str, version: int) -> None:
         assert self.workset is not None
         title, kind = self._describe(record, title, kind)
         try:
-            self.workset.annotate(record, text, title, kind)
+            self.workset.annotate(record, text, title, kind, expected=version)
+        except AnnotationConflict as conflict:
+            if conflict.theirs == conflict.mine:  # the same words saved meanwhile: nothing lost
+                self.post_message(WorksetChanged(f"Annotation saved: {title}"))
+                return
+            reason = (
+                "Changed in another session since you opened it: both texts are below "
+                "(yours first). Edit and save again."
+            )
+            self.post_message(
+                AnnotationNotSaved(record, title, kind, conflict.merged(), conflict.version, reason)
+            )
+            return
         except WorksetError as exc:
-            self.post_message(WorksetChanged(exc.message, error=True))
+            reason = f"Not saved: {exc.message}. Your text is still here."
+            self.post_message(AnnotationNotSaved(record, title, kind, text, version, reason))
             return
         said = "Annotation saved" if text.strip() else "Annotation removed"
         self.post_message(WorksetChanged(f"{said}: {title}"))
+
+    @on(AnnotationNotSaved)
+    def _annotation_not_saved(self, event: AnnotationNotSaved) -> None:
+        self.notify(event.reason, title="Not saved", severity="error", timeout=8)
+        self._edit(event.record, event.title, event.kind, event.text, event.version, event.reason)
 
     @on(WorksetChanged)
     def _workset_changed(self, event: WorksetChanged) -> None:
@@ -753,15 +847,41 @@ class DossierApp(App[None]):
     def _load_marks(self, select: str | None = None) -> None:
         if self.workset is None:
             return
-        marks = self.workset.marks()
-        pinned = self.workset.pinned_ids()
-        notes = {item.record: item.annotation for item in self.workset.items() if item.annotation}
-        at = pinned.index(select) if select in pinned else None
-        self.post_message(MarksLoaded(marks, self.workset.count(), at, notes))
+        ws, whose = self.workset, self.pinned_author
+        marks = ws.marks()
+        notes = ws.annotations()
+        at = None
+        if select is not None:
+            rows = [(i.record, i.author) for i in ws.items(whose)]
+            at = rows.index((select, ws.author)) if (select, ws.author) in rows else None
+        status = getattr(ws, "status", None)
+        refused: list[str] = []
+        if callable(status) and hasattr(ws, "refusals"):
+            for _op, args, reason in ws.refusals(unseen=True):
+                kept = str(args.get("text") or args.get("record") or "")
+                refused.append(f"{reason}. Kept: {kept[:300]}")
+            if refused:
+                ws.mark_refusals_seen()  # type: ignore[attr-defined]
+        self.post_message(
+            MarksLoaded(
+                marks,
+                ws.count(whose),
+                at,
+                {r: t for r, (t, _) in notes.items()},
+                {r: v for r, (_, v) in notes.items()},
+                status() if callable(status) else "",
+                refused,
+            )
+        )
 
     @on(MarksLoaded)
     def _marks_loaded(self, event: MarksLoaded) -> None:
         self.annotations = event.annotations
+        self.versions = event.versions
+        if self._workset_spec or os.environ.get("DOSSIER_WORKSET"):
+            self._status(event.status or None)
+        for message in event.refused:
+            self.notify(message, title="Refused by the server", severity="error", timeout=15)
         self.marks = event.marks
         self.screen.post_message(MarksChanged(event.marks))  # the search screen redraws its own
         for listpane in self._panes.values():
@@ -774,7 +894,7 @@ class DossierApp(App[None]):
             workset, reader = self.workset, self.reader
             self._load_pane(
                 "pinned",
-                partial(pinned_rows, workset, reader),
+                partial(pinned_rows, workset, reader, author=self.pinned_author),
                 partial(read_detail, reader, workset),
                 event.pinned,
                 cursor,
@@ -783,3 +903,5 @@ class DossierApp(App[None]):
     def on_unmount(self) -> None:
         if self.reader is not None:
             self.reader.close()
+        if self.workset is not None:
+            self.workset.close()

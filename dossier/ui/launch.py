@@ -43,21 +43,29 @@ def _run(app_kwargs: dict[str, object], db: Path) -> None:
         raise SystemExit(app.return_code)
 
 
-def launch_bundled(case: Path = store.BUNDLED_CASE, db: Path = store.BUNDLED_DB) -> None:
-    """Open the bundled case, building its database first when it is missing or stale."""
+def launch_bundled(
+    case: Path = store.BUNDLED_CASE,
+    db: Path = store.BUNDLED_DB,
+    *,
+    workset: str | None = None,
+    author: str | None = None,
+) -> None:
+    """Open the bundled case, building its database first when it is missing or stale.
+    ``workset`` and ``author``: ``--workset`` and ``--as`` (else the environment's)."""
     state = store.staleness(db, case)
+    who: dict[str, object] = {"workset": workset, "author": author}
     if state.stale:
         aside = store.set_aside(db)  # damaged or not a dossier: kept, renamed, never deleted
         kept = f"; the old file is kept as {aside.name}" if aside is not None else ""
-        _run({"build_from": case, "build_reason": state.reason + kept}, db)
+        _run({"build_from": case, "build_reason": state.reason + kept, **who}, db)
     else:
-        _run({}, db)
+        _run(who, db)
 
 
-def launch_path(path: Path) -> None:
+def launch_path(path: Path, *, workset: str | None = None, author: str | None = None) -> None:
     """Open the dossier at ``path``; a path that is not a readable dossier is a one-line error."""
     try:
         meta = store.validate(path)
     except DossierError as exc:
         raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
-    _run({"meta": meta}, path)
+    _run({"meta": meta, "workset": workset, "author": author}, path)

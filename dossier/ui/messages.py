@@ -65,6 +65,25 @@ class MarksLoaded(Message):
     """Rows of the Pinned pane: pinned records, then those only annotated."""
     select: int | None = None
     annotations: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    """The version of each of the user's annotations, saved against (compare-and-set)."""
+    status: str = ""
+    """The team working set's state: offline, writes waiting, writes refused."""
+    refused: list[str] = field(default_factory=list)
+    """Writes the server refused since last said, each with its text."""
+
+
+@dataclass
+class AnnotationNotSaved(Message):
+    """An annotation could not be saved: the editor opens again with the text (or, after a
+    conflict, both texts) and the reason, so nothing typed is lost."""
+
+    record: str
+    title: str
+    kind: str
+    text: str
+    version: int
+    reason: str
 
 
 @dataclass

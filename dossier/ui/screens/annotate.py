@@ -26,12 +26,18 @@ class AnnotationEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="annotate.cancel", priority=True),
     ]
 
-    def __init__(self, title: str, text: str = "") -> None:
+    def __init__(
+        self, title: str, text: str = "", *, reason: str = "", saved: str | None = None
+    ) -> None:
+        """``reason``: why the text is back in the editor (not saved, a conflict); ``saved``: the
+        text on record when it differs from ``text`` (Escape then asks before throwing away)."""
         super().__init__()
         self.record_title = title
         # An annotation may come from an imported working set: the editor draws its text as it
         # is, so control characters are made visible first (and saved so, if saved).
-        self.original = safe(text)
+        self.initial = safe(text)
+        self.reason = reason
+        self.original = self.initial if saved is None else safe(saved)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="annotate-box"):
@@ -40,9 +46,11 @@ class AnnotationEditor(ModalScreen[str | None]):
                 " — private, the analyst's own; never mixed with sourced facts\n", style="dim"
             )
             head.append(line(self.record_title))
+            if self.reason:
+                head.append(f"\n{line(self.reason)}", style="bold red")
             yield Static(head, id="annotate-head")
             yield TextArea(
-                self.original, id="annotate-text", soft_wrap=True, show_line_numbers=False
+                self.initial, id="annotate-text", soft_wrap=True, show_line_numbers=False
             )
             yield Static(
                 Text(

@@ -30,7 +30,7 @@ from dossier.safetext import line
 from dossier.ui.screens.confirm import Confirm
 from dossier.ui.widgets.text_view import TextView
 from dossier.words import plural
-from dossier.workset import Workset
+from dossier.workset import SqlWorkset
 
 
 class BriefPreview(TextView):
@@ -115,7 +115,7 @@ class ExportScreen(ModalScreen[None]):
         folder: Path | None = None,
         persons: tuple[str, ...] = (),
         since: Since | None = None,
-        workset: Workset | None = None,
+        workset: SqlWorkset | None = None,
         pinned: bool = False,
     ) -> None:
         super().__init__()
