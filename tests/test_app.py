@@ -16,6 +16,7 @@ from dossier.ui.widgets.record_table import RecordTable
 from tests.conftest import (
     Cli,
     Project,
+    press_until,
     record_notifications,
     screen_text,
     settle,
@@ -103,11 +104,16 @@ async def test_follow_links_and_come_back(small_db: Path) -> None:
         assert isinstance(links, LinkList)
         targets = [o.id for o in links.options if o.id]
         assert "ibarra-sentence-request" in targets
-        while (
-            links.highlighted is not None
-            and links.get_option_at_index(links.highlighted).id != "ibarra-sentence-request"
-        ):
-            await pilot.press("down")
+        assert await press_until(
+            pilot,
+            "down",
+            lambda: (
+                links.highlighted is not None
+                and links.get_option_at_index(links.highlighted).id == "ibarra-sentence-request"
+            ),
+            tries=len(targets),
+            wait=False,
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert (app.active_pane, shown_detail(app)) == ("sentences", "ibarra-sentence-request")
@@ -154,10 +160,16 @@ async def test_timeline_enter_goes_to_the_record_in_its_pane(small_db: Path) -> 
         await settle(pilot)
         table = app.pane("overview").table
         # When did Andara expel Veracia's ambassador? It is on the timeline.
-        while table.current is None or table.current.record != "andara-expels-veracian-ambassador":
-            await pilot.press("j")
-            await settle(pilot)
-        assert table.current.cells[0] == "Dec 2022"
+        assert await press_until(
+            pilot,
+            "j",
+            lambda: (
+                table.current is not None
+                and table.current.record == "andara-expels-veracian-ambassador"
+            ),
+            tries=table.total,
+        )
+        assert table.current is not None and table.current.cells[0] == "Dec 2022"
         await pilot.press("enter")
         await settle(pilot)
         assert (app.active_pane, shown_detail(app)) == (
@@ -501,9 +513,13 @@ async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timel
         assert app.focused is app.pane("overview").table
         assert app.active_pane == "overview"
         # Follow a timeline row to its own pane, then come back to the same timeline row.
-        while app.pane("overview").table.current.record != "ibarra-sedition":  # type: ignore[union-attr]
-            await pilot.press("j")
-            await settle(pilot)
+        timeline = app.pane("overview").table
+        assert await press_until(
+            pilot,
+            "j",
+            lambda: timeline.current is not None and timeline.current.record == "ibarra-sedition",
+            tries=timeline.total,
+        )
         row = app.pane("overview").table.cursor
         await pilot.press("enter")
         await settle(pilot)
