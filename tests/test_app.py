@@ -475,9 +475,9 @@ async def test_slash_searches_and_enter_opens_the_quote(small_db: Path) -> None:
 
 
 async def test_a_broken_case_file_with_a_previous_build_opens_that_build_and_says_why(
-    small_project: Project,
+    built_small_project: Project,
 ) -> None:
-    builder.build(small_project.case, small_project.db)
+    small_project = built_small_project
     small_project.edit_case('offence = "Sedition"', 'offence = ""')
     app = DossierApp(
         small_project.db, build_from=small_project.case, build_reason="case file changed"
