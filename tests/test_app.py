@@ -125,6 +125,7 @@ async def test_follow_links_and_come_back(small_db: Path) -> None:
         assert (app.active_pane, shown_detail(app)) == ("charges", "ibarra-sedition")
 
 
+@pytest.mark.slow
 async def test_every_link_of_every_record_leads_to_that_record(small_db: Path) -> None:
     app = DossierApp(small_db)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -198,6 +198,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkill_while_saving_leaves_the_old_or_the_new_annotation(tmp_path: Path) -> None:
     path = tmp_path / "k.workset.db"
     for attempt in range(5):
