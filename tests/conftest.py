@@ -216,6 +216,20 @@ async def wait_until(pilot: Pilot[Any], done: Callable[[], bool], tries: int = 5
     return done()
 
 
+async def press_until(
+    pilot: Pilot[Any], key: str, done: Callable[[], bool], tries: int = 100, wait: bool = True
+) -> bool:
+    """Press ``key`` until ``done()``, at most ``tries`` times (settling after each press when
+    ``wait``); whether it happened."""
+    for _ in range(tries):
+        if done():
+            return True
+        await pilot.press(key)
+        if wait:
+            await settle(pilot)
+    return done()
+
+
 def screen_text(app: App[Any]) -> str:
     """The characters on the screen, one line per row. Textual has no public call for this
     (``export_screenshot`` gives an SVG), hence the compositor."""

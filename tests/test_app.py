@@ -17,6 +17,7 @@ from dossier.ui.widgets.record_table import RecordTable
 from tests.conftest import (
     Cli,
     Project,
+    press_until,
     record_notifications,
     screen_text,
     settle,
@@ -104,11 +105,16 @@ async def test_follow_links_and_come_back(small_db: Path) -> None:
         assert isinstance(links, LinkList)
         targets = [o.id for o in links.options if o.id]
         assert "ibarra-sentence-request" in targets
-        while (
-            links.highlighted is not None
-            and links.get_option_at_index(links.highlighted).id != "ibarra-sentence-request"
-        ):
-            await pilot.press("down")
+        assert await press_until(
+            pilot,
+            "down",
+            lambda: (
+                links.highlighted is not None
+                and links.get_option_at_index(links.highlighted).id == "ibarra-sentence-request"
+            ),
+            tries=len(targets),
+            wait=False,
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert (app.active_pane, shown_detail(app)) == ("sentences", "ibarra-sentence-request")
@@ -120,22 +126,34 @@ async def test_follow_links_and_come_back(small_db: Path) -> None:
         assert (app.active_pane, shown_detail(app)) == ("charges", "ibarra-sedition")
 
 
+@pytest.mark.slow
 async def test_every_link_of_every_record_leads_to_that_record(small_db: Path) -> None:
     app = DossierApp(small_db)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.reader is not None
         conn = sqlite3.connect(small_db)
         targets = sorted({row[0] for row in conn.execute("SELECT dst FROM link")})
         for target in targets:
-            app.goto(target)
-            await settle(pilot)
             place = app.reader.place(target)
-            assert place is not None
-            assert app.active_pane == place.pane
-            assert shown_detail(app) == place.record, target
-            await app.action_go_back()
-            await settle(pilot)
+            assert place is not None, target
+            app.goto(target)
+            # Bounded: wait until the pane and its detail show the record, no longer.
+            shown = await wait_until(
+                pilot,
+                lambda place=place: (  # type: ignore[misc]
+                    app.active_pane == place.pane and shown_detail(app) == place.record
+                ),
+                tries=200,
+            )
+            assert shown, (target, app.active_pane, shown_detail(app))
+        # Back goes through the same places in reverse.
+        await app.action_go_back()
+        await settle(pilot)
+        previous = app.reader.place(targets[-2])
+        assert previous is not None
+        assert (app.active_pane, shown_detail(app)) == (previous.pane, previous.record)
+        assert len({p.pane for p in map(app.reader.place, targets) if p}) >= 5  # links everywhere
 
 
 async def test_timeline_enter_goes_to_the_record_in_its_pane(small_db: Path) -> None:
@@ -144,10 +162,16 @@ async def test_timeline_enter_goes_to_the_record_in_its_pane(small_db: Path) -> 
         await settle(pilot)
         table = app.pane("overview").table
         # When did Andara expel Veracia's ambassador? It is on the timeline.
-        while table.current is None or table.current.record != "andara-expels-veracian-ambassador":
-            await pilot.press("j")
-            await settle(pilot)
-        assert table.current.cells[0] == "Dec 2022"
+        assert await press_until(
+            pilot,
+            "j",
+            lambda: (
+                table.current is not None
+                and table.current.record == "andara-expels-veracian-ambassador"
+            ),
+            tries=table.total,
+        )
+        assert table.current is not None and table.current.cells[0] == "Dec 2022"
         await pilot.press("enter")
         await settle(pilot)
         assert (app.active_pane, shown_detail(app)) == (
@@ -406,8 +430,10 @@ async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(
 async def test_e_previews_the_brief_and_saves_it(
     small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dossier.ui.screens import export
     from dossier.ui.screens.export import ExportScreen, SaveDialog
 
+    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)  # Textual lays out Markdown slowly
     monkeypatch.chdir(tmp_path)
     app = DossierApp(small_db)
     notices = record_notifications(app)
@@ -451,9 +477,9 @@ async def test_slash_searches_and_enter_opens_the_quote(small_db: Path) -> None:
 
 
 async def test_a_broken_case_file_with_a_previous_build_opens_that_build_and_says_why(
-    small_project: Project,
+    built_small_project: Project,
 ) -> None:
-    builder.build(small_project.case, small_project.db)
+    small_project = built_small_project
     small_project.edit_case('offence = "Sedition"', 'offence = ""')
     app = DossierApp(
         small_project.db, build_from=small_project.case, build_reason="case file changed"
@@ -489,9 +515,13 @@ async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timel
         assert app.focused is app.pane("overview").table
         assert app.active_pane == "overview"
         # Follow a timeline row to its own pane, then come back to the same timeline row.
-        while app.pane("overview").table.current.record != "ibarra-sedition":  # type: ignore[union-attr]
-            await pilot.press("j")
-            await settle(pilot)
+        timeline = app.pane("overview").table
+        assert await press_until(
+            pilot,
+            "j",
+            lambda: timeline.current is not None and timeline.current.record == "ibarra-sedition",
+            tries=timeline.total,
+        )
         row = app.pane("overview").table.cursor
         await pilot.press("enter")
         await settle(pilot)

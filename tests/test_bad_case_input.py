@@ -245,6 +245,7 @@ def test_out_is_a_directory(cli: Cli, small_project: Project, tmp_path: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_real_process_exit_code_and_no_traceback(small_project: Project) -> None:
     small_project.edit_case('offence = "Sedition"', "offence = 7")
     proc = subprocess.run(

@@ -50,6 +50,7 @@ def test_everything_else_goes_to_the_cli(
     assert "dossier database" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_path_to_the_first_screen_imports_no_heavy_package(tmp_path: Path) -> None:
     # The app's modules, then `dossier open PATH` up to the app (here: a path that is not there).
     code = (

@@ -13,9 +13,8 @@ from tests.conftest import Cli, Project
 
 
 @pytest.fixture
-def db(small_project: Project) -> Path:
-    builder.build(small_project.case, small_project.db)
-    return small_project.db
+def db(built_small_project: Project) -> Path:
+    return built_small_project.db
 
 
 def test_add_list_remove(cli: Cli, db: Path) -> None:

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 
 from dossier.queries import Column, RowData
 from dossier.ui.widgets.record_table import PAGE, RecordTable
-from tests.conftest import screen_text, settle, wait_until
+from tests.conftest import press_until, screen_text, settle, wait_until
 
 COLUMNS = (Column("#", 6), Column("Name", 10, grow=1))
 
@@ -97,8 +97,7 @@ async def test_paging_down_past_a_page_boundary_reads_the_next_page() -> None:
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.table
         assert await loaded(pilot, table, 0)
-        while table.cursor < PAGE:
-            await pilot.press("pagedown")
+        assert await press_until(pilot, "pagedown", lambda: table.cursor >= PAGE, wait=False)
         assert await loaded(pilot, table, table.cursor)
         assert loader.pages == [0, 1]
         current = table.current

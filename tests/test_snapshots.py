@@ -1,6 +1,6 @@
 """What each pane shows, at 80×24 and 120×40; baselines are SVGs a person has looked at.
 
-On the bundled case (the README shows one of them): `uv run pytest -m bundled --snapshot-update`
+On the bundled case (the README shows one of them): `uv run pytest -m bundled -n 0 --snapshot-update`
 rewrites them after a change to the bundled case or to what the screen shows; look at them first."""
 
 from __future__ import annotations

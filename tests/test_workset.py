@@ -33,9 +33,8 @@ def known_in(reader: Reader):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def built(small_project: Project) -> Project:
-    builder.build(small_project.case, small_project.db)
-    return small_project
+def built(built_small_project: Project) -> Project:
+    return built_small_project
 
 
 def test_workset_lives_beside_the_dossier_and_is_created_on_first_write(built: Project) -> None:
@@ -199,6 +198,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkill_while_saving_leaves_the_old_or_the_new_annotation(tmp_path: Path) -> None:
     path = tmp_path / "k.workset.db"
     for attempt in range(5):
