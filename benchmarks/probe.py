@@ -9,6 +9,8 @@
     probe.py session-baseline REPORT        the minimal app driven the same way; peak memory
     probe.py build REPORT QUOTES RUNS WORK  build of a synthetic dossier against a bare executemany
     probe.py export REPORT DB RUNS          the case brief of DB
+    probe.py preview REPORT DB              the app on DB: ``e`` to the brief preview's first
+                                            screenful; then ``p``/``w`` switches (pins first made)
 
 Start-up probes run the real program headless (``TEXTUAL_DRIVER`` names Textual's headless
 driver, ``COLUMNS``/``LINES`` its size) and leave as soon as a frame with rows (or the label) has
@@ -356,6 +358,73 @@ def session_baseline(report: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------
+# The brief preview
+
+
+def preview(report: str, db: str) -> None:
+    import asyncio
+
+    result = asyncio.run(_preview(Path(db)))
+    write_report(report, result)
+
+
+async def _preview(db: Path) -> dict[str, Any]:
+    import sqlite3
+
+    from dossier.ui.app import DossierApp
+    from dossier.ui.screens.export import ExportScreen
+    from dossier.workset import Workset, path_beside
+
+    # Three pinned records (not timed), for the brief from pins.
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    picked = conn.execute(
+        "SELECT id, title, kind FROM record WHERE kind IN ('person', 'charge') ORDER BY id LIMIT 3"
+    ).fetchall()
+    conn.close()
+    workset = Workset(path_beside(db))
+    for record, title, kind in picked:
+        if record not in workset.pinned_ids():
+            workset.pin(record, title, kind)
+    workset.close()
+
+    watch = Watch()
+    watch.install(tables=False)
+    out: dict[str, Any] = {}
+    app = DossierApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await watch.until(lambda: app.case_ready.is_set())
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        def shown(pinned: bool) -> Callable[[], bool]:
+            def test() -> bool:
+                screen = app.screen
+                if not isinstance(screen, ExportScreen) or screen.pinned != pinned:
+                    return False
+                views = screen.query("#export-preview")  # none until composed
+                return screen.text is not None and bool(views) and not views.first().loading
+
+            return test
+
+        async def timed(key: str, pinned: bool) -> float:
+            future = watch.expect(shown(pinned))
+            t0 = time.perf_counter()
+            await pilot.press(key)
+            took = await watch.wait(future, timeout=600) - t0
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return took
+
+        out["first"] = await timed("e", False)
+        out["to_pins"] = await timed("p", True)  # the brief from pins, made the first time
+        out["to_whole"] = await timed("w", False)  # back: nothing changed
+        out["to_pins_again"] = await timed("p", True)
+        await pilot.press("escape")
+        await pilot.pause()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
 # Build and export
 
 
@@ -466,6 +535,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "session-baseline": session_baseline,
     "build": build,
     "export": export,
+    "preview": preview,
 }
 
 if __name__ == "__main__":

@@ -494,6 +494,93 @@ def bench_export(settings: Settings, report: Report) -> None:
     )
 
 
+def bench_preview(settings: Settings, report: Report) -> None:
+    """``e`` in the app to the brief preview's first screenful, on the bundled case and at 100k
+    quotes; and switching to the brief from pins and back (``p``, ``w``, ``p``)."""
+    import shutil
+
+    bundled = settings.work / "bundled-preview" / "castillo-chavez.db"
+    bundled.parent.mkdir(parents=True, exist_ok=True)
+    if not bundled.exists():
+        from dossier.build import ensure_built
+
+        shutil.copy(ensure_built(), bundled)  # a copy: its pins are written beside it
+    size = 1_000 if settings.quick else 100_000
+    cases = [
+        ("bundled case", bundled, 0.3),
+        (f"{size:,} quotes", dossier_for(settings, size, report), 1.0),
+    ]
+    rows = [
+        "| dossier | `e` to the first screenful | `p` (pins, first time) | `w` back | `p` again |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, db, goal in cases:
+        runs = [probe("preview", db, timeout=1800) for _ in range(settings.runs)]
+        say(f"preview on the {label} × {settings.runs}")
+        first = median([r["first"] for r in runs])
+        pins = median([r["to_pins"] for r in runs])
+        whole = median([r["to_whole"] for r in runs])
+        again = median([r["to_pins_again"] for r in runs])
+        rows.append(f"| {label} | {ms(first)} | {ms(pins)} | {ms(whole)} | {ms(again)} |")
+        report.figures.append(
+            Figure("brief preview: `e` to the first screenful", label, first, "s", None, "—",
+                   f"≤ {ms(goal)}", first <= goal)
+        )  # fmt: skip
+        switch = max(whole, again)
+        report.figures.append(
+            Figure("brief preview: switch whole ↔ pins, nothing changed (`w`, then `p`)", label,
+                   switch, "s", None, "—", "≤ 300 ms", switch <= 0.3,
+                   note=f"`w` {ms(whole)}, `p` again {ms(again)}; `p` the first time {ms(pins)}")
+        )  # fmt: skip
+    report.sections.append(
+        "### Brief preview\n\nIn the app (120×40, headless), from the key to the first frame "
+        "that shows the brief; three records pinned. Medians of "
+        f"{settings.runs} processes.\n\n" + "\n".join(rows)
+    )
+
+
+CLI_FORMS = (
+    ("search", ["search", "unfriendly act"]),
+    ("check", ["check"]),
+    ("pins list", ["pins", "list"]),
+    ("export", ["export"]),
+)
+
+
+def bench_cli(settings: Settings, report: Report) -> None:
+    """Whole processes of the console script on the bundled case, alternated with
+    ``python -c "import rich.console"``."""
+    module, function = entry_point().split(":")
+    script = f"import sys; from {module} import {function} as main; sys.exit(main())"
+    base_cmd = [sys.executable, "-c", "import rich.console"]
+    for _, args in CLI_FORMS:  # warm-up, not counted: bytecode, and the bundled build
+        subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=process_env(),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # fmt: skip
+    timed_process(base_cmd)
+    base: list[float] = []
+    mine: dict[str, list[float]] = {name: [] for name, _ in CLI_FORMS}
+    for i in range(settings.runs):
+        say(f"cli {i + 1}/{settings.runs}")
+        for name, args in CLI_FORMS:
+            base.append(timed_process(base_cmd))
+            mine[name].append(timed_process([sys.executable, "-c", script, *args]))
+    baseline = median(base)
+    rows = ["| command | median | ratio |", "|---|---:|---:|"]
+    for name, args in CLI_FORMS:
+        value = median(mine[name])
+        rows.append(f"| `dossier {' '.join(args)}` | {ms(value)} | {value / baseline:.2f}× |")
+        report.figures.append(
+            Figure(f"CLI `dossier {' '.join(args)}`, whole process", "bundled case", value, "s",
+                   baseline, "python -c \"import rich.console\"", "≤ 1.5× baseline",
+                   value <= 1.5 * baseline)
+        )  # fmt: skip
+    report.sections.append(
+        "### The command line\n\nWhole processes on the bundled case, each alternated with "
+        f'`python -c "import rich.console"` ({ms(baseline)}), medians of {settings.runs}.\n\n'
+        + "\n".join(rows)
+    )
+
+
 def bench_visidata(settings: Settings, report: Report) -> None:
     size = settings.build_sizes[0] if settings.quick else 100_000
     vd = settings.vd
@@ -621,7 +708,7 @@ def write(report: Report, command: str, started: float, machine_text: str) -> st
 # ---------------------------------------------------------------------------------------------------
 
 
-PARTS = ("startup", "panes", "search", "memory", "build", "export", "visidata")
+PARTS = ("startup", "panes", "search", "memory", "build", "export", "visidata", "preview", "cli")
 
 
 def parse(argv: Sequence[str] | None = None) -> Settings:
@@ -683,6 +770,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench_export(settings, report)
     if "visidata" in only:
         bench_visidata(settings, report)
+    if "preview" in only:
+        bench_preview(settings, report)
+    if "cli" in only:
+        bench_cli(settings, report)
     write(report, command.strip(), started, machine_text)
     print(table(report))
     say(f"wrote {settings.out}")
