@@ -430,10 +430,8 @@ async def test_a_broken_case_file_stops_the_app_with_its_one_line_error(
 async def test_e_previews_the_brief_and_saves_it(
     small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dossier.ui.screens import export
     from dossier.ui.screens.export import ExportScreen, SaveDialog
 
-    monkeypatch.setattr(export, "PREVIEW_LIMIT", 3_000)  # Textual lays out Markdown slowly
     monkeypatch.chdir(tmp_path)
     app = DossierApp(small_db)
     notices = record_notifications(app)
