@@ -53,6 +53,11 @@ def choice(*values: str, default: str | None = None, required: bool = True) -> A
     return field(default=default, metadata=meta)
 
 
+def pairs() -> Any:
+    """A table of strings keyed by field name (``inferred = { penalty = "the rule" }``)."""
+    return field(default=(), metadata={"pairs": True})
+
+
 def doc(text: str, default: Any = dataclasses.MISSING) -> Any:
     return field(default=default, metadata={"doc": text})
 
@@ -90,6 +95,11 @@ class Located:
     span: Span
 
 
+ENTITY = ("person", "organization")
+ASSERTIONS = ("states", "claims", "accuses", "denies", "confirms", "declines to comment")
+"""How a party asserts what a record holds (:mod:`dossier.claims` says it in words)."""
+
+
 # --------------------------------------------------------------------------------------------------
 # Records. ``TABLE`` is the TOML array-of-tables name; ``KIND`` the kind stored in the database.
 
@@ -103,6 +113,20 @@ class Record:
     evidence: tuple[Evidence, ...] = ()
     source: str | None = None
     """Default source for this record's evidence items (else the case's ``default_source``)."""
+    # Who says so (:mod:`dossier.claims`): every kind has these; the build fills them in for a
+    # record whose evidence lies inside a quote's words.
+    according_to: str | None = ref(*ENTITY, required=False)
+    """The party that asserts this record; none: the source, in its own voice."""
+    assertion: str | None = choice(*ASSERTIONS, required=False)
+    """How the party asserts it (states, claims, accuses...)."""
+    via: str | None = ref("quote", required=False)
+    """The quote or reported statement whose words carry this record."""
+    responds_to: str | None = ref(required=False)
+    """Another party's claim that this record answers (a denial, a "no comment")."""
+    source_voice: bool = False
+    """Said explicitly: the source states this itself (an error when every span is a quote's)."""
+    inferred: tuple[tuple[str, str], ...] = pairs()
+    """Fields the analyst derived rather than read, each with its rule: ``{ charge = "…" }``."""
 
     def evidence_items(self) -> tuple[Evidence, ...]:
         return self.evidence
@@ -160,9 +184,6 @@ class Organization(Record):
     description: str | None = None
 
 
-ENTITY = ("person", "organization")
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Role(Record):
     TABLE: ClassVar[str] = "roles"
@@ -203,7 +224,8 @@ class Sentence(Record):
     """``requested`` by prosecutors, or ``imposed`` by a court: never to be confused."""
     by: str = ref(*ENTITY)
     charge: str | None = ref("charge", required=False)
-    penalty: str = "prison"
+    penalty: str | None = None
+    """Only when the source says it ("a 25-year prison sentence")."""
     term: str
     """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``."""
     date: PartialDate | None = None
@@ -232,7 +254,9 @@ class Asylum(Record):
     TABLE: ClassVar[str] = "asylum"
     KIND: ClassVar[str] = "asylum"
 
-    type: str = choice("sought", "intercepted", "granted", "refused", "safe conduct")
+    type: str = choice(
+        "sought", "fled to embassy", "intercepted", "granted", "refused", "safe conduct"
+    )
     person: str = ref(*ENTITY)
     state: str = ref("organization")
     embassy: str | None = ref("organization", required=False)
@@ -531,6 +555,9 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
             near = _did_you_mean(name, fields)
             raise where.fail(key or name, f"unknown field {name!r}{near}")
         f = fields[name]
+        if f.metadata.get("pairs"):
+            values[name] = _pairs(value, fields, where, key or name)
+            continue
         values[name] = _convert(value, hints[name], where, key or name)
         choices = f.metadata.get("choices")
         if choices and values[name] not in choices:
@@ -541,6 +568,22 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
         if missing and name not in values:
             raise where.fail(key, f"missing required field {name!r}")
     return cls(**values)
+
+
+def _pairs(
+    value: Any, fields: Mapping[str, Any], where: _Where, key: str
+) -> tuple[tuple[str, str], ...]:
+    """``{ field = "rule" }``: each key a field of the record, each rule a non-empty string."""
+    if not isinstance(value, dict):
+        raise where.fail(key, f'{key} must be a table of field = "rule", not {_type_name(value)}')
+    out = []
+    for name, rule in value.items():
+        if name not in fields or name in {"id", "evidence", "source", key}:
+            raise where.fail(key, f"{key}: {name!r} is not a field of this record")
+        if not isinstance(rule, str) or not rule.strip():
+            raise where.fail(key, f"{key}: the rule for {name!r} must be a non-empty string")
+        out.append((name, rule))
+    return tuple(out)
 
 
 def _did_you_mean(name: str, options: Mapping[str, Any]) -> str:
@@ -604,6 +647,9 @@ def load(path: Path, *, root: Path | None = None) -> Case:
         )
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info)
+    from dossier import claims
+
+    records = claims.attribute(records, located, placed.of)
     return Case(
         path=path,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),

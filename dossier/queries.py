@@ -90,7 +90,9 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-HIDDEN_COLUMNS = frozenset({"id", "kind", "search_speakers", "search_mentions"})
+HIDDEN_COLUMNS = frozenset(
+    {"id", "kind", "search_speakers", "search_mentions", "source_voice", "assertion"}
+)
 """Columns no detail lists: the key, the kind (said by the heading) and search helpers. A kind's
 own hidden columns are in its spec; reference columns are shown as links instead."""
 DATE_FIELDS = ("date", "start", "end", "published")
@@ -237,6 +239,16 @@ class Overview:
 # ---------------------------------------------------------------------------------------------------
 
 
+EARLY_STATUSES = frozenset({"charged", "indicted"})
+"""A charge whose last known step is one of these: the source gives no later status (it may be
+on trial under another name), which the Overview says rather than implying it is not."""
+
+
+def _said(claim: str | None) -> str:
+    """`` — according to Hugo de Zera (3 Nov 2025); Mexico: no comment``, or "" for the source."""
+    return f" — {claim}" if claim else ""
+
+
 LISTING_TEXT_MAX = 240
 """Longest text of a table cell (a quote's words, a note), in characters."""
 
@@ -357,42 +369,53 @@ class Reader:
             ).fetchall()
             for pid, name in rows:
                 charges = conn.execute(
-                    "SELECT offence, status, date, date_precision FROM charge WHERE defendant=? "
-                    "ORDER BY rowid LIMIT 6",
+                    "SELECT c.offence, c.status, c.date, c.date_precision, r.claim, "
+                    "(SELECT group_concat(i.field) FROM inference i WHERE i.record = c.id) "
+                    "FROM charge c JOIN record r ON r.id = c.id WHERE c.defendant=? "
+                    "ORDER BY c.rowid LIMIT 6",
                     (pid,),
                 ).fetchall()
                 parts = []
-                for offence, status, date, precision in charges:
+                for offence, status, date, precision, claim, inferred in charges:
                     since = f" since {_date_text(date, precision)}" if date else ""
-                    parts.append(f"{offence} ({status or 'status not stated'}{since})")
+                    if status in EARLY_STATUSES:
+                        since += "; no later status in the source"
+                    what = offence + (" (inferred)" if inferred and "offence" in inferred else "")
+                    parts.append(f"{what} ({status or 'status not stated'}{since})" + _said(claim))
                 figures.append(Field(f"{name}: charges", "; ".join(parts)))
-                for kind, term, by in conn.execute(
-                    "SELECT s.kind, s.term_text, e.name FROM sentence s JOIN entity e ON e.id = s.by "
+                for kind, term, by, penalty, claim in conn.execute(
+                    "SELECT s.kind, s.term_text, e.name, s.penalty, r.claim FROM sentence s "
+                    "JOIN entity e ON e.id = s.by JOIN record r ON r.id = s.id "
                     "WHERE s.defendant=? ORDER BY s.kind DESC, s.rowid",
                     (pid,),
                 ):
                     label = "sentence imposed" if kind == "imposed" else "sentence requested"
                     who = f" by {by}" if kind == "requested" else f" ({by})"
-                    figures.append(Field(f"{name}: {label}", f"{term}{who}"))
+                    term = f"{term} ({penalty})" if penalty else term
+                    figures.append(Field(f"{name}: {label}", f"{term}{who}" + _said(claim)))
                 custody = conn.execute(
-                    "SELECT status, start, start_precision FROM custody WHERE person=? "
-                    "ORDER BY start DESC NULLS LAST, rowid DESC LIMIT 1",
+                    "SELECT c.status, c.start, c.start_precision, r.claim FROM custody c "
+                    "JOIN record r ON r.id = c.id WHERE c.person=? "
+                    "ORDER BY c.start DESC NULLS LAST, c.rowid DESC LIMIT 1",
                     (pid,),
                 ).fetchone()
                 if custody:
-                    status, start, precision = custody
+                    status, start, precision, claim = custody
                     since = f" since {_date_text(start, precision)}" if start else ""
-                    figures.append(Field(f"{name}: custody", f"{status}{since}"))
+                    figures.append(Field(f"{name}: custody", f"{status}{since}" + _said(claim)))
                 asylum = conn.execute(
-                    "SELECT a.type, s.name, a.date, a.date_precision, a.date_approx FROM asylum a "
-                    "JOIN entity s ON s.id = a.state WHERE a.person=? "
-                    "ORDER BY a.date DESC NULLS LAST, a.rowid DESC LIMIT 1",
+                    "SELECT a.type, s.name, a.date, a.date_precision, a.date_approx, r.claim "
+                    "FROM asylum a JOIN entity s ON s.id = a.state JOIN record r ON r.id = a.id "
+                    "WHERE a.person=? ORDER BY a.date DESC NULLS LAST, a.rowid DESC LIMIT 1",
                     (pid,),
                 ).fetchone()
                 if asylum:
-                    kind, state, date, precision, approx = asylum
+                    kind, state, date, precision, approx, claim = asylum
                     when = f", {_date_text(date, precision, approx)}" if date else ""
-                    figures.append(Field(f"{name}: asylum", f"{kind} ({state}){when}"))
+                    what = kinds.asylum_event(kind)
+                    figures.append(
+                        Field(f"{name}: asylum", f"{what} ({state}){when}" + _said(claim))
+                    )
         return Overview(header, tuple(figures))
 
     # -- panes --------------------------------------------------------------------------------
@@ -486,6 +509,7 @@ class Reader:
         if spec is not None:
             row = conn.execute(f'SELECT * FROM "{spec.table}" WHERE id=?', (record,)).fetchone()
         fields = self._fields(conn, spec, row) if spec is not None and row is not None else []
+        fields.extend(self._attribution(conn, rec))
         return RecordDetail(
             id=record,
             kind=kind,
@@ -542,6 +566,24 @@ class Reader:
                 out.append(field_)
             else:
                 out.insert(at, field_)
+        return out
+
+    @staticmethod
+    def _attribution(conn: sqlite3.Connection, rec: sqlite3.Row) -> list[Field]:
+        """Who says so (for every record that can be a claim), and each field the analyst
+        inferred, with its rule."""
+        from dossier.claims import UNATTRIBUTED_KINDS
+
+        out = []
+        if rec["kind"] not in UNATTRIBUTED_KINDS:
+            out.append(Field("Who says so", rec["claim"] or "the source, in its own voice"))
+        for name, rule in conn.execute(
+            "SELECT field, rule FROM inference WHERE record = ? ORDER BY seq", (rec["id"],)
+        ):
+            label = kinds.field_label(rec["kind"], name)
+            if name in kinds.REL_LABEL:
+                label = kinds.rel_label(rec["kind"], name)
+            out.append(Field(f"{label}: inferred", f"not stated by the source; {rule}"))
         return out
 
     @staticmethod
