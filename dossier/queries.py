@@ -71,7 +71,7 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "asylum": (
         Column("Date", 13),
-        Column("Event", 16, 1),
+        Column("Event", 16, 3),  # wide enough for "asylum granted — according to …"
         Column("Who", 14, 1),
         Column("Where / with", 14, 1),
     ),
@@ -380,8 +380,11 @@ class Reader:
                     since = f" since {_date_text(date, precision)}" if date else ""
                     if status in EARLY_STATUSES:
                         since += "; no later status in the source"
-                    what = offence + (" (inferred)" if inferred and "offence" in inferred else "")
-                    parts.append(f"{what} ({status or 'status not stated'}{since})" + _said(claim))
+                    how = (
+                        "charge inferred; " if inferred and "offence" in inferred.split(",") else ""
+                    )
+                    status_text = status or "status not stated"
+                    parts.append(f"{offence} ({how}{status_text}{since})" + _said(claim))
                 figures.append(Field(f"{name}: charges", "; ".join(parts)))
                 for kind, term, by, penalty, claim in conn.execute(
                     "SELECT s.kind, s.term_text, e.name, s.penalty, r.claim FROM sentence s "

@@ -288,3 +288,32 @@ def test_brief_attributes_the_claim(claimed: Path) -> None:
     assert "according to Bo Lind" in text
     line = next(x for x in text.splitlines() if "asylum granted" in x)
     assert "according to Bo Lind" in line, line
+
+
+def test_search_results_say_whose_words(claimed: Path) -> None:
+    from dossier.search import Searcher
+    from dossier.ui.screens.search import result_prompt
+
+    with Searcher(claimed) as searcher:
+        (hit,) = searcher.search("asylum").hits
+    shown = result_prompt(hit).plain
+    assert shown.startswith("according to Bo Lind · 3 March 2025"), shown
+    assert "granted asylum" in shown
+
+
+async def test_app_asylum_pane_and_overview_say_whose_claim(bundled_db: Path) -> None:
+    from dossier.ui.app import DossierApp
+    from tests.test_app import screen_text, settle
+
+    app = DossierApp(bundled_db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        overview = screen_text(app)
+        assert "asylum granted (Mexico) — according to Hugo de Zera" in overview
+        assert "asylum granted (Mexico), 3 November 2025 — according to Hugo de Zera" in overview
+        await pilot.press("5")
+        await settle(pilot)
+        asylum = screen_text(app)
+        assert "asylum granted — according to Hugo" in asylum  # the rest is cut at 160 columns
+        assert "fled to the embassy" in asylum
+        assert "asylum sought" not in asylum

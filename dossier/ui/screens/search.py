@@ -49,6 +49,9 @@ def result_prompt(hit: QuoteHit, mark: str = "") -> Text:
     prompt = Text(no_wrap=False, overflow="fold")
     if mark:
         prompt.append(f"{mark} ", style="bold")
+    # Whose words these are, first: a claim in a quote is the speaker's, not the source's.
+    if hit.speaker != "unattributed":
+        prompt.append("according to ", style="dim")
     prompt.append(hit.speaker, style="bold")
     prompt.append(f" · {hit.date} · {hit.kind}\n", style="dim")
     plain, spans = hit.highlights()
