@@ -74,7 +74,7 @@ def compile_case(case: Case) -> Compiled:
     quotes: list[Any] = []
     # Who says so: a party's claim is never shown as the source's fact (dossier.claims).
     answers = claims.answers_to(recs)
-    said = {r.id: claims.attribution(r, ctx.name, ctx.by_id, answers) for r in recs}
+    said = {r.id: claims.attribution(r, ctx.name, ctx.by_id, answers, case.located) for r in recs}
     short = {rid: a.short for rid, a in said.items() if a is not None and a.short}
 
     # ----------------------------------------------------------------------------- typed tables
@@ -83,6 +83,20 @@ def compile_case(case: Case) -> Compiled:
         titles[r.id] = spec.title(r, ctx) + (f" — {short[r.id]}" if r.id in short else "")
         for seq, (name, rule) in enumerate(claims.inferences(r)):
             t["inference"].append({"record": r.id, "seq": seq, "field": name, "rule": rule})
+        first = len(case.located[r.id]) - len(r.disputed_evidence())
+        for seq, v in enumerate(r.disputed):
+            t["dispute"].append(
+                {
+                    "record": r.id,
+                    "seq": seq,
+                    "field": v.field,
+                    "value": v.value,
+                    "according_to": v.according_to,
+                    "first_evidence": first,
+                    "evidence_count": len(v.evidence),
+                }
+            )
+            first += len(v.evidence)
         subtitles[r.id] = spec.subtitle(r, ctx)
         main_date[r.id] = spec.main_date(r)
         if spec.custom_table:  # the quotes: their rows are made below, in date order

@@ -88,6 +88,17 @@ class StatusStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """Another value stated for one field of a record (by another source, or another party): the
+    record is disputed, and both values are kept, each with its evidence."""
+
+    field: str
+    value: str
+    evidence: tuple[Evidence, ...] = ()
+    according_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Located:
     """An evidence item resolved against its source."""
 
@@ -127,9 +138,15 @@ class Record:
     """Said explicitly: the source states this itself (an error when every span is a quote's)."""
     inferred: tuple[tuple[str, str], ...] = pairs()
     """Fields the analyst derived rather than read, each with its rule: ``{ charge = "…" }``."""
+    disputed: tuple[Variant, ...] = ()
+    """Other values stated for its fields (``[{ field = "term", value = "P35Y", evidence = […] }]``):
+    their evidence comes after the record's own."""
 
     def evidence_items(self) -> tuple[Evidence, ...]:
-        return self.evidence
+        return self.evidence + self.disputed_evidence()
+
+    def disputed_evidence(self) -> tuple[Evidence, ...]:
+        return tuple(e for v in self.disputed for e in v.evidence)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,7 +228,8 @@ class Charge(Record):
     history: tuple[StatusStep, ...] = ()
 
     def evidence_items(self) -> tuple[Evidence, ...]:
-        return self.evidence + tuple(e for step in self.history for e in step.evidence)
+        steps = tuple(e for step in self.history for e in step.evidence)
+        return self.evidence + steps + self.disputed_evidence()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -312,7 +330,10 @@ class Quote(Record):
     context: str | None = None
 
     def evidence_items(self) -> tuple[Evidence, ...]:
-        return (Evidence(quote=self.text, source=self.source), *self.evidence)
+        return (Evidence(quote=self.text, source=self.source), *self.evidence_items_of_record())
+
+    def evidence_items_of_record(self) -> tuple[Evidence, ...]:
+        return self.evidence + self.disputed_evidence()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -522,6 +543,8 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
             return tuple(_evidence(v, where, key) for v in value)
         if item is StatusStep:
             return tuple(_table(StatusStep, v, where, key) for v in value)
+        if item is Variant:
+            return tuple(_table(Variant, v, where, key) for v in value)
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
 

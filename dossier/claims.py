@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dossier.casefile import Located, Note, Quote, Record, Source
+from dossier.casefile import ENTITY, Located, Note, Quote, Record, Source, parse_term
 
 UNATTRIBUTED_KINDS = frozenset({"source", "quote", "note"})
 """Kinds that are no claim of their own: a source, a quote (its speaker says it) and a note."""
@@ -77,8 +77,10 @@ def attribute(
     ``where(record)`` gives the place for an error (``.fail(key, message)``)."""
     quotes = [(r, located[r.id][0]) for r in records if isinstance(r, Quote)]
     by_id = {q.id: q for q, _ in quotes}
+    kinds = {r.id: r.KIND for r in records}
     out: list[Record] = []
     for r in records:
+        _check_disputed(r, kinds, where)
         if isinstance(r, Quote):
             if r.according_to is not None:
                 raise where(r).fail(
@@ -89,7 +91,7 @@ def attribute(
         if isinstance(r, Source | Note):
             out.append(r)
             continue
-        carrier = quote_carrying(located[r.id], quotes)
+        carrier = quote_carrying(own_spans(r, located), quotes)
         if r.source_voice:
             if r.according_to is not None:
                 raise where(r).fail(
@@ -123,6 +125,50 @@ def attribute(
     return out
 
 
+def own_spans(r: Record, located: Mapping[str, tuple[Located, ...]]) -> tuple[Located, ...]:
+    """A record's spans without those of the other values it records as disputed (they come
+    last)."""
+    spans = located[r.id]
+    return spans[: len(spans) - len(r.disputed_evidence())]
+
+
+def variant_spans(
+    r: Record, located: Mapping[str, tuple[Located, ...]]
+) -> list[tuple[Located, ...]]:
+    """The spans of each of a record's disputed values, in order."""
+    spans = located[r.id]
+    at = len(spans) - len(r.disputed_evidence())
+    out = []
+    for v in r.disputed:
+        out.append(spans[at : at + len(v.evidence)])
+        at += len(v.evidence)
+    return out
+
+
+def _check_disputed(r: Record, kinds: Mapping[str, str], where: Callable[[Record], Any]) -> None:
+    names = {f.name for f in dataclasses.fields(r)} - {
+        "id", "evidence", "source", "disputed", "inferred", "source_voice",
+    }  # fmt: skip
+    for v in r.disputed:
+        if v.field not in names:
+            raise where(r).fail("disputed", f"disputed: {v.field!r} is not a field of this record")
+        if not v.evidence:
+            raise where(r).fail(
+                "disputed", f"disputed {v.field}: the other value needs evidence of its own"
+            )
+        if v.field == "term":
+            try:
+                parse_term(v.value)
+            except ValueError as exc:
+                raise where(r).fail("disputed", f"disputed term: {exc}") from None
+        if v.according_to is not None and kinds.get(v.according_to) not in ENTITY:
+            raise where(r).fail(
+                "disputed",
+                f"disputed {v.field}: according_to {v.according_to!r} is not a person or "
+                "organisation of the dossier",
+            )
+
+
 def _speakers(q: Quote) -> str:
     return ", ".join(q.speakers) or "an unattributed speaker"
 
@@ -142,17 +188,25 @@ class Attribution:
     """The date of the statement that carries it, short (``3 Nov 2025``), or ""."""
     responses: tuple[str, ...]
     """Other parties' answers: ``Mexico: no immediate comment``."""
+    disputes: tuple[str, ...] = ()
+    """Values stated otherwise elsewhere: ``term disputed: 34 years (Report A); 35 years (Report
+    B)``."""
 
     @property
     def short(self) -> str:
         """``according to Hugo de Zera``: what a table cell or a title adds; "" for the source."""
-        return f"according to {self.party}" if self.party is not None else ""
+        said = f"according to {self.party}" if self.party is not None else ""
+        if self.disputes:
+            return f"{said}; disputed" if said else "disputed"
+        return said
 
     @property
     def head(self) -> str:
         """``according to Hugo de Zera``, ``an accusation by Peru``: with the kind of assertion."""
         if self.party is None:
             return ""
+        if self.disputes:
+            return f"according to {self.party}"
         return {
             "accuses": f"an accusation by {self.party}",
             "denies": f"denied by {self.party}",
@@ -167,6 +221,7 @@ class Attribution:
         if self.party is not None:
             parts.append(self.head + (f" ({self.when})" if self.when else ""))
         parts.extend(self.responses)
+        parts.extend(self.disputes)
         return "; ".join(parts)
 
     @property
@@ -178,7 +233,7 @@ class Attribution:
             verb = VERB.get(self.assertion or "states", ("said", "says"))[1]
             head = f"{self.party} {verb} so" + (f" ({self.when})" if self.when else "")
             head += " — not stated by the source itself"
-        return "; ".join([head, *self.responses])
+        return "; ".join([head, *self.responses, *self.disputes])
 
 
 def attribution(
@@ -186,6 +241,7 @@ def attribution(
     name: Callable[[str | None], str],
     by_id: Mapping[str, Record],
     answers: Mapping[str, list[Record]],
+    located: Mapping[str, tuple[Located, ...]] | None = None,
 ) -> Attribution | None:
     """How ``record`` is attributed, in words; None for a kind that is no claim (a quote)."""
     if record.KIND in UNATTRIBUTED_KINDS:
@@ -195,7 +251,39 @@ def attribution(
     when = date.short() if date is not None else ""
     responses = tuple(response(a, name) for a in answers.get(record.id, ()))
     party = name(record.according_to) if record.according_to else None
-    return Attribution(party, record.assertion, when, responses)
+    return Attribution(party, record.assertion, when, responses, disputes(record, name, located))
+
+
+def value_text(field: str, value: Any, name: Callable[[str | None], str]) -> str:
+    """A field's value as the dossier shows it (a term in words, a reference by name)."""
+    if field == "term" and isinstance(value, str):
+        from dossier.casefile import describe_term
+
+        return describe_term(value)
+    return str(value)
+
+
+def disputes(
+    record: Record,
+    name: Callable[[str | None], str],
+    located: Mapping[str, tuple[Located, ...]] | None,
+) -> tuple[str, ...]:
+    """``term disputed: 34 years (source-a) against 35 years (source-b)``: each value with the
+    sources (and the party, if any) that state it."""
+    if not record.disputed or located is None:
+        return ()
+    own = sorted({s.source for s in own_spans(record, located)})
+    out = []
+    for v, spans in zip(record.disputed, variant_spans(record, located), strict=True):
+        theirs = sorted({s.source for s in spans})
+        mine = value_text(v.field, getattr(record, v.field), name)
+        other = value_text(v.field, v.value, name)
+        by = f", according to {name(v.according_to)}" if v.according_to else ""
+        out.append(
+            f"{v.field} disputed: {mine} ({', '.join(map(name, own))}) against {other} "
+            f"({', '.join(map(name, theirs))}{by})"
+        )
+    return tuple(out)
 
 
 def response(record: Record, name: Callable[[str | None], str]) -> str:

@@ -97,6 +97,20 @@ class Quote(SQLModel, table=True):
     """Another party's claim these words answer."""
 
 
+class Dispute(SQLModel, table=True):
+    """Another value stated for a field of a record, by another source or party: the record is
+    disputed and both values are kept. Its evidence is the record's ``evidence`` rows from
+    ``first_evidence`` on (``evidence_count`` of them)."""
+
+    record: str = Field(primary_key=True, foreign_key="record.id")
+    seq: int = Field(primary_key=True)
+    field: str
+    value: str
+    according_to: str | None = Field(default=None, foreign_key="entity.id")
+    first_evidence: int
+    evidence_count: int
+
+
 class Inference(SQLModel, table=True):
     """A field of a record that the analyst derived rather than read, and the rule that derived it
     (a sentence request linked to a charge the source does not name)."""
@@ -169,7 +183,7 @@ class Evidence(SQLModel, table=True):
     suffix: str
 
 
-FIXED_TABLES: tuple[type[SQLModel], ...] = (Meta, Alias, ChargeStatus, Quote, Inference)
+FIXED_TABLES: tuple[type[SQLModel], ...] = (Meta, Alias, ChargeStatus, Quote, Inference, Dispute)
 READ_TABLES: tuple[type[SQLModel], ...] = (Record, Listing, Link, Evidence)
 CUSTOM_KIND_TABLES: dict[str, type[SQLModel]] = {"quote": Quote}
 """Kinds whose table is declared above instead of derived from their fields."""
@@ -247,7 +261,7 @@ def tables(specs: tuple[kinds.KindSpec, ...] | None = None) -> list[Table]:
         if table.name not in seen:
             seen.add(table.name)
             out.append(table)
-    for model in (Meta, Alias, ChargeStatus, Inference, Listing, Link, Evidence):
+    for model in (Meta, Alias, ChargeStatus, Inference, Dispute, Listing, Link, Evidence):
         out.append(model.__table__)  # type: ignore[union-attr]
     for spec in specs:
         for join in spec.join_tables():

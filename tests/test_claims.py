@@ -317,3 +317,85 @@ async def test_app_asylum_pane_and_overview_say_whose_claim(bundled_db: Path) ->
         assert "asylum granted — according to Hugo" in asylum  # the rest is cut at 160 columns
         assert "fled to the embassy" in asylum
         assert "asylum sought" not in asylum
+
+
+# ---------------------------------------------------------------------------------------------------
+# Two sources, two values.
+
+OTHER = "Published March 5, 2025\nProsecutors want an 11-year sentence for Ana Ruiz.\n"
+
+TWO_SOURCES = """
+[[sources]]
+id = "second-report"
+file = "seeds/other.txt"
+title = "Second report"
+published = "2025-03-05"
+language = "en"
+sha256 = "{sha}"
+source = "second-report"
+evidence = ["Published March 5, 2025"]
+
+[[organizations]]
+id = "prosecutors"
+name = "Prosecutors"
+type = "prosecution"
+evidence = ["Prosecutors asked"]
+
+[[sentences]]
+id = "ruiz-request"
+defendant = "ana-ruiz"
+kind = "requested"
+by = "prosecutors"
+term = "P10Y"
+evidence = ["Prosecutors asked for a 10-year sentence for Ana Ruiz."]
+disputed = [{{ field = "term", value = "P11Y", evidence = [{{ quote = "an 11-year sentence", source = "second-report" }}] }}]
+
+[[notes]]
+id = "sources-differ"
+kind = "discrepancy"
+about = ["ruiz-request"]
+text = "The two reports give different terms."
+evidence = ["a 10-year sentence", {{ quote = "an 11-year sentence", source = "second-report" }}]
+"""
+
+
+def two_sources(root: Path) -> Path:
+    path = write_case(
+        root, source=SOURCE + "Prosecutors asked for a 10-year sentence for Ana Ruiz.\n"
+    )
+    (root / "seeds" / "other.txt").write_text(OTHER, encoding="utf-8")
+    sha = hashlib.sha256(OTHER.encode()).hexdigest()
+    path.write_text(
+        path.read_text(encoding="utf-8") + TWO_SOURCES.format(sha=sha), encoding="utf-8"
+    )
+    return path
+
+
+def test_two_sources_disagreeing_keep_both_values_each_with_its_source(tmp_path: Path) -> None:
+    db = tmp_path / "two.db"
+    builder.build(two_sources(tmp_path / "p"), db)
+    reader = Reader(db)
+    detail = reader.detail("ruiz-request")
+    assert detail is not None
+    assert detail.title.endswith("— disputed")
+    said = {f.label: f.value for f in detail.fields}["Who says so"]
+    assert "term disputed: 10 years (Report) against 11 years (Second report)" in said
+    assert {e.source for e in detail.evidence} == {"report", "second-report"}
+    rows = {r.record: r.cells for r in reader.page("sentences", 0, 10)}
+    assert rows["ruiz-request"][2] == "10 years — disputed"
+    # A discrepancy note can cite both sources.
+    note = reader.detail("sources-differ")
+    assert note is not None
+    assert [e.source for e in note.evidence] == ["report", "second-report"]
+
+
+def test_a_disputed_field_that_is_not_a_field_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    path = two_sources(tmp_path / "p")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('field = "term"', 'field = "length"'),
+        encoding="utf-8",
+    )
+    result = cli("check", "--data", path)
+    assert result.code == 2
+    (message,) = result.err.strip().splitlines()
+    assert "'ruiz-request'" in message and "'length' is not a field" in message
