@@ -89,6 +89,13 @@ def attribute(
             out.append(r)
             continue
         if isinstance(r, Source | Note):
+            if r.according_to or r.assertion or r.via or r.responds_to or r.source_voice:
+                key = next(
+                    k
+                    for k in ("according_to", "assertion", "via", "responds_to", "source_voice")
+                    if getattr(r, k)
+                )
+                raise where(r).fail(key, f"a {r.KIND} is no one's claim: {key} does not apply")
             out.append(r)
             continue
         carrier = quote_carrying(own_spans(r, located), quotes)

@@ -163,6 +163,9 @@ class KindSpec:
     anchor: str | None = None
     """A reference field whose target's row shows this record (a role is shown on its holder's
     row): following a link to it goes there."""
+    claims: bool = True
+    """Whether a record of it can be a party's claim: its table has the columns saying who says
+    so (:data:`ATTRIBUTION_FIELDS`). Not a source's or a note's."""
     claim_cell: int = 1
     """Which cell of its pane rows says what it holds: who says so is added there."""
     custom_table: bool = False
@@ -322,7 +325,8 @@ def table_columns(s: KindSpec) -> tuple[Column, ...]:
     cols: list[Column] = [Column("id", str, False)]
     # Who says so (the fields every record has) comes after the kind's own fields.
     own = [f for f in dataclasses.fields(s.record) if f.name not in ATTRIBUTION_FIELDS]
-    for f in (*own, *(f for f in dataclasses.fields(s.record) if f.name in ATTRIBUTION_FIELDS)):
+    said = [f for f in dataclasses.fields(s.record) if f.name in ATTRIBUTION_FIELDS]
+    for f in (*own, *(said if s.claims else ())):
         if f.name in _SKIPPED_FIELDS:
             continue
         hint, optional = _strip_optional(hints[f.name])
@@ -611,6 +615,7 @@ register(
         hidden_columns=frozenset({"title_editorial"}),
         detail=_source_detail,
         brief_section="Sources",
+        claims=False,
     )
 )
 
@@ -1082,6 +1087,7 @@ register(
         listing=_note_listing,
         detail=_note_detail,
         brief_section="Notes",
+        claims=False,
     )
 )
 

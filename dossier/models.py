@@ -222,7 +222,9 @@ def _make(table: str, columns: tuple[kinds.Column, ...], keys: tuple[str, ...]) 
         if col.nullable:
             options["default"] = None
         elif col.type is bool:
+            # A row written without it (by an outsider, or an older writer) is false.
             options["default"] = False
+            options["sa_column_kwargs"] = {"server_default": "0"}
         namespace[col.name] = Field(**options)
     cls = types.new_class(
         _class_name(table), (SQLModel,), {"table": True}, lambda ns: ns.update(namespace)
