@@ -136,7 +136,7 @@ class ListPane(Container):
     def _follow(self, event: LinkList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.dossier_app.goto(event.option.id)
+            self.dossier_app.goto(event.option.id.split("#")[0])
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
