@@ -6,11 +6,20 @@ number. Values are escaped where they land (:mod:`dossier.markdown`), dates are 
 precision, and nothing is said that the dossier does not hold: the case file's summary and the
 editorial notes are labelled as the analyst's.
 
-The brief reads the typed tables, ``link``, ``evidence`` and the ``asylum`` pane's ``listing`` with the
-standard library's ``sqlite3``; every list is streamed from a cursor in one query (related rows come
-as JSON from correlated subqueries on indexed keys), so time grows linearly with the number of
-records, and key quotes are a bounded selection. Same database, same brief, byte for byte: nothing in
-it depends on the clock, and every query has an explicit order.
+The brief is made in two steps. :func:`gather` reads what it will write — typed records from
+:mod:`dossier.queries` and :mod:`dossier.records`, each list streamed from one query and kept only
+when the selection keeps it — into a :class:`Gathered`; the ``render_*`` functions are pure
+functions of that, one per section, and every count the brief states is counted from it. Time grows linearly with the number of records,
+and key quotes are a bounded selection (a million quotes are never in memory). Same database, same
+brief, byte for byte: nothing in it depends on the clock, and every query has an explicit order.
+
+What the selection keeps of one section depends on another in two places, and each is passed along
+as data: with ``persons`` or pins, the organisations listed are those the facts written refer to;
+and notes are kept when they are about a record written in the sections before them.
+
+Each kind of record has a section: its spec's ``brief_section`` in :mod:`dossier.kinds`. A kind with
+no section of its own here (a kind added with a spec and nothing else) is written in a generic
+section of that name, each record in its spec's ``prose`` and footnoted with its evidence.
 
 The brief from pins (``pins=``, the working set's pinned records) is the same brief narrowed the way
 ``persons`` narrows it, with the pinned records as seeds: each pinned record, and every record one link
@@ -25,39 +34,90 @@ from __future__ import annotations
 
 import bisect
 import html
-import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from dossier import kinds
-from dossier.dates import UNDATED, DateError, display_date, display_iso, parse_iso
+from dossier import kinds, queries, store
+from dossier import records as read
+from dossier.dates import UNDATED, DateError, PartialDate, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.kinds import KIND_LABEL
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
-from dossier.queries import Reader
+from dossier.queries import (
+    SUMMARY_DEFENDANTS,
+    Asylum,
+    Charge,
+    Custody,
+    DefendantFigures,
+    Reader,
+    Sentence,
+    Span,
+)
+from dossier.records import (
+    Diplomatic,
+    Entity,
+    Event,
+    Note,
+    OtherRecord,
+    Quote,
+    QuoteKey,
+    RecordRef,
+    Role,
+    Source,
+)
+from dossier.words import join_and, plural
 
 if TYPE_CHECKING:
     from dossier.workset import WorkItem
 
+__all__ = [
+    "KEY_QUOTES",
+    "SUMMARY_DEFENDANTS",
+    "WORKING_NOTE",
+    "NothingPinnedError",
+    "Since",
+    "UnknownPersonError",
+    "brief_html",
+    "brief_markdown",
+    "default_file_name",
+    "gather",
+    "markdown_to_html",
+    "render",
+    "working_note",
+]
+
 KEY_QUOTES = 50
 """At most this many quotes are shown; the brief says how many more the dossier holds."""
 
-SUMMARY_DEFENDANTS = 12
-"""Defendants given a line in the summary; the rest are counted."""
+# A citation is written as a marker naming its span (the source id in hexadecimal, whatever it holds)
+# while the sections are rendered; the markers are numbered in the order they appear once every
+# section is written. Values can never contain them: escaping turns every control character into a
+# space.
+_MARK_OPEN, _MARK_SEP, _MARK_CLOSE = "\x00", " ", "\x01"
+_MARK = re.compile("\x00([0-9a-f]* [0-9]+ [0-9]+)\x01")
 
-# A citation is written as this marker while the brief is assembled; the markers are numbered in
-# the order they appear once every section is written. Values can never contain them: escaping
-# turns every control character into a space.
-_MARK_OPEN, _MARK_CLOSE = "\x00", "\x01"
-_MARK = re.compile("\x00(\\d+)\x01")
-
-Span = tuple[str, int, int, str]
-"""A cited span: source id, start, end (code points, half-open), exact words."""
+BESPOKE_KINDS = frozenset(
+    {
+        "source",
+        "person",
+        "organization",
+        "role",
+        "charge",
+        "sentence",
+        "custody",
+        "asylum",
+        "diplomatic",
+        "event",
+        "quote",
+        "note",
+    }
+)
+"""The kinds with a section of their own below; any other kind is written in a generic section."""
 
 
 class UnknownPersonError(DossierError):
@@ -149,7 +209,7 @@ def brief_markdown(
     their annotations; with ``persons`` too, the union of both. No pins raises
     :class:`NothingPinnedError`; ``None`` is the whole case.
     """
-    return _render(source, persons, since, pins)[1]
+    return _make(source, persons, since, pins)[1]
 
 
 def brief_html(
@@ -160,11 +220,11 @@ def brief_html(
     pins: Sequence[WorkItem] | None = None,
 ) -> str:
     """The same brief as one standalone HTML page (UTF-8, a small inline stylesheet)."""
-    title, text = _render(source, persons, since, pins)
+    title, text = _make(source, persons, since, pins)
     return markdown_to_html(text, title)
 
 
-def _render(
+def _make(
     source: Reader | sqlite3.Connection,
     persons: Sequence[str],
     since: str | Since | None,
@@ -174,8 +234,9 @@ def _render(
     if pins is not None and not pins:
         raise NothingPinnedError()
     with _borrow(source) as conn:
-        brief = _Brief(conn, persons, window, pins)
-        return brief.title, brief.render()
+        gathered = gather(conn, persons=persons, since=window, pins=pins)
+        text = render(gathered, lambda source_id: read.text_of(conn, source_id))
+    return gathered.title, text
 
 
 STYLE = """\
@@ -217,72 +278,30 @@ def markdown_to_html(text: str, title: str) -> str:
 # Helpers
 
 
-def _when(
-    value: str | None,
-    precision: str | None,
-    approx: Any = False,
-    text: str | None = None,
-    rule: str | None = None,
-    *,
-    how: bool = True,
-) -> str:
+def _when(date: PartialDate | None, *, how: bool = True) -> str:
     """A date at its precision ("about" when approximate); with ``how``, the source's words it was
     read from, since such a date is the analyst's reading of them."""
-    shown, read = _when_parts(value, precision, approx, text, rule)
+    shown, read = _when_parts(date)
     return f"{shown} {read}" if how and read else shown
 
 
 @lru_cache(maxsize=1 << 14)
-def _when_parts(
-    value: str | None,
-    precision: str | None,
-    approx: Any = False,
-    text: str | None = None,
-    rule: str | None = None,
-) -> tuple[str, str]:
+def _when_parts(date: PartialDate | None) -> tuple[str, str]:
     """The date as shown, and how it was read ("(inferred from “Monday”)") or ""."""
-    if not value:
+    if date is None:
         return UNDATED, ""
-    shown = display_date(value, precision or "day", approx)
-    if text:
-        return shown, f"(inferred from “{text}”)"
-    if rule:
-        return shown, f"(inferred: {rule})"
+    shown = date.display()
+    if date.text:
+        return shown, f"(inferred from “{date.text}”)"
+    if date.rule:
+        return shown, f"(inferred: {date.rule})"
     return shown, ""
 
 
-def _dated_head(
-    value: str | None,
-    precision: str | None,
-    approx: Any = False,
-    text: str | None = None,
-    rule: str | None = None,
-) -> str:
+def _dated_head(date: PartialDate | None) -> str:
     """A list item's date, bold, then how it was read: ``**March 2025** (inferred from “…”)``."""
-    shown, read = _when_parts(value, precision, approx, text, rule)
+    shown, read = _when_parts(date)
     return strong(shown) + (f" {inline(read)}" if read else "")
-
-
-def _json(value: str | None) -> list[Any]:
-    if not value:
-        return []
-    items: list[Any] = json.loads(value)
-    return (
-        sorted(items, key=lambda item: item[0]) if items and isinstance(items[0], list) else items
-    )
-
-
-def _spans(value: str | None) -> list[Span]:
-    """Evidence JSON (``[seq, source, start, end, exact]``) as spans in ``seq`` order."""
-    return [(s, int(a), int(b), e) for _, s, a, b, e in _json(value)]
-
-
-def _ev(alias: str) -> str:
-    """SQL: a record's evidence as a JSON array, by the evidence primary key."""
-    return (
-        '(SELECT json_group_array(json_array(seq, source, start, "end", exact)) '
-        f"FROM evidence WHERE record = {alias})"
-    )
 
 
 def _term(term_text: str, penalty: str | None) -> str:
@@ -291,23 +310,50 @@ def _term(term_text: str, penalty: str | None) -> str:
     return f"{term_text} in prison" if penalty == "prison" else f"{term_text} ({penalty})"
 
 
-def _plural(n: int, one: str, many: str | None = None, none: str | None = None) -> str:
-    """``1 quote``, ``12 quotes``, ``no quotes`` (or ``none``, when zero reads otherwise)."""
-    if not n:
-        return none or f"no {many or one + 's'}"
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _sentence(text: str) -> str:
     """End Markdown text with a full stop unless it ends with punctuation already."""
     text = text.rstrip()
     return text if not text or text[-1] in ".!?…”" else text + "."
+
+
+def _cite(spans: Iterable[Span]) -> str:
+    """The footnote markers of ``spans``, each span once: :func:`render` numbers them."""
+    out: list[str] = []
+    seen: set[tuple[str, int, int]] = set()
+    for span in spans:
+        key = (span.source, span.start, span.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(
+                f"{_MARK_OPEN}{span.source.encode().hex()}{_MARK_SEP}{span.start}{_MARK_SEP}"
+                f"{span.end}{_MARK_CLOSE}"
+            )
+    return "".join(out)
+
+
+_REQUESTED = kinds.sentence_kind("requested")
+_IMPOSED = kinds.sentence_kind("imposed")
+"""What a sentence of each kind is, as every output says it: "requested by prosecutors"."""
+
+
+def _parts(*parts: tuple[str, list[str], str]) -> list[str]:
+    """Blocks of (sub-)sections: each heading, then its items, or what to say when it has none."""
+    out: list[str] = []
+    for head, items, none in parts:
+        out += [head, "\n".join(items) if items else none]
+    return out
+
+
+def _section(head: str, lines: list[str], none: str, intro: str | None = None) -> list[str]:
+    """A section's blocks: its heading, then its introduction and its lines, or what to say when
+    it has none."""
+    if not lines:
+        return [head, none]
+    return [head, *([intro] if intro else []), "\n".join(lines)]
+
+
+def _first(spans: Sequence[Span]) -> list[Span]:
+    return list(spans[:1])
 
 
 def working_note(text: str | None) -> list[str]:
@@ -339,136 +385,28 @@ def working_note(text: str | None) -> list[str]:
     return out
 
 
-class _Citations:
-    """The spans cited so far; identical spans share one entry."""
-
-    def __init__(self) -> None:
-        self._index: dict[tuple[str, int, int], int] = {}
-        self.spans: list[Span] = []
-
-    def mark(self, spans: Sequence[Span]) -> str:
-        out: list[str] = []
-        seen: set[int] = set()
-        for span in spans:
-            key = (span[0], span[1], span[2])
-            idx = self._index.get(key)
-            if idx is None:
-                idx = len(self.spans)
-                self._index[key] = idx
-                self.spans.append(span)
-            if idx not in seen:
-                seen.add(idx)
-                out.append(f"{_MARK_OPEN}{idx}{_MARK_CLOSE}")
-        return "".join(out)
-
-
-@dataclass
-class _Defendant:
-    """What the summary says about one defendant, gathered while the sections are written."""
-
-    name: str
-    charges: list[tuple[str, Span | None]] = field(default_factory=list)
-    sentences: dict[str, list[tuple[str, Span | None]]] = field(
-        default_factory=lambda: {"requested": [], "imposed": []}
-    )
-    custody: tuple[str, Span | None] | None = None
-
-
-@dataclass
-class _Counts:
-    people: int = 0
-    organisations: int = 0
-    defendants: int = 0
-    charges: int = 0
-    requested: int = 0
-    imposed: int = 0
-    custody: int = 0
-    timeline: int = 0
-    events: int = 0
-    quotes: int = 0
-    discrepancies: int = 0
-    editorial: int = 0
-    sources: int = 0
-
-
 # ---------------------------------------------------------------------------------------------------
-# The brief
+# Gathering: what the brief will write, read as typed records and kept by the selection.
 
 
-class _Brief:
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        persons: Sequence[str],
-        since: Since | None,
-        pins: Sequence[WorkItem] | None = None,
-    ) -> None:
-        self.conn = conn
-        self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        self.title = self.meta.get("case_title") or "Case brief"
-        self.since = since
-        self.persons = tuple(dict.fromkeys(p.strip() for p in persons))
-        self.cites = _Citations()
-        self.counts = _Counts()
-        self.defendants: dict[str, _Defendant] = {}
-        self.latest: str | None = None
-        self.shown: set[str] = set()
-        """Records written in the brief so far: notes are kept when they are about one of them."""
-        self.kept: set[str] | None = None
-        """With ``persons``: those people and every record that links to them."""
-        self.person_names: list[str] = []
-        self.pins: list[WorkItem] | None = None
-        """The brief from pins: the pinned records in the user's order (orphans included)."""
-        self.pinned: dict[str, tuple[str, str]] = {}
-        """Pinned records that are in the dossier: id → (kind, title)."""
-        if pins is not None:
-            self.pins = list({item.record: item for item in pins}.values())
-            self.pinned = self._records([item.record for item in self.pins])
-        if self.persons or self.pins is not None:
-            self._narrow()
+@dataclass(frozen=True)
+class Scope:
+    """What the brief keeps: every record, or (``kept``) the seeds — the ``persons`` and the pinned
+    records — and every record one link away from a seed; and (``since``) dated events from a date
+    on."""
 
-    # -- selection ------------------------------------------------------------------------------
+    kept: frozenset[str] | None = None
+    since: Since | None = None
+    person_names: tuple[str, ...] = ()
+    """The names of the ``persons`` narrowed to."""
 
-    def _records(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        found: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            marks = ",".join("?" for _ in batch)
-            for rid, kind, title in self.conn.execute(
-                f"SELECT id, kind, title FROM record WHERE id IN ({marks})", batch
-            ):
-                found[rid] = (kind, title)
-        return found
-
-    def _narrow(self) -> None:
-        """Keep the seeds — the ``persons`` and the pinned records — and every record one link away
-        from a seed, either way. A person is never the source of a link, so for a person this is
-        every record that refers to them."""
-        names: list[str] = []
-        for person in self.persons:
-            row = self.conn.execute("SELECT name FROM entity WHERE id = ?", (person,)).fetchone()
-            if row is None:
-                raise UnknownPersonError(person)
-            names.append(row[0])
-        self.person_names = names
-        seeds = list(dict.fromkeys([*self.persons, *self.pinned]))
-        kept = set(seeds)
-        for start in range(0, len(seeds), 500):
-            batch = seeds[start : start + 500]
-            marks = ",".join("?" for _ in batch)
-            for (rid,) in self.conn.execute(
-                f"SELECT src FROM link WHERE dst IN ({marks}) "
-                f"UNION SELECT dst FROM link WHERE src IN ({marks})",
-                [*batch, *batch],
-            ):
-                kept.add(rid)
-        self.kept = kept
-
-    def _in(self, record: str) -> bool:
+    def keeps(self, record: str) -> bool:
         return self.kept is None or record in self.kept
 
-    def _dated(self, *dates: str | None) -> bool:
-        return self.since is None or any(self.since.keeps(d) for d in dates)
+    def dated(self, *dates: PartialDate | None) -> bool:
+        """No date limit, or one of ``dates`` is on or after it."""
+        since = self.since
+        return since is None or any(d is not None and since.keeps(d.value) for d in dates)
 
     @property
     def narrowed(self) -> bool:
@@ -478,758 +416,849 @@ class _Brief:
     def where(self) -> str:
         return "in this selection" if self.narrowed else "in the dossier"
 
-    # -- assembling -----------------------------------------------------------------------------
 
-    def render(self) -> str:
-        # Written in the order each needs the one before: organisations are those the written
-        # records refer to, notes those about a written record; the summary counts them all.
-        charges = self._charges()
-        sentences = self._sentences()
-        custody = self._custody()
-        timeline = self._timeline()
-        events = self._events()
-        quotes = self._quotes()
-        people = self._people()
-        notes = self._notes()
-        sources = self._sources()
-        # The pins are written last (each says where its record went), and read first.
-        pinned = self._pinned() if self.pins is not None else []
-        blocks = [*self._head(), *pinned, *self._summary()]
-        for section in (
-            people,
-            charges,
-            sentences,
-            custody,
-            timeline,
-            events,
-            quotes,
-            notes,
-            sources,
-        ):
-            blocks.extend(section)
-        text = "\n\n".join(blocks)
-        numbers: dict[int, int] = {}
+@dataclass(frozen=True)
+class Pin:
+    """A pinned record as the brief lists it: ``record`` is ``None`` when it has left the dossier."""
 
-        def number(match: re.Match[str]) -> str:
-            idx = int(match.group(1))
-            n = numbers.get(idx)
-            if n is None:
-                n = numbers[idx] = len(numbers) + 1
-            return f"[^{n}]"
+    item: WorkItem
+    record: RecordRef | None
+    title: str
+    """Its title; a quote's: the speakers and the words."""
+    evidence: tuple[Span, ...]
 
-        text = _MARK.sub(number, text)
-        notes = self._footnotes(numbers)
-        if notes:
-            text += "\n\n" + "\n\n".join(notes)
-        return text + "\n"
 
-    def _footnotes(self, numbers: dict[int, int]) -> list[str]:
-        sources = {
-            sid: (title, display_iso(published, precision))
-            for sid, title, published, precision in self.conn.execute(
-                "SELECT id, title, published, published_precision FROM source ORDER BY rowid"
-            )
-        }
-        lines: dict[str, list[int]] = {}
-        out = []
-        for idx, n in numbers.items():  # in the order of their numbers
-            source, start, end, exact = self.cites.spans[idx]
-            if source not in lines:
-                row = self.conn.execute(
-                    "SELECT text FROM source WHERE id = ?", (source,)
-                ).fetchone()
-                text = row[0] if row else ""
-                lines[source] = [m.start() for m in re.finditer("\n", text)]
-            line = bisect.bisect_left(lines[source], start) + 1
-            title, published = sources.get(source, (source, UNDATED))
-            out.append(
-                f"[^{n}]: *{inline(title)}*, published {published}, line {line}, "
-                f"characters {start}–{end}: “{inline(exact)}”"
-            )
+@dataclass(frozen=True)
+class QuoteChoice:
+    """The key quotes: at most :data:`KEY_QUOTES`, in date order, and how many the selection has."""
+
+    quotes: tuple[Quote, ...]
+    total: int
+    pinned_first: bool
+    """Pinned quotes were chosen first."""
+
+
+@dataclass(frozen=True)
+class OtherSection:
+    """A section of the kinds with none of their own that share a ``brief_section``."""
+
+    title: str
+    groups: tuple[tuple[kinds.KindSpec, tuple[OtherRecord, ...]], ...]
+    """Each kind of the section (in registry order) and its records kept."""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything the brief writes, section by section, as the selection keeps it."""
+
+    title: str
+    meta: dict[str, str]
+    scope: Scope
+    pins: tuple[Pin, ...] | None
+    """The brief from pins: the pinned records in the user's order, orphans included."""
+    people: tuple[Entity, ...]
+    organisations: tuple[Entity, ...]
+    charges: tuple[Charge, ...]
+    requested: tuple[Sentence, ...]
+    imposed: tuple[Sentence, ...]
+    custody: tuple[Custody, ...]
+    timeline: tuple[Asylum | Diplomatic, ...]
+    events: tuple[Event, ...]
+    other: tuple[OtherSection, ...]
+    quotes: QuoteChoice
+    discrepancies: tuple[Note, ...]
+    editorial: tuple[Note, ...]
+    sources: tuple[Source, ...]
+
+    def written(self) -> set[str]:
+        """Every record the brief writes."""
+        out = _facts_written(
+            self.charges,
+            (*self.requested, *self.imposed),
+            self.custody,
+            self.timeline,
+            self.events,
+            self.quotes.quotes,
+            self.other,
+        )
+        out |= _people_written(self.people, self.organisations)
+        out.update(n.id for n in (*self.discrepancies, *self.editorial))
+        out.update(s.id for s in self.sources)
         return out
 
-    # -- the pins -------------------------------------------------------------------------------
 
-    def _pinned(self) -> list[str]:
-        """The pinned records in the user's order, where the brief writes each, and the working
-        notes on them: the user's annotations, escaped and labelled, never footnoted."""
-        assert self.pins is not None
-        blocks = [
-            "## Pinned records and working notes",
-            "The records pinned for this brief, in the order they were pinned, and the section "
-            "that gives the facts about each, with their footnotes. A *working note* is the "
-            "annotation written on a pinned record, copied as it was written: private notes, not "
-            "from the sources and not evidence, so they carry no footnote. They are not the "
-            "dossier's editorial notes, which are under Notes.",
-        ]
-        pinned = list(self.pinned)
-        evidence: dict[str, list[Span]] = {}
-        quotes: dict[str, str] = {}
-        for start in range(0, len(pinned), 500):
-            batch = pinned[start : start + 500]
-            marks = ",".join("?" for _ in batch)
-            for rid, spans in self.conn.execute(
-                f"SELECT r.id, {_ev('r.id')} FROM record r WHERE r.id IN ({marks})", batch
-            ):
-                evidence[rid] = _spans(spans)
-            for qid, speakers, text in self.conn.execute(
-                f"SELECT id, speaker_names, text FROM quote WHERE id IN ({marks})", batch
-            ):
-                quotes[qid] = f"{speakers or 'unattributed'}: “{text}”"
-        for n, item in enumerate(self.pins, start=1):
-            marker = f"{n}."
-            found = self.pinned.get(item.record)
-            if found is None:
-                line = (
-                    f"{marker} **Orphaned pin** {code(item.record)}: no longer in the dossier, so "
-                    "nothing in this brief is about it."
-                )
-                if item.title:
-                    kind = KIND_LABEL.get(item.kind, item.kind).lower()
-                    line += f" When it was pinned, it was {quote_marks(item.title)}"
-                    line += f" ({inline(kind)})." if kind else "."
-            else:
-                kind, title = found
-                label = inline(KIND_LABEL.get(kind, kind).lower())
-                spans = evidence.get(item.record, [])
-                if kind == "quote":
-                    title, spans = quotes.get(item.record, title), spans[:1]
-                line = f"{marker} {strong(title)} — {label}"
-                spec = kinds.get(kind)
-                section = spec.brief_section if spec is not None else None
-                if item.record in self.shown and section:
-                    line += f", under {section}."
-                else:
-                    line += f"; not in this brief: {self._left_out(kind)}."
-                line += self.cites.mark(spans)
-            lines = [line]
-            note = working_note(item.annotation)
-            if note:
-                pad = " " * (len(marker) + 1)
-                lines.append("")
-                lines.extend(pad + text if text else "" for text in note)
-            blocks.append("\n".join(lines))
-        return blocks
+def gather(
+    conn: sqlite3.Connection,
+    *,
+    persons: Sequence[str] = (),
+    since: Since | None = None,
+    pins: Sequence[WorkItem] | None = None,
+) -> Gathered:
+    """Read what the brief writes (see :func:`brief_markdown` for ``persons``, ``since`` and
+    ``pins``)."""
+    meta = store.read_meta(conn)
+    items = None if pins is None else list({item.record: item for item in pins}.values())
+    pinned = read.record_refs(conn, [i.record for i in items]) if items is not None else {}
+    scope = _scope(conn, persons, since, pinned, narrow=bool(persons) or items is not None)
 
-    def _left_out(self, kind: str) -> str:
-        if self.since is not None:
-            return f"left out by the date limit, as it is not dated {self.since.display()} or later"
-        if kind == "quote":
-            return f"not among the {KEY_QUOTES:,} key quotes shown"
-        return "not written in this brief"
+    charges = tuple(_charges(conn, scope))
+    sentences = [s for s in queries.sentences(conn) if scope.keeps(s.id) and scope.dated(s.date)]
+    held = tuple(
+        c for c in queries.custody(conn) if scope.keeps(c.id) and scope.dated(c.start, c.end)
+    )
+    timeline = tuple(
+        r for r in read.asylum_and_diplomacy(conn) if scope.keeps(r.id) and scope.dated(r.date)
+    )
+    events = tuple(e for e in read.events(conn) if scope.keeps(e.id) and scope.dated(e.date))
+    other = _other(conn, scope, meta)
+    quotes = _choose_quotes(conn, scope, [r.id for r in pinned.values() if r.kind == "quote"])
+    requested = tuple(s for s in sentences if s.kind == "requested")
+    imposed = tuple(s for s in sentences if s.kind == "imposed")
+    # With a selection, the organisations listed are those the facts written refer to; notes are
+    # kept when they are about a record written before them.
+    facts = _facts_written(
+        charges, (*requested, *imposed), held, timeline, events, quotes.quotes, other
+    )
+    people, organisations = _people(conn, scope, facts)
+    about = facts | _people_written(people, organisations)
+    discrepancies, editorial = _notes(conn, scope, pinned, about)
+    return Gathered(
+        title=meta.get("case_title") or "Case brief",
+        meta=meta,
+        scope=scope,
+        pins=None if items is None else tuple(_pins(conn, items, pinned)),
+        people=people,
+        organisations=organisations,
+        charges=charges,
+        requested=requested,
+        imposed=imposed,
+        custody=held,
+        timeline=timeline,
+        events=events,
+        other=other,
+        quotes=quotes,
+        discrepancies=discrepancies,
+        editorial=editorial,
+        sources=tuple(read.sources(conn)),
+    )
 
-    # -- title and summary ----------------------------------------------------------------------
 
-    def _head(self) -> list[str]:
-        as_of = self.meta.get("as_of")
-        when = display_iso(as_of, self.meta.get("as_of_precision") or "day") if as_of else "no date"
-        blocks = [
-            heading(1, self.title),
-            f"Case brief as of {when}, the publication date of the newest source. Every factual "
-            "line ends with footnotes that quote the exact words of its source. Dates are given "
-            "as precisely as the source gives them; a date the analyst read from the source's "
-            "words (“Monday”, “this year”) says so. Editorial notes are the analyst's, not the "
-            "source's, and are marked as such.",
-        ]
-        scope = []
-        if self.pins is not None:
-            one = len(self.pins) == 1
-            line = f"Built from {_plural(len(self.pins), 'pinned record')} and the records " + (
-                "it refers to or that refer to it" if one else "they refer to or that refer to them"
-            )
-            if self.person_names:
-                names = _join([inline(n) for n in self.person_names])
-                line += f", and from {names} and the records linked to them"
-            scope.append(
-                f"{line}. "
-                + (
-                    "The pinned record comes first, with the working note written on it."
-                    if one
-                    else "The pinned records come first, in the order they were pinned, with the "
-                    "working notes written on them."
-                )
-            )
-            orphans = len(self.pins) - len(self.pinned)
-            if orphans:
-                scope.append(
-                    f"{'One pinned record is' if orphans == 1 else f'{orphans:,} pinned records are'}"
-                    " no longer in the dossier."
-                )
-        elif self.person_names:
-            scope.append(
-                f"Narrowed to {_join([inline(n) for n in self.person_names])} and the records "
-                "linked to them."
-            )
-        if self.since is not None:
-            scope.append(
-                f"Only events dated {self.since.display()} or later; undated events are left out. "
-                "People, their roles, notes and sources are listed whatever their dates."
-            )
-        if scope:
-            blocks.append(" ".join(scope))
-        return blocks
+def _scope(
+    conn: sqlite3.Connection,
+    persons: Sequence[str],
+    since: Since | None,
+    pinned: dict[str, RecordRef],
+    *,
+    narrow: bool,
+) -> Scope:
+    """Keep the seeds — the ``persons`` and the pinned records — and every record one link away
+    from a seed, either way. A person is never the source of a link, so for a person this is
+    every record that refers to them."""
+    if not narrow:
+        return Scope(since=since)
+    people = list(dict.fromkeys(p.strip() for p in persons))
+    found = read.record_refs(conn, people)
+    names: list[str] = []
+    for person in people:
+        ref = found.get(person)
+        spec = kinds.get(ref.kind) if ref is not None else None
+        if ref is None or spec is None or spec.table != "entity":
+            raise UnknownPersonError(person)
+        names.append(ref.title)
+    seeds = list(dict.fromkeys([*people, *pinned]))
+    kept = set(seeds) | read.linked(conn, seeds)
+    return Scope(frozenset(kept), since, tuple(names))
 
-    def _summary(self) -> list[str]:
-        c = self.counts
-        blocks = ["## Summary"]
-        summary = self.meta.get("case_summary")
-        if summary:
-            blocks.append(f"*The case file's summary, written by the analyst:* {inline(summary)}")
-        held = "This selection holds" if self.narrowed else "The dossier holds"
-        figures = [
-            (
-                _plural(c.defendants, "defendant") + " facing " + _plural(c.charges, "charge")
-                if c.defendants or c.charges
-                else "no charges"
-            ),
-            f"{_plural(c.requested, 'sentence', none='no sentence')} requested by "
-            f"prosecutors and {f'{c.imposed:,}' if c.imposed else 'none'} imposed by a court",
-            _plural(c.custody, "custody record"),
-            _plural(
-                c.timeline,
-                "asylum or diplomatic event",
-                "asylum and diplomatic events",
-                none="no asylum or diplomatic events",
-            ),
-            _plural(c.events, "other event"),
-            _plural(c.quotes, "quote"),
-            _plural(c.discrepancies, "discrepancy note")
-            + " and "
-            + _plural(c.editorial, "editorial note"),
-            _plural(c.sources, "source"),
-        ]
-        blocks.append(f"{held} {'; '.join(figures)}.")
-        items = []
-        for d in self.defendants.values():
-            parts = []
-            spans: list[Span] = []
-            if d.charges:
-                parts.append("Charges: " + "; ".join(text for text, _ in d.charges) + ".")
-                spans += [s for _, s in d.charges if s]
-            for kind in ("requested", "imposed"):
-                found = d.sentences[kind]
-                if found:
-                    parts.append(_sentence("; ".join(text for text, _ in found)))
-                    spans += [s for _, s in found if s]
-            if not d.sentences["imposed"]:
-                parts.append("No sentence imposed by a court.")
-            if d.custody:
-                parts.append(f"Custody: {d.custody[0]}.")
-                if d.custody[1]:
-                    spans.append(d.custody[1])
-            items.append(f"- {strong(d.name)} — {' '.join(parts)}{self.cites.mark(spans)}")
-        more = c.defendants - len(self.defendants)
-        if more > 0:
-            items.append(f"- {_plural(more, 'more defendant')}: see Charges.")
-        if self.latest:
-            items.append(self.latest)
-        if items:
-            blocks.append("\n".join(items))
-        return blocks
 
-    # -- people ---------------------------------------------------------------------------------
+def _charges(conn: sqlite3.Connection, scope: Scope) -> Iterator[Charge]:
+    """The charges kept; with a date limit, each with the steps of its history it keeps, and
+    only if it keeps one."""
+    since = scope.since
+    for charge in queries.charges(conn):
+        if not scope.keeps(charge.id):
+            continue
+        if since is not None:
+            steps = tuple(s for s in charge.history if s.date and since.keeps(s.date.value))
+            if not steps:
+                continue
+            charge = replace(charge, history=steps)
+        yield charge
 
-    def _people(self) -> list[str]:
-        roles = self.conn.execute(
-            "SELECT e.rowid, r.id, r.title, o.name, f.name, r.status, "
-            "r.start, r.start_precision, r.start_approx, r.start_text, r.start_rule, "
-            'r."end", r.end_precision, r.end_approx, r.end_text, r.end_rule, '
-            f"{_ev('r.id')} FROM role r JOIN entity e ON e.id = r.holder "
-            "LEFT JOIN entity o ON o.id = r.organization LEFT JOIN entity f ON f.id = r.of "
-            "ORDER BY e.rowid, r.rowid"
+
+def _other(
+    conn: sqlite3.Connection, scope: Scope, meta: dict[str, str]
+) -> tuple[OtherSection, ...]:
+    """The records of the kinds with no section of their own that the dossier has, by their
+    spec's ``brief_section`` (in registry order)."""
+    counts = queries.kind_counts(conn, meta)
+    sections: dict[str, list[tuple[kinds.KindSpec, tuple[OtherRecord, ...]]]] = {}
+    for spec in kinds.specs():
+        if spec.kind in BESPOKE_KINDS or not counts.get(spec.kind):
+            continue
+        records = tuple(
+            r
+            for r in read.other_records(conn, spec.kind)
+            if scope.keeps(r.id) and scope.dated(r.date)
         )
-        pending = next(roles, None)
-        people: list[str] = []
-        organisations: list[str] = []
-        linked_orgs = self._linked_organisations()
-        for rowid, eid, kind, etype, name, description, aliases, evidence in self.conn.execute(
-            "SELECT e.rowid, e.id, e.kind, e.type, e.name, e.description, "
-            "(SELECT json_group_array(json_array(seq, alias, editorial)) FROM alias "
-            f"WHERE entity = e.id), {_ev('e.id')} FROM entity e ORDER BY e.rowid"
+        sections.setdefault(spec.brief_section, []).append((spec, records))
+    return tuple(OtherSection(title, tuple(found)) for title, found in sections.items())
+
+
+def _choose_quotes(conn: sqlite3.Connection, scope: Scope, pinned: Sequence[str]) -> QuoteChoice:
+    """Pinned quotes first, then direct quotes and epithets, then reported statements, each in
+    date order, up to :data:`KEY_QUOTES`: streamed, never all in memory."""
+
+    kept, since = scope.kept, scope.since
+
+    def keeps(key: QuoteKey) -> bool:
+        return (kept is None or key.id in kept) and (since is None or since.keeps(key.date))
+
+    limit = KEY_QUOTES
+    chosen = [k.pos for k in read.quote_keys(conn, ids=pinned) if keeps(k)][:limit]
+    first = set(chosen)
+    for reported in (False, True):
+        if len(chosen) >= limit:
+            break
+        for key in read.quote_keys(conn, reported=reported):
+            if key.pos not in first and keeps(key):
+                chosen.append(key.pos)
+                if len(chosen) >= limit:
+                    break
+    if scope.narrowed:
+        total = sum(1 for key in read.quote_keys(conn) if keeps(key))
+    else:
+        total = read.quote_count(conn)
+    return QuoteChoice(tuple(read.quotes_at(conn, chosen)), total, bool(first))
+
+
+def _facts_written(
+    charges: Iterable[Charge],
+    sentences: Iterable[Sentence],
+    custody: Iterable[Custody],
+    timeline: Iterable[Asylum | Diplomatic],
+    events: Iterable[Event],
+    quotes: Iterable[Quote],
+    other: Iterable[OtherSection],
+) -> set[str]:
+    out: set[str] = set()
+    for records in (charges, sentences, custody, timeline, events, quotes):
+        out.update(r.id for r in records)
+    out.update(r.id for section in other for _, records in section.groups for r in records)
+    return out
+
+
+def _people_written(people: Iterable[Entity], organisations: Iterable[Entity]) -> set[str]:
+    out: set[str] = set()
+    for entity in (*people, *organisations):
+        out.add(entity.id)
+        out.update(role.id for role in entity.roles)
+    return out
+
+
+def _people(
+    conn: sqlite3.Connection, scope: Scope, facts: set[str]
+) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+    """People and organisations, each with the roles kept. With a selection: the people kept, and
+    the organisations kept or referred to by the ``facts`` written."""
+    linked = read.referred_organisations(conn, facts) if scope.kept is not None else set()
+    people: list[Entity] = []
+    organisations: list[Entity] = []
+    for entity in read.entities(conn):
+        is_person = entity.kind == "person"
+        if (
+            scope.kept is not None
+            and entity.id not in scope.kept
+            and (is_person or entity.id not in linked)
         ):
-            own_roles = []
-            while pending is not None and pending[0] == rowid:
-                own_roles.append(pending)
-                pending = next(roles, None)
-            is_person = kind == "person"
-            if (
-                self.kept is not None
-                and eid not in self.kept
-                and (is_person or eid not in linked_orgs)
-            ):
-                continue
-            self.shown.add(eid)
-            printed = [a for _, a, ed in _json(aliases) if not ed]
-            usual = [a for _, a, ed in _json(aliases) if ed]
-            line = f"- {strong(name)}"
-            if etype != "person":
-                line += f" ({inline(etype)})"
-            line += f": {_sentence(inline(description))}" if description else "."
-            if printed:
-                line += " Also written " + ", ".join(f"“{inline(a)}”" for a in printed) + "."
-            if usual:
-                line += (
-                    " Usually written "
-                    + ", ".join(f"“{inline(a)}”" for a in usual)
-                    + " (editorial, not from the source)."
-                )
-            line += self.cites.mark(_spans(evidence))
-            lines = [line]
-            for role in own_roles:
-                if not self._in(role[1]):
-                    continue  # narrowed to a record that names the holder, not to the holder
-                lines.append("  - " + self._role(role))
-                self.shown.add(role[1])
-            if is_person:
-                people.append("\n".join(lines))
-                self.counts.people += 1
-            else:
-                organisations.append("\n".join(lines))
-                self.counts.organisations += 1
-        blocks = ["## People"]
-        blocks.append("\n".join(people) if people else f"No people {self.where}.")
-        blocks.append("### Organisations and states")
-        blocks.append(
-            "\n".join(organisations) if organisations else f"No organisations {self.where}."
-        )
-        return blocks
+            continue
+        # Narrowed to a record that names the holder, not to the holder: its other roles go.
+        roles = tuple(role for role in entity.roles if scope.keeps(role.id))
+        if len(roles) != len(entity.roles):
+            entity = replace(entity, roles=roles)
+        (people if is_person else organisations).append(entity)
+    return tuple(people), tuple(organisations)
 
-    def _linked_organisations(self) -> set[str]:
-        """With ``persons``: the organisations that the records written so far refer to."""
-        if self.kept is None:
-            return set()
-        out: set[str] = set()
-        for src, dst in self.conn.execute(
-            "SELECT l.src, l.dst FROM link l JOIN entity e ON e.id = l.dst "
-            "WHERE e.kind = 'organization' AND l.rel != 'about'"
+
+def _notes(
+    conn: sqlite3.Connection, scope: Scope, pinned: dict[str, RecordRef], about: set[str]
+) -> tuple[tuple[Note, ...], tuple[Note, ...]]:
+    """Discrepancies and editorial notes; with a selection, those pinned or ``about`` a record
+    written."""
+    kept: dict[str, list[Note]] = {"discrepancy": [], "editorial": []}
+    for note in read.notes(conn):
+        if note.kind not in kept:
+            continue
+        if (
+            scope.narrowed
+            and note.id not in pinned
+            and not any(target.id in about for target in note.about)
         ):
-            if src in self.shown:
-                out.add(dst)
-        return out
+            continue
+        kept[note.kind].append(note)
+    return tuple(kept["discrepancy"]), tuple(kept["editorial"])
 
-    def _role(self, row: tuple[Any, ...]) -> str:
-        (_, _, title, org, of, status, s, sp, sa, st, sr, e, ep, ea, et, er, evidence) = row
-        what = inline(title)
-        if org and org.casefold() not in title.casefold():
-            what += f", {inline(org)}"
-        if of:
-            what += f" for {inline(of)}"
-        dates = []
-        if s:
-            dates.append("from " + inline(_when(s, sp, sa, st, sr)))
-        if e:
-            dates.append("until " + inline(_when(e, ep, ea, et, er)))
-        when = ", ".join(dates) if dates else "dates not stated"
-        state = f"{inline(status)}; " if status else ""
-        return f"{what} — {state}{when}.{self.cites.mark(_spans(evidence))}"
 
-    # -- charges --------------------------------------------------------------------------------
+def _pins(
+    conn: sqlite3.Connection, items: Sequence[WorkItem], pinned: dict[str, RecordRef]
+) -> Iterator[Pin]:
+    ids = list(pinned)
+    evidence = read.evidence_of(conn, ids)
+    positions = [
+        k.pos for k in read.quote_keys(conn, ids=[i for i in ids if pinned[i].kind == "quote"])
+    ]
+    quotes = {
+        q.id: f"{q.speakers or 'unattributed'}: “{q.text}”" for q in read.quotes_at(conn, positions)
+    }
+    for item in items:
+        ref = pinned.get(item.record)
+        if ref is None:
+            yield Pin(item, None, item.title, ())
+            continue
+        spans = evidence.get(ref.id, ())
+        title = ref.title
+        if ref.kind == "quote":  # a quote is named by its words, and cited by where it is said
+            title, spans = quotes.get(ref.id, title), spans[:1]
+        yield Pin(item, ref, title, spans)
 
-    def _charges(self) -> list[str]:
-        rows = []
-        defendants: set[str] = set()
-        for cid, defendant, name, offence, alleges, plea, history, evidence in self.conn.execute(
-            "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
-            "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
-            f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {_ev('c.id')} "
-            "FROM charge c JOIN entity e ON e.id = c.defendant ORDER BY e.rowid, c.rowid"
-        ):
-            if not self._in(cid):
-                continue
-            steps = _json(history)
-            if self.since is not None:
-                steps = [step for step in steps if self.since.keeps(step[2])]
-                if not steps:
-                    continue
-            self.shown.add(cid)
-            self.counts.charges += 1
-            if defendant not in defendants:
-                defendants.add(defendant)
-                self.counts.defendants += 1
-            what = inline(offence)
-            if alleges:
-                what += f" — alleged: {_sentence(inline(alleges))}"
-            status = (
-                "; ".join(
-                    f"{inline(st)}, {inline(_when(d, p, a, t, r))}"
-                    for _, st, d, p, a, t, r in steps
-                )
-                if steps
-                else "status not stated"
-            )
-            spans = _spans(evidence)
-            rows.append(
-                [cell(name), what, status, cell(plea or "not stated") + self.cites.mark(spans)]
-            )
-            if defendant in self.defendants or len(self.defendants) < SUMMARY_DEFENDANTS:
-                d = self.defendants.setdefault(defendant, _Defendant(name))
-                last = steps[-1] if steps else None
-                latest = (
-                    f"{last[1]} ({_when(last[2], last[3], last[4], how=False)})"
-                    if last
-                    else "status not stated"
-                )
-                d.charges.append(
-                    (f"{inline(offence)}, {inline(latest)}", spans[0] if spans else None)
-                )
-        blocks = ["## Charges"]
-        if rows:
-            blocks.append("The status column lists each step of a charge's history, oldest first.")
-            blocks.append("\n".join(table(["Defendant", "Charge", "Status", "Plea"], rows)))
-        else:
-            blocks.append(f"No charges {self.where}.")
-        return blocks
 
-    # -- sentences ------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------
+# Rendering: pure functions of the gathered records.
 
-    def _sentences(self) -> list[str]:
-        blocks = [
-            "## Sentences",
-            "A sentence requested by prosecutors is a request, not a sentence: only a court "
-            "imposes one. The two are listed apart.",
-        ]
-        for kind, head, none in (
-            (
-                "requested",
-                "### Requested by prosecutors, not imposed",
-                f"No sentence requested by prosecutors {self.where}.",
-            ),
-            (
-                "imposed",
-                "### Imposed by a court",
-                f"No sentence imposed by a court {self.where}.",
-            ),
-        ):
-            items = []
-            for (
-                sid,
-                defendant,
-                name,
-                by,
-                penalty,
-                term,
-                offence,
-                d,
-                p,
-                a,
-                t,
-                r,
-                evidence,
-            ) in self.conn.execute(
-                "SELECT s.id, s.defendant, e.name, b.name, s.penalty, s.term_text, c.offence, "
-                "s.date, s.date_precision, s.date_approx, s.date_text, s.date_rule, "
-                f"{_ev('s.id')} FROM sentence s JOIN entity e ON e.id = s.defendant "
-                "JOIN entity b ON b.id = s.by LEFT JOIN charge c ON c.id = s.charge "
-                "WHERE s.kind = ? ORDER BY e.rowid, s.date IS NULL, s.date, s.rowid",
-                (kind,),
-            ):
-                if not self._in(sid) or not self._dated(d):
-                    continue
-                self.shown.add(sid)
-                setattr(self.counts, kind, getattr(self.counts, kind) + 1)
-                spans = _spans(evidence)
-                words = inline(_term(term, penalty))
-                line = f"- {strong(name)}: {words}, {kind} by {inline(by)}"
-                if offence:
-                    line += f", on the charge {inline(offence)}"
-                line += f"; {inline(_when(d, p, a, t, r))}.{self.cites.mark(spans)}"
-                items.append(line)
-                if defendant in self.defendants:
-                    self.defendants[defendant].sentences[kind].append(
-                        (f"{inline(by)} {kind} {words}", spans[0] if spans else None)
-                    )
-            blocks.append(head)
-            blocks.append("\n".join(items) if items else none)
-        return blocks
 
-    # -- custody --------------------------------------------------------------------------------
-
-    def _custody(self) -> list[str]:
-        rows = []
-        for row in self.conn.execute(
-            "SELECT c.id, c.person, e.name, c.status, "
-            "c.start, c.start_precision, c.start_approx, c.start_text, c.start_rule, "
-            'c."end", c.end_precision, c.end_approx, c.end_text, c.end_rule, '
-            f"{_ev('c.id')} FROM custody c JOIN entity e ON e.id = c.person "
-            "ORDER BY e.rowid, c.start IS NULL, c.start, c.rowid"
-        ):
-            cid, person, name, status, s, sp, sa, st, sr, e, ep, ea, et, er, evidence = row
-            if not self._in(cid) or not self._dated(s, e):
-                continue
-            self.shown.add(cid)
-            self.counts.custody += 1
-            spans = _spans(evidence)
-            since = _when(s, sp, sa, st, sr) if s else "not stated"
-            until = _when(e, ep, ea, et, er) if e else "not stated"
-            rows.append(
-                [cell(name), cell(status), cell(since), cell(until) + self.cites.mark(spans)]
-            )
-            # The summary gives the latest dated custody (rows come oldest first, undated last).
-            if person in self.defendants and (s or self.defendants[person].custody is None):
-                brief_since = f" since {_when(s, sp, sa, how=False)}" if s else ""
-                self.defendants[person].custody = (
-                    inline(f"{status}{brief_since}"),
-                    spans[0] if spans else None,
-                )
-        blocks = ["## Custody"]
-        if rows:
-            blocks.append("\n".join(table(["Person", "Status", "Since", "Until"], rows)))
-        else:
-            blocks.append(f"No custody records {self.where}.")
-        return blocks
-
-    # -- asylum and diplomacy -------------------------------------------------------------------
-
-    def _timeline(self) -> list[str]:
-        items = []
-        for row in self.conn.execute(
-            "SELECT l.record, r.kind, "
-            "a.type, ap.name, ast.name, aem.name, a.description, "
-            "a.date, a.date_precision, a.date_approx, a.date_text, a.date_rule, "
-            "d.type, dac.name, dco.name, dby.name, d.description, "
-            "d.date, d.date_precision, d.date_approx, d.date_text, d.date_rule, "
-            f"{_ev('l.record')} FROM listing l JOIN record r ON r.id = l.record "
-            "LEFT JOIN asylum a ON a.id = l.record "
-            "LEFT JOIN entity ap ON ap.id = a.person LEFT JOIN entity ast ON ast.id = a.state "
-            "LEFT JOIN entity aem ON aem.id = a.embassy "
-            "LEFT JOIN diplomatic d ON d.id = l.record "
-            "LEFT JOIN entity dac ON dac.id = d.actor LEFT JOIN entity dco ON dco.id = d.counterpart "
-            "LEFT JOIN entity dby ON dby.id = d.by "
-            "WHERE l.pane = 'asylum' ORDER BY l.pos"
-        ):
-            rid, kind = row[0], row[1]
-            if kind == "asylum":
-                atype, person, state, embassy, description = row[2:7]
-                date = row[7:12]
-                what = f"{inline(person)}: asylum {inline(atype)} ({inline(state)}"
-                what += f"; at {inline(embassy)})" if embassy else ")"
-                short = what
-            elif kind == "diplomatic":
-                dtype, actor, counterpart, by, description = row[12:17]
-                date = row[17:22]
-                what = f"{inline(actor)} → {inline(counterpart)}: {inline(dtype)}"
-                if by:
-                    what += f" (by {inline(by)})"
-                short = what
-            else:
-                continue
-            if not self._in(rid) or not self._dated(date[0]):
-                continue
-            self.shown.add(rid)
-            self.counts.timeline += 1
-            spans = _spans(row[22])
-            items.append(
-                f"- {_dated_head(*date)} — {_sentence(what)}"
-                + (f" {_sentence(inline(description))}" if description else "")
-                + self.cites.mark(spans)
-            )
-            if date[0]:
-                self.latest = (
-                    f"- Latest in the asylum and diplomatic timeline, "
-                    f"{inline(_when(*date, how=False))} — {_sentence(short)}"
-                    f"{self.cites.mark(spans[:1])}"
-                )
-        blocks = [
-            "## Asylum and diplomatic timeline",
-        ]
-        if items:
-            blocks.append("In date order; events with no date come last.")
-            blocks.append("\n".join(items))
-        else:
-            blocks.append(f"No asylum or diplomatic events {self.where}.")
-        return blocks
-
-    # -- other events ---------------------------------------------------------------------------
-
-    def _events(self) -> list[str]:
-        items = []
-        for row in self.conn.execute(
-            "SELECT v.id, v.type, v.title, v.description, "
-            "v.date, v.date_precision, v.date_approx, v.date_text, v.date_rule, "
-            "(SELECT json_group_array(json_array(l.seq, e.name)) FROM link l "
-            "JOIN entity e ON e.id = l.dst WHERE l.src = v.id AND l.rel = 'participants'), "
-            f"{_ev('v.id')} FROM event v ORDER BY v.date IS NULL, v.date, v.rowid"
-        ):
-            vid, _type, title, description, d, p, a, t, r, participants, evidence = row
-            if not self._in(vid) or not self._dated(d):
-                continue
-            self.shown.add(vid)
-            self.counts.events += 1
-            who = [inline(n) for _, n in _json(participants)]
-            line = f"- {_dated_head(d, p, a, t, r)} — {_sentence(inline(title))}"
-            if who:
-                line += f" Involved: {_join(who)}."
-            if description:
-                line += f" {_sentence(inline(description))}"
-            items.append(line + self.cites.mark(_spans(evidence)))
-        blocks = ["## Other events"]
-        if items:
-            blocks.append("Events of the case that are not asylum or diplomacy, in date order.")
-            blocks.append("\n".join(items))
-        else:
-            blocks.append(f"No other events {self.where}.")
-        return blocks
-
-    # -- quotes ---------------------------------------------------------------------------------
-
-    def _quote_matches(self, qid: str, date: str | None) -> bool:
-        return self._in(qid) and self._dated(date)
-
-    def _quotes(self) -> list[str]:
-        chosen: list[int] = []
-        pinned = [rid for rid, (kind, _) in self.pinned.items() if kind == "quote"]
-        for start in range(0, len(pinned), 500):
-            ids = pinned[start : start + 500]
-            marks = ",".join("?" for _ in ids)
-            for pos, qid, date in self.conn.execute(
-                f"SELECT pos, id, date FROM quote WHERE id IN ({marks}) ORDER BY pos", ids
-            ):
-                if len(chosen) < KEY_QUOTES and self._quote_matches(qid, date):
-                    chosen.append(pos)
-        first = set(chosen)
-        for sql in (
-            "SELECT pos, id, date FROM quote WHERE kind != 'reported' ORDER BY pos",
-            "SELECT pos, id, date FROM quote WHERE kind = 'reported' ORDER BY pos",
-        ):
-            if len(chosen) >= KEY_QUOTES:
+def render(g: Gathered, text_of: Callable[[str], str]) -> str:
+    """The brief's Markdown from what :func:`gather` read; ``text_of`` gives a cited source's
+    text (for the line numbers and words of the footnotes)."""
+    sections: list[tuple[str, list[str]]] = [
+        ("People", render_people(g)),
+        ("Charges", render_charges(g)),
+        ("Sentences", render_sentences(g)),
+        ("Custody", render_custody(g)),
+        ("Asylum and diplomatic timeline", render_timeline(g)),
+        ("Other events", render_events(g)),
+    ]
+    for other in g.other:
+        blocks = render_other(other, g.scope, nested=other.title in dict(sections))
+        for title, written in sections:
+            if title == other.title:
+                written.extend(blocks)
                 break
-            for pos, qid, date in self.conn.execute(sql):
-                if pos not in first and self._quote_matches(qid, date):
-                    chosen.append(pos)
-                    if len(chosen) >= KEY_QUOTES:
-                        break
-        if self.narrowed:
-            total = sum(
-                1
-                for qid, date in self.conn.execute("SELECT id, date FROM quote")
-                if self._quote_matches(qid, date)
-            )
         else:
-            total = int(self.conn.execute("SELECT count(*) FROM quote").fetchone()[0])
-        self.counts.quotes = total
-        blocks = ["## Key quotes"]
-        if not chosen:
-            blocks.append(f"No quotes {self.where}.")
-            return blocks
-        where = self.where
-        if total > len(chosen):
-            order = (
-                "pinned quotes first, then direct quotes and epithets"
-                if first
-                else "direct quotes and epithets first"
-            )
-            blocks.append(
-                f"{len(chosen):,} of the {total:,} quotes {where}, chosen {order}, then reported "
-                f"statements; {total - len(chosen):,} more are not shown. In date order; quotes "
-                "with no date come last."
-            )
-        else:
-            blocks.append(
-                f"{'The only quote' if total == 1 else f'All {total:,} quotes'} {where}, in date "
-                "order; quotes with no date come last."
-            )
-        chosen.sort()
-        for start in range(0, len(chosen), 500):
-            batch = chosen[start : start + 500]
-            marks = ",".join("?" for _ in batch)
-            for row in self.conn.execute(
-                "SELECT q.id, q.kind, q.text, coalesce(q.speaker_names, 'unattributed'), q.context, q.date, q.date_precision, "
-                f"q.date_approx, q.date_text, q.date_rule, {_ev('q.id')} FROM quote q "
-                f"WHERE q.pos IN ({marks}) ORDER BY q.pos",
-                batch,
-            ):
-                qid, kind, text, speakers, context, d, p, a, t, r, evidence = row
-                self.shown.add(qid)
-                spans = _spans(evidence)
-                said, about = spans[:1], spans[1:] or spans[:1]
-                blocks.append(f"> {inline(text)}{self.cites.mark(said)}")
-                line = (
-                    f"— {inline(speakers)}; {inline(_when(d, p, a, t, r))}; "
-                    f"{inline(kinds.quote_kind(kind, style='brackets'))}."
-                )
-                if context:
-                    line += f" {_sentence(inline(context))}"
-                blocks.append(line + self.cites.mark(about))
-        return blocks
+            sections.append((other.title, blocks))
+    sections += [
+        ("Key quotes", render_quotes(g)),
+        ("Notes", render_notes(g)),
+        ("Sources", render_sources(g)),
+    ]
+    blocks = [*render_head(g)]
+    if g.pins is not None:
+        blocks += render_pins(g)
+    blocks += render_summary(g)
+    for _, written in sections:
+        blocks.extend(written)
+    text = "\n\n".join(blocks)
+    numbers: dict[str, int] = {}
 
-    # -- notes ----------------------------------------------------------------------------------
+    def number(match: re.Match[str]) -> str:
+        key = match.group(1)
+        n = numbers.get(key)
+        if n is None:
+            n = numbers[key] = len(numbers) + 1
+        return f"[^{n}]"
 
-    def _notes(self) -> list[str]:
-        blocks = [
-            "## Notes",
-            "Discrepancies are things inside the source that do not add up. Editorial notes are "
-            "the analyst's knowledge from outside the source, never a sourced fact; each footnote "
-            "shows the words the note is about.",
-        ]
-        for kind, head, none in (
-            ("discrepancy", "### Discrepancies in the sources", "No discrepancies noted."),
-            ("editorial", "### Editorial notes", "No editorial notes."),
-        ):
-            items = []
-            for nid, text, basis, about, evidence in self.conn.execute(
-                "SELECT n.id, n.text, n.basis, (SELECT json_group_array(json_array(l.seq, l.dst, "
-                "r.title)) FROM link l JOIN record r ON r.id = l.dst WHERE l.src = n.id AND "
-                f"l.rel = 'about'), {_ev('n.id')} FROM note n WHERE n.kind = ? ORDER BY n.rowid",
-                (kind,),
-            ):
-                targets = _json(about)
-                if (
-                    self.narrowed
-                    and nid not in self.pinned
-                    and not any(dst in self.shown for _, dst, _ in targets)
-                ):
-                    continue
-                self.shown.add(nid)
-                if kind == "discrepancy":
-                    self.counts.discrepancies += 1
-                    line = f"- {_sentence(inline(text))}"
-                else:
-                    self.counts.editorial += 1
-                    line = (
-                        f"- **Editorial note (analyst, not from the source):** "
-                        f"{_sentence(inline(text))}"
-                    )
-                    if basis:
-                        line += f" Basis: {_sentence(inline(basis))}"
-                if targets:
-                    line += " About: " + _sentence("; ".join(inline(t) for _, _, t in targets))
-                items.append(line + self.cites.mark(_spans(evidence)))
-            blocks.append(head)
-            blocks.append("\n".join(items) if items else none)
-        return blocks
+    text = _MARK.sub(number, text)
+    notes = render_footnotes(numbers, g.sources, text_of)
+    if notes:
+        text += "\n\n" + "\n\n".join(notes)
+    return text + "\n"
 
-    # -- sources --------------------------------------------------------------------------------
 
-    def _sources(self) -> list[str]:
-        items = []
-        for row in self.conn.execute(
-            "SELECT s.id, s.title, s.title_editorial, s.file, s.published, s.published_precision, "
-            f"s.language, s.sha256, s.publisher, s.url, length(s.text), {_ev('s.id')} "
-            "FROM source s ORDER BY s.rowid"
-        ):
-            sid, title, editorial, file, pub, precision, language, sha, publisher, url, size = row[
-                :11
-            ]
-            self.shown.add(sid)
-            self.counts.sources += 1
-            line = f"- {strong(title)}"
-            if editorial:
-                line += " (title supplied by the analyst: the source prints none)"
-            line += f". Published {display_iso(pub, precision)}"
-            if publisher:
-                line += f" by {inline(publisher)}"
-            line += f". Language: {inline(language)}."
-            if url:
-                line += f" Address: {code(url)}."
-            line += (
-                f" Text: {code(file)}, {size:,} characters, SHA-256 {code(sha)}."
-                f"{self.cites.mark(_spans(row[11]))}"
-            )
-            items.append(line)
-        blocks = ["## Sources"]
-        blocks.append(
-            "Each footnote quotes the exact words of a source with their line and character "
-            "positions (code points from the start of the text, the end excluded)."
+def render_footnotes(
+    numbers: dict[str, int], sources: Sequence[Source], text_of: Callable[[str], str]
+) -> list[str]:
+    """One footnote per cited span, in the order of their numbers."""
+    about = {
+        s.id: (s.title, display_iso(s.published.value, s.published.precision)) for s in sources
+    }
+    lines: dict[str, tuple[str, list[int]]] = {}
+    out = []
+    for key, n in numbers.items():  # in the order of their numbers
+        source_hex, start_text, end_text = key.split(_MARK_SEP)
+        source = bytes.fromhex(source_hex).decode()
+        start, end = int(start_text), int(end_text)
+        if source not in lines:
+            text = text_of(source)
+            lines[source] = (text, [m.start() for m in re.finditer("\n", text)])
+        text, breaks = lines[source]
+        line = bisect.bisect_left(breaks, start) + 1
+        title, published = about.get(source, (source, UNDATED))
+        out.append(
+            f"[^{n}]: *{inline(title)}*, published {published}, line {line}, "
+            f"characters {start}–{end}: “{inline(text[start:end])}”"
         )
-        blocks.append("\n".join(items) if items else "No sources.")
+    return out
+
+
+# -- title, pins and summary -------------------------------------------------------------------------
+
+
+def render_head(g: Gathered) -> list[str]:
+    as_of = g.meta.get("as_of")
+    when = display_iso(as_of, g.meta.get("as_of_precision") or "day") if as_of else "no date"
+    blocks = [
+        heading(1, g.title),
+        f"Case brief as of {when}, the publication date of the newest source. Every factual "
+        "line ends with footnotes that quote the exact words of its source. Dates are given "
+        "as precisely as the source gives them; a date the analyst read from the source's "
+        "words (“Monday”, “this year”) says so. Editorial notes are the analyst's, not the "
+        "source's, and are marked as such.",
+    ]
+    scope = []
+    names = g.scope.person_names
+    if g.pins is not None:
+        one = len(g.pins) == 1
+        line = f"Built from {plural(len(g.pins), 'pinned record')} and the records " + (
+            "it refers to or that refer to it" if one else "they refer to or that refer to them"
+        )
+        if names:
+            line += (
+                f", and from {join_and([inline(n) for n in names])} and the records linked to them"
+            )
+        scope.append(
+            f"{line}. "
+            + (
+                "The pinned record comes first, with the working note written on it."
+                if one
+                else "The pinned records come first, in the order they were pinned, with the "
+                "working notes written on them."
+            )
+        )
+        orphans = sum(1 for pin in g.pins if pin.record is None)
+        if orphans:
+            scope.append(
+                f"{'One pinned record is' if orphans == 1 else f'{orphans:,} pinned records are'}"
+                " no longer in the dossier."
+            )
+    elif names:
+        scope.append(
+            f"Narrowed to {join_and([inline(n) for n in names])} and the records linked to them."
+        )
+    if g.scope.since is not None:
+        scope.append(
+            f"Only events dated {g.scope.since.display()} or later; undated events are left out. "
+            "People, their roles, notes and sources are listed whatever their dates."
+        )
+    if scope:
+        blocks.append(" ".join(scope))
+    return blocks
+
+
+def render_pins(g: Gathered) -> list[str]:
+    """The pinned records in the user's order, where the brief writes each, and the working
+    notes on them: the user's annotations, escaped and labelled, never footnoted."""
+    blocks = [
+        "## Pinned records and working notes",
+        "The records pinned for this brief, in the order they were pinned, and the section "
+        "that gives the facts about each, with their footnotes. A *working note* is the "
+        "annotation written on a pinned record, copied as it was written: private notes, not "
+        "from the sources and not evidence, so they carry no footnote. They are not the "
+        "dossier's editorial notes, which are under Notes.",
+    ]
+    written = g.written()
+    for n, pin in enumerate(g.pins or (), start=1):
+        marker = f"{n}."
+        item, ref = pin.item, pin.record
+        if ref is None:
+            line = (
+                f"{marker} **Orphaned pin** {code(item.record)}: no longer in the dossier, so "
+                "nothing in this brief is about it."
+            )
+            if item.title:
+                kind = KIND_LABEL.get(item.kind, item.kind).lower()
+                line += f" When it was pinned, it was {quote_marks(item.title)}"
+                line += f" ({inline(kind)})." if kind else "."
+        else:
+            label = inline(KIND_LABEL.get(ref.kind, ref.kind).lower())
+            line = f"{marker} {strong(pin.title)} — {label}"
+            spec = kinds.get(ref.kind)
+            section = spec.brief_section if spec is not None else None
+            if ref.id in written and section:
+                line += f", under {section}."
+            else:
+                line += f"; not in this brief: {_left_out(ref.kind, g.scope)}."
+            line += _cite(pin.evidence)
+        lines = [line]
+        note = working_note(item.annotation)
+        if note:
+            pad = " " * (len(marker) + 1)
+            lines.append("")
+            lines.extend(pad + text if text else "" for text in note)
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _left_out(kind: str, scope: Scope) -> str:
+    if scope.since is not None:
+        return f"left out by the date limit, as it is not dated {scope.since.display()} or later"
+    if kind == "quote":
+        return f"not among the {KEY_QUOTES:,} key quotes shown"
+    return "not written in this brief"
+
+
+def render_summary(g: Gathered) -> list[str]:
+    blocks = ["## Summary"]
+    summary = g.meta.get("case_summary")
+    if summary:
+        blocks.append(f"*The case file's summary, written by the analyst:* {inline(summary)}")
+    held = "This selection holds" if g.scope.narrowed else "The dossier holds"
+    defendants = len({c.defendant for c in g.charges})
+    figures = [
+        (
+            plural(defendants, "defendant") + " facing " + plural(len(g.charges), "charge")
+            if defendants or g.charges
+            else "no charges"
+        ),
+        f"{plural(len(g.requested), 'sentence', none='no sentence')} {_REQUESTED} "
+        f"and {f'{len(g.imposed):,}' if g.imposed else 'none'} {_IMPOSED}",
+        plural(len(g.custody), "custody record"),
+        plural(
+            len(g.timeline),
+            "asylum or diplomatic event",
+            "asylum and diplomatic events",
+            none="no asylum or diplomatic events",
+        ),
+        plural(len(g.events), "other event"),
+        *(
+            plural(len(records), spec.label.lower(), spec.plural_label)
+            for section in g.other
+            for spec, records in section.groups
+        ),
+        plural(g.quotes.total, "quote"),
+        plural(len(g.discrepancies), "discrepancy note")
+        + " and "
+        + plural(len(g.editorial), "editorial note"),
+        plural(len(g.sources), "source"),
+    ]
+    blocks.append(f"{held} {'; '.join(figures)}.")
+    shown = queries.key_figures(g.charges, (*g.requested, *g.imposed), g.custody)
+    items = [_defendant_line(d) for d in shown]
+    more = defendants - len(shown)
+    if more > 0:
+        items.append(f"- {plural(more, 'more defendant')}: see Charges.")
+    latest = next((r for r in reversed(g.timeline) if r.date is not None), None)
+    if latest is not None:
+        items.append(
+            f"- Latest in the asylum and diplomatic timeline, "
+            f"{inline(_when(latest.date, how=False))} — {_sentence(_what_happened(latest))}"
+            f"{_cite(_first(latest.evidence))}"
+        )
+    if items:
+        blocks.append("\n".join(items))
+    return blocks
+
+
+def _defendant_line(d: DefendantFigures) -> str:
+    """A defendant's key figures: each fact footnoted with the first span of its record."""
+    parts = []
+    spans: list[Span] = []
+    if d.charges:
+        texts = []
+        for charge in d.charges:
+            last = charge.last
+            latest = (
+                f"{last.status} ({_when(last.date, how=False)})" if last else "status not stated"
+            )
+            texts.append(f"{inline(charge.offence)}, {inline(latest)}")
+            spans += _first(charge.evidence)
+        parts.append("Charges: " + "; ".join(texts) + ".")
+    for found in (d.requested, d.imposed):
+        if found:
+            parts.append(
+                _sentence(
+                    "; ".join(
+                        f"{inline(s.by)} {s.kind} {inline(_term(s.term, s.penalty))}" for s in found
+                    )
+                )
+            )
+            spans += [span for s in found for span in _first(s.evidence)]
+    if not d.imposed:
+        parts.append(f"No sentence {_IMPOSED}.")
+    if d.custody:
+        c = d.custody
+        since = f" since {_when(c.start, how=False)}" if c.start else ""
+        parts.append(f"Custody: {inline(f'{c.status}{since}')}.")
+        spans += _first(c.evidence)
+    return f"- {strong(d.name)} — {' '.join(parts)}{_cite(spans)}"
+
+
+# -- people -------------------------------------------------------------------------------------------
+
+
+def render_people(g: Gathered) -> list[str]:
+    where = g.scope.where
+    return _parts(
+        ("## People", [_entity(e) for e in g.people], f"No people {where}."),
+        (
+            "### Organisations and states",
+            [_entity(e) for e in g.organisations],
+            f"No organisations {where}.",
+        ),
+    )
+
+
+def _entity(e: Entity) -> str:
+    line = f"- {strong(e.name)}"
+    if e.type != "person":
+        line += f" ({inline(e.type)})"
+    line += f": {_sentence(inline(e.description))}" if e.description else "."
+    if e.aliases:
+        line += " Also written " + ", ".join(f"“{inline(a)}”" for a in e.aliases) + "."
+    if e.usual:
+        line += (
+            " Usually written "
+            + ", ".join(f"“{inline(a)}”" for a in e.usual)
+            + " (editorial, not from the source)."
+        )
+    lines = [line + _cite(e.evidence)]
+    lines.extend("  - " + _role(role) for role in e.roles)
+    return "\n".join(lines)
+
+
+def _role(r: Role) -> str:
+    what = inline(r.title)
+    if r.organization and r.organization.casefold() not in r.title.casefold():
+        what += f", {inline(r.organization)}"
+    if r.of:
+        what += f" for {inline(r.of)}"
+    dates = []
+    if r.start:
+        dates.append("from " + inline(_when(r.start)))
+    if r.end:
+        dates.append("until " + inline(_when(r.end)))
+    when = ", ".join(dates) if dates else "dates not stated"
+    state = f"{inline(r.status)}; " if r.status else ""
+    return f"{what} — {state}{when}.{_cite(r.evidence)}"
+
+
+# -- charges, sentences, custody ------------------------------------------------------------------------
+
+
+def render_charges(g: Gathered) -> list[str]:
+    rows = []
+    for c in g.charges:
+        what = inline(c.offence)
+        if c.alleges:
+            what += f" — alleged: {_sentence(inline(c.alleges))}"
+        status = (
+            "; ".join(f"{inline(step.status)}, {inline(_when(step.date))}" for step in c.history)
+            if c.history
+            else "status not stated"
+        )
+        rows.append(
+            [cell(c.defendant_name), what, status, cell(c.plea or "not stated") + _cite(c.evidence)]
+        )
+    return _section(
+        "## Charges",
+        table(["Defendant", "Charge", "Status", "Plea"], rows) if rows else [],
+        f"No charges {g.scope.where}.",
+        "The status column lists each step of a charge's history, oldest first.",
+    )
+
+
+def render_sentences(g: Gathered) -> list[str]:
+    where = g.scope.where
+    return [
+        "## Sentences",
+        f"A sentence {_REQUESTED} is a request, not a sentence: only a court imposes one. The two "
+        "are listed apart.",
+        *_parts(
+            (
+                f"### {_REQUESTED.capitalize()}, not imposed",
+                [_sentence_item(s) for s in g.requested],
+                f"No sentence {_REQUESTED} {where}.",
+            ),
+            (
+                f"### {_IMPOSED.capitalize()}",
+                [_sentence_item(s) for s in g.imposed],
+                f"No sentence {_IMPOSED} {where}.",
+            ),
+        ),
+    ]
+
+
+def _sentence_item(s: Sentence) -> str:
+    line = f"- {strong(s.defendant_name)}: {inline(_term(s.term, s.penalty))}, {s.kind} by "
+    line += inline(s.by)
+    if s.offence:
+        line += f", on the charge {inline(s.offence)}"
+    return line + f"; {inline(_when(s.date))}.{_cite(s.evidence)}"
+
+
+def render_custody(g: Gathered) -> list[str]:
+    rows = []
+    for c in g.custody:
+        since = _when(c.start) if c.start else "not stated"
+        until = _when(c.end) if c.end else "not stated"
+        rows.append(
+            [cell(c.person_name), cell(c.status), cell(since), cell(until) + _cite(c.evidence)]
+        )
+    return _section(
+        "## Custody",
+        table(["Person", "Status", "Since", "Until"], rows) if rows else [],
+        f"No custody records {g.scope.where}.",
+    )
+
+
+# -- events -------------------------------------------------------------------------------------------
+
+
+def _what_happened(r: Asylum | Diplomatic) -> str:
+    if isinstance(r, Asylum):
+        what = f"{inline(r.person_name)}: asylum {inline(r.type)} ({inline(r.state)}"
+        return what + (f"; at {inline(r.embassy)})" if r.embassy else ")")
+    what = f"{inline(r.actor)} → {inline(r.counterpart)}: {inline(r.type)}"
+    return what + (f" (by {inline(r.by)})" if r.by else "")
+
+
+def render_timeline(g: Gathered) -> list[str]:
+    items = [
+        f"- {_dated_head(r.date)} — {_sentence(_what_happened(r))}"
+        + (f" {_sentence(inline(r.description))}" if r.description else "")
+        + _cite(r.evidence)
+        for r in g.timeline
+    ]
+    return _section(
+        "## Asylum and diplomatic timeline",
+        items,
+        f"No asylum or diplomatic events {g.scope.where}.",
+        "In date order; events with no date come last.",
+    )
+
+
+def render_events(g: Gathered) -> list[str]:
+    items = []
+    for e in g.events:
+        line = f"- {_dated_head(e.date)} — {_sentence(inline(e.title))}"
+        if e.participants:
+            line += f" Involved: {join_and([inline(n) for n in e.participants])}."
+        if e.description:
+            line += f" {_sentence(inline(e.description))}"
+        items.append(line + _cite(e.evidence))
+    return _section(
+        "## Other events",
+        items,
+        f"No other events {g.scope.where}.",
+        "Events of the case that are not asylum or diplomacy, in date order.",
+    )
+
+
+def render_other(section: OtherSection, scope: Scope, *, nested: bool = False) -> list[str]:
+    """A section of kinds with none of their own: each record in its spec's prose, dated and
+    footnoted; under a heading of its own, or (``nested``) within the section of that name."""
+    blocks = [] if nested else [heading(2, section.title)]
+    for spec, records in section.groups:
+        if nested or len(section.groups) > 1:
+            blocks.append(heading(3, spec.plural_label.capitalize()))
+        if not records:
+            blocks.append(f"No {inline(spec.plural_label)} {scope.where}.")
+            continue
+        blocks.append("In date order; records with no date come last.")
+        items = []
+        for r in records:
+            when = r.date.display() if r.date else UNDATED
+            prose = spec.prose(r.title, r.subtitle, when)
+            items.append(f"- {_dated_head(r.date)} — {_sentence(inline(prose))}{_cite(r.evidence)}")
+        blocks.append("\n".join(items))
+    return blocks
+
+
+# -- quotes, notes, sources ---------------------------------------------------------------------------
+
+
+def render_quotes(g: Gathered) -> list[str]:
+    choice, where = g.quotes, g.scope.where
+    shown, total = len(choice.quotes), choice.total
+    blocks = ["## Key quotes"]
+    if not shown:
+        blocks.append(f"No quotes {where}.")
         return blocks
+    if total > shown:
+        order = (
+            "pinned quotes first, then direct quotes and epithets"
+            if choice.pinned_first
+            else "direct quotes and epithets first"
+        )
+        blocks.append(
+            f"{shown:,} of the {total:,} quotes {where}, chosen {order}, then reported "
+            f"statements; {total - shown:,} more are not shown. In date order; quotes "
+            "with no date come last."
+        )
+    else:
+        blocks.append(
+            f"{'The only quote' if total == 1 else f'All {total:,} quotes'} {where}, in date "
+            "order; quotes with no date come last."
+        )
+    for q in choice.quotes:
+        said, about = q.evidence[:1], q.evidence[1:] or q.evidence[:1]
+        blocks.append(f"> {inline(q.text)}{_cite(said)}")
+        line = (
+            f"— {inline(q.speakers or 'unattributed')}; {inline(_when(q.date))}; "
+            f"{inline(kinds.quote_kind(q.kind, style='brackets'))}."
+        )
+        if q.context:
+            line += f" {_sentence(inline(q.context))}"
+        blocks.append(line + _cite(about))
+    return blocks
+
+
+def render_notes(g: Gathered) -> list[str]:
+    return [
+        "## Notes",
+        "Discrepancies are things inside the source that do not add up. Editorial notes are "
+        "the analyst's knowledge from outside the source, never a sourced fact; each footnote "
+        "shows the words the note is about.",
+        *_parts(
+            (
+                "### Discrepancies in the sources",
+                [_note_item(n) for n in g.discrepancies],
+                "No discrepancies noted.",
+            ),
+            ("### Editorial notes", [_note_item(n) for n in g.editorial], "No editorial notes."),
+        ),
+    ]
+
+
+def _note_item(n: Note) -> str:
+    if n.kind == "discrepancy":
+        line = f"- {_sentence(inline(n.text))}"
+    else:
+        line = f"- **Editorial note (analyst, not from the source):** {_sentence(inline(n.text))}"
+        if n.basis:
+            line += f" Basis: {_sentence(inline(n.basis))}"
+    if n.about:
+        line += " About: " + _sentence("; ".join(inline(t.title) for t in n.about))
+    return line + _cite(n.evidence)
+
+
+def render_sources(g: Gathered) -> list[str]:
+    items = []
+    for s in g.sources:
+        line = f"- {strong(s.title)}"
+        if s.title_editorial:
+            line += " (title supplied by the analyst: the source prints none)"
+        line += f". Published {display_iso(s.published.value, s.published.precision)}"
+        if s.publisher:
+            line += f" by {inline(s.publisher)}"
+        line += f". Language: {inline(s.language)}."
+        if s.url:
+            line += f" Address: {code(s.url)}."
+        line += (
+            f" Text: {code(s.file)}, {s.length:,} characters, SHA-256 {code(s.sha256)}."
+            f"{_cite(s.evidence)}"
+        )
+        items.append(line)
+    return [
+        "## Sources",
+        "Each footnote quotes the exact words of a source with their line and character "
+        "positions (code points from the start of the text, the end excluded).",
+        "\n".join(items) if items else "No sources.",
+    ]

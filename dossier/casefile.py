@@ -620,14 +620,6 @@ def _did_you_mean(name: str, options: Mapping[str, Any]) -> str:
 # Loading and checking.
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def parse_term(term: str) -> tuple[int, int, int]:
     """``P34Y`` → (34, 0, 0). Raises ValueError for anything else."""
     match = _ISO_DURATION.match(term)
@@ -639,13 +631,10 @@ def parse_term(term: str) -> tuple[int, int, int]:
 
 def describe_term(term: str) -> str:
     """``P34Y`` → ``34 years``; ``P11Y5M15D`` → ``11 years, 5 months and 15 days``."""
-    parts = []
-    for n, unit in zip(parse_term(term), ("year", "month", "day"), strict=True):
-        if n:
-            parts.append(f"{n} {unit}{'' if n == 1 else 's'}")
-    if len(parts) > 1:
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
-    return parts[0] if parts else "no term"
+    from dossier.words import join_and, plural
+
+    units = zip(parse_term(term), ("year", "month", "day"), strict=True)
+    return join_and([plural(n, unit) for n, unit in units if n]) or "no term"
 
 
 def load(path: Path, *, root: Path | None = None) -> Case:

@@ -15,6 +15,7 @@ import typer
 
 from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
+from dossier.words import plural
 
 if TYPE_CHECKING:
     from dossier.queries import Reader
@@ -250,10 +251,7 @@ def search(
     table.add_column("Kind", no_wrap=True)
     table.add_column("Quote", ratio=1)
     for hit in result.hits:
-        plain, spans = hit.highlights()
-        words = Text(plain)
-        for start, end in spans:
-            words.stylize("bold reverse", start, end)
+        words = hit.marked()
         words.append(f"\n{hit.id}", style="dim")
         table.add_row(hit.date, hit.speaker, hit.kind, words)
     out = Console(highlight=False)
@@ -390,9 +388,7 @@ def pins_export(
         sys.stdout.write(text)
         return
     write_atomic(file, text, force=force)
-    typer.echo(
-        f"wrote {len(lines)} item{'s' if len(lines) != 1 else ''} to {shown(file)}", err=True
-    )
+    typer.echo(f"wrote {plural(len(lines), 'item')} to {shown(file)}", err=True)
 
 
 @pins_app.command("import")
@@ -415,7 +411,7 @@ def pins_import(
     for problem in report.problems:
         typer.echo(f"{shown(file)}: {problem}", err=True)
     same = f" ({report.unchanged} already there)" if report.unchanged else ""
-    _say(f"took {report.taken} item{'s' if report.taken != 1 else ''} from {shown(file)}{same}")
+    _say(f"took {plural(report.taken, 'item')} from {shown(file)}{same}")
     if report.problems:
         raise typer.Exit(1)
 

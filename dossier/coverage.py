@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from dossier.casefile import Case
+from dossier.words import plural
 
 _WORD = re.compile(r"\w+")
 
@@ -47,8 +48,7 @@ def summary(case: Case) -> str:
     cited = sum(c.cited for c in sources)
     total = sum(c.total for c in sources)
     pct = 100.0 * cited / total if total else 100.0
-    n = len(case.records)
     return (
-        f"{n} record{'s' if n != 1 else ''}, {len(sources)} source{'s' if len(sources) != 1 else ''},"
-        f" {pct:.1f}% of source text cited"
+        f"{plural(len(case.records), 'record')}, {plural(len(sources), 'source')}, "
+        f"{pct:.1f}% of source text cited"
     )

@@ -102,10 +102,6 @@ class PartialDate:
         """For a table cell, where width is short: ``3 Nov 2025``, ``c. Dec 2022``."""
         return display_date(self.value, self.precision, self.approx, short=True)
 
-    def sort_key(self) -> str:
-        """A string that sorts partial dates chronologically, a month before its days."""
-        return self.value
-
     def explain(self) -> str:
         """One line for a detail panel: the date, its precision, and how it was read."""
         out = f"{self.display()} ({self.precision})"

@@ -11,14 +11,14 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dossier import kinds, store
-from dossier.dates import UNDATED_CELL, PartialDate, display_date
+from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
 from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
 from dossier.schema import PANES
@@ -95,7 +95,6 @@ HIDDEN_COLUMNS = frozenset(
 )
 """Columns no detail lists: the key, the kind (said by the heading) and search helpers. A kind's
 own hidden columns are in its spec; reference columns are shown as links instead."""
-DATE_FIELDS = ("date", "start", "end", "published")
 LINKS_PER_GROUP = 25
 SPANS_PER_SOURCE = 5000
 
@@ -183,13 +182,6 @@ class RecordDetail:
     notes: tuple[NoteRef, ...]
     evidence: tuple[EvidenceView, ...]
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABEL.get(self.kind, self.kind)
-
-    def all_links(self) -> list[LinkRef]:
-        return [link for group in self.links for link in group.links]
-
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -229,28 +221,406 @@ class RecordHit:
     subtitle: str
 
 
+# ---------------------------------------------------------------------------------------------------
+# Typed records: the Overview's key figures and the brief's summary are made of these. Each reader
+# below streams them from a cursor in one query, in the order the brief lists them (related rows
+# come as JSON from correlated subqueries on indexed keys), so a caller's time grows linearly with
+# the records it reads, and it holds only those it keeps. The records of the other kinds, which only
+# the brief reads, are in :mod:`dossier.records`.
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A cited span of a source: ``exact`` is the source's text from ``start`` to ``end`` (code
+    points, half-open)."""
+
+    source: str
+    start: int
+    end: int
+    exact: str
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """Who says a record (:mod:`dossier.claims`): the party, how, and the words that say it
+    wherever the record is shown; and the fields the analyst inferred."""
+
+    party: str | None = None
+    """The party's name; None: the source, in its own voice."""
+    assertion: str | None = None
+    claim: str | None = None
+    """``according to Hugo de Zera (3 Nov 2025); Mexico: no immediate comment``; None for the
+    source's own word, uncontested."""
+    inferred: tuple[str, ...] = ()
+
+    @property
+    def suffix(self) -> str:
+        """`` — according to …`` to put after the fact, or ""."""
+        return f" — {self.claim}" if self.claim else ""
+
+
+SOURCE_SAYS = Said()
+
+
+def said_sql(alias: str) -> str:
+    """SQL: the four columns of :func:`said_of` for the record ``alias``."""
+    return (
+        f"(SELECT claim FROM record WHERE id = {alias}.id), "
+        f"(SELECT name FROM entity WHERE id = {alias}.according_to), {alias}.assertion, "
+        f"(SELECT group_concat(field, ',') FROM inference WHERE record = {alias}.id)"
+    )
+
+
+def said_of(
+    claim: str | None, party: str | None, assertion: str | None, inferred: str | None
+) -> Said:
+    if not (claim or party or inferred):
+        return SOURCE_SAYS
+    return Said(party, assertion, claim, tuple(inferred.split(",")) if inferred else ())
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    status: str
+    date: PartialDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    id: str
+    defendant: str
+    defendant_name: str
+    offence: str
+    alleges: str | None
+    plea: str | None
+    history: tuple[StatusStep, ...]
+    """Oldest first: the last step is the charge's status."""
+    evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
+
+    @property
+    def last(self) -> StatusStep | None:
+        return self.history[-1] if self.history else None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: str
+    kind: str
+    """``requested`` (by prosecutors: not a sentence) or ``imposed`` (by a court)."""
+    defendant: str
+    defendant_name: str
+    by: str
+    """The name of who requested or imposed it."""
+    penalty: str | None
+    term: str
+    """The term in words: ``34 years``."""
+    offence: str | None
+    """The offence of the charge it is for, if one is named."""
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Custody:
+    id: str
+    person: str
+    person_name: str
+    status: str
+    start: PartialDate | None
+    end: PartialDate | None
+    evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Asylum:
+    id: str
+    person: str
+    person_name: str
+    type: str
+    state: str
+    """The state's name."""
+    embassy: str | None
+    """The embassy's name."""
+    description: str | None
+    date: PartialDate | None
+    evidence: tuple[Span, ...]
+    order: int
+    """Place in the case file: the order of records with the same date."""
+    said: Said = SOURCE_SAYS
+
+
+@dataclass(frozen=True, slots=True)
+class DefendantFigures:
+    """The key figures of one defendant: their charges, the sentences requested and imposed, and
+    their latest custody and asylum (the last dated, else the first listed)."""
+
+    id: str
+    name: str
+    charges: tuple[Charge, ...]
+    requested: tuple[Sentence, ...]
+    imposed: tuple[Sentence, ...]
+    custody: Custody | None = None
+    asylum: Asylum | None = None
+
+
+SUMMARY_DEFENDANTS = 12
+"""Defendants given key figures; the rest are counted."""
+
+
+def key_figures(
+    charges: Iterable[Charge],
+    sentences: Iterable[Sentence] = (),
+    custody: Iterable[Custody] = (),
+    asylum: Iterable[Asylum] = (),
+    *,
+    limit: int = SUMMARY_DEFENDANTS,
+) -> tuple[DefendantFigures, ...]:
+    """The key figures of the first ``limit`` defendants, in the order of ``charges`` (each list in
+    the order given: the readers below give them as the brief lists them). The Overview shows
+    them for the whole dossier; the brief's summary for the records it writes."""
+    names: dict[str, str] = {}
+    charged: dict[str, list[Charge]] = {}
+    for charge in charges:
+        found = charged.get(charge.defendant)
+        if found is None:
+            if len(charged) >= limit:
+                continue
+            found = charged[charge.defendant] = []
+            names[charge.defendant] = charge.defendant_name
+        found.append(charge)
+    asked: dict[str, list[Sentence]] = {}
+    given: dict[str, list[Sentence]] = {}
+    for sentence in sentences:
+        if sentence.defendant in charged:
+            into = given if sentence.kind == "imposed" else asked
+            into.setdefault(sentence.defendant, []).append(sentence)
+    held: dict[str, Custody] = {}
+    for c in custody:
+        if c.person in charged and (c.start is not None or c.person not in held):
+            held[c.person] = c
+    sought: dict[str, Asylum] = {}
+    for a in asylum:
+        if a.person in charged and (a.date is not None or a.person not in sought):
+            sought[a.person] = a
+    return tuple(
+        DefendantFigures(
+            pid,
+            names[pid],
+            tuple(found),
+            tuple(asked.get(pid, ())),
+            tuple(given.get(pid, ())),
+            held.get(pid),
+            sought.get(pid),
+        )
+        for pid, found in charged.items()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Overview:
     header: CaseHeader
-    figures: tuple[Field, ...]
-    """Key figures: one line per defendant, and the case's main numbers."""
+    defendants: tuple[DefendantFigures, ...]
+    """Key figures: of the first defendants (:data:`SUMMARY_DEFENDANTS`)."""
 
-
-# ---------------------------------------------------------------------------------------------------
+    @property
+    def figures(self) -> tuple[Field, ...]:
+        """The key figures as the Overview lists them: labelled lines, by defendant."""
+        return tuple(f for d in self.defendants for f in _figure_lines(d))
 
 
 EARLY_STATUSES = frozenset({"charged", "indicted"})
 """A charge whose last known step is one of these: the source gives no later status (it may be
 on trial under another name), which the Overview says rather than implying it is not."""
 
-
-def _said(claim: str | None) -> str:
-    """`` — according to Hugo de Zera (3 Nov 2025); Mexico: no comment``, or "" for the source."""
-    return f" — {claim}" if claim else ""
+OVERVIEW_CHARGES = 6
+"""Charges of a defendant the Overview lists."""
 
 
-LISTING_TEXT_MAX = 240
-"""Longest text of a table cell (a quote's words, a note), in characters."""
+def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
+    parts = []
+    for charge in d.charges[:OVERVIEW_CHARGES]:
+        last = charge.last
+        since = (
+            f" since {display_iso(last.date.value, last.date.precision)}"
+            if last and last.date
+            else ""
+        )
+        if last and last.status in EARLY_STATUSES:
+            since += "; no later status in the source"
+        how = "charge inferred; " if "offence" in charge.said.inferred else ""
+        status = last.status if last else "status not stated"
+        parts.append(f"{charge.offence} ({how}{status}{since}){charge.said.suffix}")
+    yield Field(f"{d.name}: charges", "; ".join(parts))
+    for s in d.requested:
+        yield Field(f"{d.name}: sentence requested", f"{_term(s)} by {s.by}{s.said.suffix}")
+    for s in d.imposed:
+        yield Field(f"{d.name}: sentence imposed", f"{_term(s)} ({s.by}){s.said.suffix}")
+    if d.custody:
+        start = d.custody.start
+        since = f" since {display_iso(start.value, start.precision)}" if start else ""
+        yield Field(f"{d.name}: custody", f"{d.custody.status}{since}{d.custody.said.suffix}")
+    if d.asylum:
+        a = d.asylum
+        when = f", {a.date.display()}" if a.date else ""
+        what = kinds.asylum_event(a.type)
+        yield Field(f"{d.name}: asylum", f"{what} ({a.state}){when}{a.said.suffix}")
+
+
+def _term(s: Sentence) -> str:
+    return f"{s.term} ({s.penalty})" if s.penalty else s.term
+
+
+# -- reading them -----------------------------------------------------------------------------------
+
+
+def evidence_sql(alias: str) -> str:
+    """SQL: a record's evidence as a JSON array, by the evidence primary key."""
+    return (
+        '(SELECT json_group_array(json_array(seq, source, start, "end", exact)) '
+        f"FROM evidence WHERE record = {alias})"
+    )
+
+
+def json_rows(value: str | None) -> list[Any]:
+    """A JSON array of arrays from a correlated subquery, sorted by their first member (``seq``)."""
+    if not value:
+        return []
+    items: list[Any] = json.loads(value)
+    items.sort(key=lambda item: item[0])
+    return items
+
+
+def spans_of(value: str | None) -> tuple[Span, ...]:
+    return tuple(Span(s, int(a), int(b), e) for _, s, a, b, e in json_rows(value))
+
+
+def partial_date(
+    value: str | None,
+    precision: str | None,
+    approx: Any = False,
+    text: str | None = None,
+    rule: str | None = None,
+) -> PartialDate | None:
+    if not value:
+        return None
+    return PartialDate(value, cast(Precision, precision or "day"), text, rule, bool(approx))
+
+
+def date_sql(alias: str, name: str = "date") -> str:
+    """SQL: the five columns of a date, in :func:`partial_date`'s order."""
+    c = f"{alias}.{name}" if name != "end" else f'{alias}."end"'
+    return (
+        f"{c}, {alias}.{name}_precision, {alias}.{name}_approx, {alias}.{name}_text, "
+        f"{alias}.{name}_rule"
+    )
+
+
+def among(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+    """SQL: a condition keeping rows whose ``column`` is one of ``ids`` (``None``: every row)."""
+    if ids is None:
+        return "1", ()
+    return f"{column} IN ({','.join('?' for _ in ids)})", tuple(ids)
+
+
+def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -> Iterator[Charge]:
+    """Charges by defendant (in case-file order), then in case-file order."""
+    where, params = among("c.defendant", defendants)
+    for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
+        "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
+        "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
+        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
+        f"{said_sql('c')} "
+        f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
+        params,
+    ):
+        steps = tuple(StatusStep(st, partial_date(*date)) for _, st, *date in json_rows(history))
+        yield Charge(
+            cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
+        )
+
+
+def sentences(
+    conn: sqlite3.Connection, defendants: Sequence[str] | None = None
+) -> Iterator[Sentence]:
+    """Sentences by defendant (in case-file order), then by date (undated last)."""
+    where, params = among("s.defendant", defendants)
+    for sid, kind, defendant, name, by, penalty, term, offence, *rest in conn.execute(
+        "SELECT s.id, s.kind, s.defendant, e.name, b.name, s.penalty, s.term_text, c.offence, "
+        f"{date_sql('s')}, {evidence_sql('s.id')}, {said_sql('s')} FROM sentence s "
+        "JOIN entity e ON e.id = s.defendant JOIN entity b ON b.id = s.by "
+        f"LEFT JOIN charge c ON c.id = s.charge WHERE {where} "
+        "ORDER BY e.rowid, s.date IS NULL, s.date, s.rowid",
+        params,
+    ):
+        yield Sentence(
+            sid,
+            kind,
+            defendant,
+            name,
+            by,
+            penalty,
+            term,
+            offence,
+            partial_date(*rest[:5]),
+            spans_of(rest[5]),
+            said_of(*rest[6:]),
+        )
+
+
+def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Custody]:
+    """Custody by person (in case-file order), then from the earliest (undated last)."""
+    where, params = among("c.person", people)
+    for cid, person, name, status, *dates in conn.execute(
+        f"SELECT c.id, c.person, e.name, c.status, {date_sql('c', 'start')}, "
+        f"{date_sql('c', 'end')}, {evidence_sql('c.id')}, {said_sql('c')} FROM custody c "
+        f"JOIN entity e ON e.id = c.person WHERE {where} "
+        "ORDER BY e.rowid, c.start IS NULL, c.start, c.rowid",
+        params,
+    ):
+        yield Custody(
+            cid,
+            person,
+            name,
+            status,
+            partial_date(*dates[:5]),
+            partial_date(*dates[5:10]),
+            spans_of(dates[10]),
+            said_of(*dates[11:]),
+        )
+
+
+def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Asylum]:
+    """Asylum sought, granted, refused... by date (undated last), then in case-file order."""
+    where, params = among("a.person", people)
+    for row in conn.execute(
+        "SELECT a.id, a.person, p.name, a.type, s.name, m.name, a.description, "
+        f"{date_sql('a')}, {evidence_sql('a.id')}, r.rowid, {said_sql('a')} FROM asylum a "
+        "JOIN record r ON r.id = a.id JOIN entity p ON p.id = a.person "
+        "JOIN entity s ON s.id = a.state LEFT JOIN entity m ON m.id = a.embassy "
+        f"WHERE {where} ORDER BY a.date IS NULL, a.date, r.rowid",
+        params,
+    ):
+        aid, person, name, atype, state, embassy, description, *date = row[:12]
+        evidence, order, *said = row[12:]
+        yield Asylum(
+            aid, person, name, atype, state, embassy, description, partial_date(*date),
+            spans_of(evidence), order, said_of(*said),
+        )  # fmt: skip
+
+
+def kind_counts(conn: sqlite3.Connection, meta: Mapping[str, str]) -> dict[str, int]:
+    """Record kind → number of records, as the build counted them (counted now for a dossier
+    built before it did)."""
+    counts = {k[5:]: int(v) for k, v in meta.items() if k.startswith("kind:")}
+    if not counts and meta.get("records") != "0":
+        counts = dict(conn.execute("SELECT kind, count(*) FROM record GROUP BY kind").fetchall())
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------------
 
 
 def _date_text(value: str | None, precision: str | None, approx: bool | int | None = False) -> str:
@@ -344,11 +714,7 @@ class Reader:
     def header(self) -> CaseHeader:
         m = self.meta
         with self.connection() as conn:
-            counts = {k[5:]: int(v) for k, v in m.items() if k.startswith("kind:")}
-            if not counts and m.get("records") != "0":  # built before these were kept: count them
-                counts = dict(
-                    conn.execute("SELECT kind, count(*) FROM record GROUP BY kind").fetchall()
-                )
+            counts = kind_counts(conn, m)
             pane_counts = {pane: self._pane_count(conn, pane) for pane in PANE_TITLES}
         return CaseHeader(
             title=m.get("case_title", self.path.stem),
@@ -360,66 +726,21 @@ class Reader:
         )
 
     def overview(self) -> Overview:
+        """The case header and the key figures of the first defendants (:func:`key_figures`)."""
         header = self.header()
-        figures: list[Field] = []
         with self.connection() as conn:
-            rows = conn.execute(
-                "SELECT e.id, e.name FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
-                "ORDER BY (SELECT min(rowid) FROM charge c WHERE c.defendant = e.id) LIMIT 12"
-            ).fetchall()
-            for pid, name in rows:
-                charges = conn.execute(
-                    "SELECT c.offence, c.status, c.date, c.date_precision, r.claim, "
-                    "(SELECT group_concat(i.field) FROM inference i WHERE i.record = c.id) "
-                    "FROM charge c JOIN record r ON r.id = c.id WHERE c.defendant=? "
-                    "ORDER BY c.rowid LIMIT 6",
-                    (pid,),
-                ).fetchall()
-                parts = []
-                for offence, status, date, precision, claim, inferred in charges:
-                    since = f" since {_date_text(date, precision)}" if date else ""
-                    if status in EARLY_STATUSES:
-                        since += "; no later status in the source"
-                    how = (
-                        "charge inferred; " if inferred and "offence" in inferred.split(",") else ""
-                    )
-                    status_text = status or "status not stated"
-                    parts.append(f"{offence} ({how}{status_text}{since})" + _said(claim))
-                figures.append(Field(f"{name}: charges", "; ".join(parts)))
-                for kind, term, by, penalty, claim in conn.execute(
-                    "SELECT s.kind, s.term_text, e.name, s.penalty, r.claim FROM sentence s "
-                    "JOIN entity e ON e.id = s.by JOIN record r ON r.id = s.id "
-                    "WHERE s.defendant=? ORDER BY s.kind DESC, s.rowid",
-                    (pid,),
-                ):
-                    label = "sentence imposed" if kind == "imposed" else "sentence requested"
-                    who = f" by {by}" if kind == "requested" else f" ({by})"
-                    term = f"{term} ({penalty})" if penalty else term
-                    figures.append(Field(f"{name}: {label}", f"{term}{who}" + _said(claim)))
-                custody = conn.execute(
-                    "SELECT c.status, c.start, c.start_precision, r.claim FROM custody c "
-                    "JOIN record r ON r.id = c.id WHERE c.person=? "
-                    "ORDER BY c.start DESC NULLS LAST, c.rowid DESC LIMIT 1",
-                    (pid,),
-                ).fetchone()
-                if custody:
-                    status, start, precision, claim = custody
-                    since = f" since {_date_text(start, precision)}" if start else ""
-                    figures.append(Field(f"{name}: custody", f"{status}{since}" + _said(claim)))
-                asylum = conn.execute(
-                    "SELECT a.type, s.name, a.date, a.date_precision, a.date_approx, r.claim "
-                    "FROM asylum a JOIN entity s ON s.id = a.state JOIN record r ON r.id = a.id "
-                    "WHERE a.person=? ORDER BY a.date DESC NULLS LAST, a.rowid DESC LIMIT 1",
-                    (pid,),
-                ).fetchone()
-                if asylum:
-                    kind, state, date, precision, approx, claim = asylum
-                    when = f", {_date_text(date, precision, approx)}" if date else ""
-                    what = kinds.asylum_event(kind)
-                    figures.append(
-                        Field(f"{name}: asylum", f"{what} ({state}){when}" + _said(claim))
-                    )
-        return Overview(header, tuple(figures))
+            ids = [
+                pid
+                for (pid,) in conn.execute(
+                    "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
+                    "ORDER BY e.rowid LIMIT ?",
+                    (SUMMARY_DEFENDANTS,),
+                )
+            ]
+            figures = key_figures(
+                charges(conn, ids), sentences(conn, ids), custody(conn, ids), asylum(conn, ids)
+            )
+        return Overview(header, figures)
 
     # -- panes --------------------------------------------------------------------------------
 
@@ -738,16 +1059,10 @@ class Reader:
 
     def records(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Id → (title, kind) for those of ``ids`` that are in the dossier."""
-        if not ids:
-            return {}
+        from dossier.records import record_refs
+
         with self.connection() as conn:
-            marks = ",".join("?" for _ in ids)
-            return {
-                rid: (title, kind)
-                for rid, title, kind in conn.execute(
-                    f"SELECT id, title, kind FROM record WHERE id IN ({marks})", tuple(ids)
-                )
-            }
+            return {rid: (ref.title, ref.kind) for rid, ref in record_refs(conn, ids).items()}
 
 
 PAGE_ROWS = 100

@@ -49,11 +49,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dossier import store
-from dossier.dates import UNDATED, display_iso
+from dossier.dates import UNDATED, display_date
 from dossier.errors import DossierError
+from dossier.words import plural
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 1000
@@ -280,6 +284,10 @@ def parse(text: str) -> Query:
 # Results
 
 
+MATCH_STYLE = "bold reverse"
+"""Matched words in a snippet: the style the detail panel gives cited words."""
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteHit:
     """One quote found, with what a result list shows and where the quote is in its source."""
@@ -304,6 +312,17 @@ class QuoteHit:
         """The snippet without marks, and the (start, end) of each match in it."""
         return split_marks(self.snippet)
 
+    def marked(self, style: str = MATCH_STYLE) -> Text:
+        """The snippet as a :class:`rich.text.Text` (plain text, never markup), each match in
+        ``style``: what the command line prints and the app lists."""
+        from rich.text import Text
+
+        plain, spans = self.highlights()
+        text = Text(plain)
+        for start, end in spans:
+            text.stylize(style, start, end)
+        return text
+
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
@@ -324,9 +343,7 @@ class SearchResult:
         """ "1 quote", "12 quotes", "1,000+ quotes", "no quotes"."""
         if self.capped:
             return f"{self.total:,}+ quotes"
-        if self.total == 0:
-            return "no quotes"
-        return f"{self.total:,} quote" + ("" if self.total == 1 else "s")
+        return plural(self.total, "quote")
 
     @property
     def order_label(self) -> str:
@@ -454,8 +471,7 @@ def make_snippet(text: str, pattern: re.Pattern[str] | None, size: int = SNIPPET
 def _hit(row: tuple[Any, ...], pattern: re.Pattern[str] | None) -> QuoteHit:
     (_, qid, speaker, date, precision, approx, kind, text, source, start, end) = row
     if isinstance(date, str) and date:
-        shown = display_iso(date, str(precision or "day"))
-        shown = f"about {shown}" if approx else shown
+        shown = display_date(date, str(precision or "day"), approx)
         iso: str | None = date
     else:
         shown, iso = UNDATED, None

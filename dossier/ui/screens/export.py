@@ -28,6 +28,7 @@ from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
 from dossier.ui.screens.confirm import Confirm
+from dossier.words import plural
 from dossier.workset import Workset
 
 PREVIEW_LIMIT = 40_000
@@ -235,8 +236,9 @@ class ExportScreen(ModalScreen[None]):
         elif event.pins is None:  # short enough for 80 columns
             self._status(f"{size}, whole case. s saves it, p: from pins, Esc closes.")
         else:
-            pins = f"{event.pins:,} pin{'' if event.pins == 1 else 's'}"
-            self._status(f"{size} from {pins}. s saves it, w: whole case, Esc closes.")
+            self._status(
+                f"{size} from {plural(event.pins, 'pin')}. s saves it, w: whole case, Esc closes."
+            )
 
     @on(BriefFailed)
     async def _brief_failed(self, event: BriefFailed) -> None:

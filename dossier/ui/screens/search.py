@@ -34,9 +34,6 @@ from dossier.search import (
 )
 from dossier.ui.messages import AnnotateRequested, PinRequested
 
-MATCH_STYLE = "bold reverse"
-"""Matched words in a snippet: the style the detail panel gives cited words."""
-
 PLACEHOLDER = 'Search quotes: words, "a phrase", -word, a OR b, speaker:name'
 SHOWN = 20
 """Results listed at most: every one is wrapped and measured on the UI thread at each keystroke
@@ -54,11 +51,7 @@ def result_prompt(hit: QuoteHit, mark: str = "") -> Text:
         prompt.append("according to ", style="dim")
     prompt.append(hit.speaker, style="bold")
     prompt.append(f" · {hit.date} · {hit.kind}\n", style="dim")
-    plain, spans = hit.highlights()
-    snippet = Text(plain)
-    for start, end in spans:
-        snippet.stylize(MATCH_STYLE, start, end)
-    prompt.append_text(snippet)
+    prompt.append_text(hit.marked())
     return prompt
 
 

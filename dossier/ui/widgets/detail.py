@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -12,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Region
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -22,7 +20,6 @@ from dossier.queries import KIND_LABEL, RecordDetail, SourceText
 
 EVIDENCE_STYLE = "bold reverse"
 SPAN_STYLE = "underline"
-CURRENT_SPAN_STYLE = "bold reverse"
 
 
 class LinkList(OptionList):
@@ -56,12 +53,6 @@ class LinkList(OptionList):
 class DetailPanel(VerticalScroll, can_focus=True):
     """Shows a :class:`~dossier.queries.RecordDetail`; for a source, its whole text with the cited
     spans marked."""
-
-    @dataclass
-    class Follow(Message):
-        """The user chose a linked record."""
-
-        record: str
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

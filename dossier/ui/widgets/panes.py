@@ -18,6 +18,7 @@ from dossier.queries import PANE_COLUMNS, Overview, RowData
 from dossier.ui.messages import DetailLoaded
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import Loader, RecordTable
+from dossier.words import plural
 
 if TYPE_CHECKING:
     from dossier.ui.app import DossierApp
@@ -139,10 +140,6 @@ class ListPane(Container):
             self.dossier_app.goto(event.option.id.split("#")[0])
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 class CaseSummary(VerticalScroll, can_focus=True):
     """The Overview's top: what the case is, as of when, and its key figures."""
 
@@ -160,15 +157,15 @@ class CaseSummary(VerticalScroll, can_focus=True):
             intro.append("This dossier is empty: it holds no records.", style="bold")
         else:
             parts = [
-                _count(counts.get("person", 0), "person", "people"),
-                _count(counts.get("charge", 0), "charge"),
-                _count(counts.get("sentence", 0), "sentence"),
-                _count(
+                plural(counts.get("person", 0), "person", "people"),
+                plural(counts.get("charge", 0), "charge"),
+                plural(counts.get("sentence", 0), "sentence"),
+                plural(
                     counts.get("asylum", 0) + counts.get("diplomatic", 0),
                     "asylum or diplomatic event",
                 ),
-                _count(counts.get("quote", 0), "quote"),
-                _count(counts.get("source", 0), "source"),
+                plural(counts.get("quote", 0), "quote"),
+                plural(counts.get("source", 0), "source"),
             ]
             intro.append(", ".join(parts) + ".", style="dim")
         figures = Table.grid(padding=(0, 1), expand=True)
