@@ -1117,7 +1117,7 @@ def render_custody(g: Gathered) -> list[str]:
         rows.append(
             [
                 cell(c.person_name),
-                cell(c.status + _according(c.said)),
+                cell(c.status + (f" — {c.said.claim}" if c.said.claim else "")),
                 cell(since),
                 cell(until) + _cite(c.evidence),
             ]
@@ -1177,7 +1177,7 @@ def _timeline_item(r: Asylum | Diplomatic) -> str:
     """A timeline line; a party's claim written as what they said, the footnote on those words."""
     head = f"- {_dated_head(r.date)} — "
     if isinstance(r, Asylum) and r.said.party:
-        clause = f"{inline(r.person_name)} {ASYLUM_CLAUSE.get(r.type, 'asylum ' + r.type)}"
+        clause = f"{inline(r.person_name)} {inline(ASYLUM_CLAUSE.get(r.type, 'asylum ' + r.type))}"
         clause += f" ({inline(r.state)}" + (f"; at {inline(r.embassy)})" if r.embassy else ")")
         return (
             head

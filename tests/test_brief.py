@@ -151,24 +151,27 @@ def test_the_brief_states_the_article(bundled_brief: str) -> None:
         "as of 4 November 2025",
         "**Pedro Castillo**",
         "Also written “Betsy Chavez”, “Chávez”, “Chavez”, “Mr. Chavez”",
-        "Usually written “Hugo de Zela”, “de Zela” (editorial, not from the source)",
+        "Usually written “Hugo de Zela”, “de Zela” (usual spelling, not in the source)",
         "Prime minister, Peru — former; from November 2022.",
         "President of Peru — former; until December 2022 (inferred from “the following month”)",
         "| Pedro Castillo | Sedition | charged, December 2022",
         "indicted, date not stated; on trial, March 2025",
-        "34 years in prison, requested by Prosecutors",
+        "34 years, requested by Prosecutors",  # "a 34-year sentence": no penalty named
         "25 years in prison, requested by Prosecutors",
         "| Betsy Chávez | released on bail | September 2025",
         "| Pedro Castillo | preventive detention | December 2022",
-        "**about 3 November 2025** (inferred from “hours after”) — Betsy Chávez: asylum sought",
-        "**3 November 2025** (inferred from “Monday”) — Peru → Mexico: relations severed "
-        "(by Hugo de Zera)",
+        "**about 3 November 2025** (inferred from “hours after”) — Betsy Chávez: fled to the embassy",
+        "**3 November 2025** (inferred from “Monday”) — Peru → Mexico: relations severed.",
+        "**3 November 2025** (inferred from “Today”) — Hugo de Zera said that Betsy Chávez had "
+        "been granted asylum (Mexico; at the Mexican embassy in Peru).[^",
+        "Other sides: Mexico: no immediate comment; Raul Nobresilla:",
         "**February 2023** — Peru → Mexico: ambassador recalled (by Dina Bolarte)",
         "**December 2022** — Peru → Mexico: ambassador expelled",
         "Castillo’s wife and children: asylum granted (Mexico)",
         "**March 2025** (inferred from “March of this year”) — Castillo and Chávez put on trial.",
-        "**date not stated** — Chávez's lawyer has not heard from her for several days.",
-        "No immediate comment from Mexico.",
+        "**date not stated** — Chávez's lawyer has not heard from her for several days — "
+        "according to Raul Nobresilla.",
+        "**date not stated** — Mexico: no immediate comment.",
         "> first poor president",
         "— unattributed; date not stated; epithet (a name given, not a statement).",
         "— Hugo de Zera; 3 November 2025 (inferred from “said at a press conference”); direct "
@@ -217,7 +220,7 @@ def test_requested_and_imposed_sentences_are_never_confused(
     assert all("imposed" in i and "requested" not in i for i in imp_items)
     assert "11 years, 5 months and 15 days in prison, imposed by Supreme Court" in imp_items[0]
     summary = section(text, "Summary")
-    assert "Prosecutors requested 34 years in prison." in summary
+    assert "Prosecutors requested 34 years." in summary
     assert "Supreme Court imposed 11 years, 5 months and 15 days in prison." in summary
     assert "and 1 imposed by a court" in summary
 
@@ -249,8 +252,11 @@ def test_several_people_and_an_organisation(bundled_db: Path) -> None:
     text = brief_of(bundled_db, persons=("hugo-de-zera", "mexico"))
     assert "Narrowed to Hugo de Zera and Mexico" in text
     assert "**Mexico** (state)" in text
-    assert "relations severed (by Hugo de Zera)" in text
-    assert "No immediate comment from Mexico." in text
+    # He announced the government's decision; the record does not say he made it.
+    assert "Peru → Mexico: relations severed." in text
+    assert "(by Hugo de Zera)" not in text
+    assert "Mexico: no immediate comment." in text
+    assert "Hugo de Zera said that Betsy Chávez had been granted asylum" in text
 
 
 def test_unknown_person_names_the_id(bundled_db: Path) -> None:
