@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 from dossier import kinds, queries, safetext, store
 from dossier import records as read
 from dossier import timeline as chart
+from dossier.claims import VERB
 from dossier.dates import UNDATED, DateError, PartialDate, display_iso, parse_iso
 from dossier.errors import DossierError
 from dossier.kinds import KIND_LABEL
@@ -56,6 +57,7 @@ from dossier.queries import (
     Custody,
     DefendantFigures,
     Reader,
+    Said,
     Sentence,
     Span,
     timeline_items,
@@ -316,6 +318,11 @@ def _term(term_text: str, penalty: str | None) -> str:
     if not penalty:
         return term_text
     return f"{term_text} in prison" if penalty == "prison" else f"{term_text} ({penalty})"
+
+
+def _according(said: Said) -> str:
+    """`` — according to Raul Nobresilla``: a party's claim, named as theirs; "" for the source."""
+    return f" — {inline(said.claim)}" if said.claim else ""
 
 
 def _sentence(text: str) -> str:
@@ -988,7 +995,10 @@ def _defendant_line(d: DefendantFigures) -> str:
             latest = (
                 f"{last.status} ({_when(last.date, how=False)})" if last else "status not stated"
             )
-            texts.append(f"{inline(charge.offence)}, {inline(latest)}")
+            inferred = " (inferred)" if "offence" in charge.said.inferred else ""
+            texts.append(
+                f"{inline(charge.offence)}{inferred}{_according(charge.said)}, {inline(latest)}"
+            )
             spans += _first(charge.evidence)
         parts.append("Charges: " + "; ".join(texts) + ".")
     for found in (d.requested, d.imposed):
@@ -996,7 +1006,9 @@ def _defendant_line(d: DefendantFigures) -> str:
             parts.append(
                 _sentence(
                     "; ".join(
-                        f"{inline(s.by)} {s.kind} {inline(_term(s.term, s.penalty))}" for s in found
+                        f"{inline(s.by)} {s.kind} {inline(_term(s.term, s.penalty))}"
+                        + _according(s.said)
+                        for s in found
                     )
                 )
             )
@@ -1006,7 +1018,7 @@ def _defendant_line(d: DefendantFigures) -> str:
     if d.custody:
         c = d.custody
         since = f" since {_when(c.start, how=False)}" if c.start else ""
-        parts.append(f"Custody: {inline(f'{c.status}{since}')}.")
+        parts.append(f"Custody: {inline(f'{c.status}{since}')}{_according(c.said)}.")
         spans += _first(c.evidence)
     return f"- {strong(d.name)} — {' '.join(parts)}{_cite(spans)}"
 
@@ -1037,7 +1049,7 @@ def _entity(e: Entity) -> str:
         line += (
             " Usually written "
             + ", ".join(f"“{inline(a)}”" for a in e.usual)
-            + " (editorial, not from the source)."
+            + " (usual spelling, not in the source)."
         )
     lines = [line + _cite(e.evidence)]
     lines.extend("  - " + _role(role) for role in e.roles)
@@ -1066,7 +1078,9 @@ def _role(r: Role) -> str:
 def render_charges(g: Gathered) -> list[str]:
     rows = []
     for c in g.charges:
-        what = inline(c.offence)
+        what = inline(c.offence) + _according(c.said)
+        if "offence" in c.said.inferred:
+            what += " (inferred: the source does not name this charge)"
         if c.alleges:
             what += f" — alleged: {_sentence(inline(c.alleges))}"
         status = (
@@ -1108,9 +1122,11 @@ def render_sentences(g: Gathered) -> list[str]:
 
 def _sentence_item(s: Sentence) -> str:
     line = f"- {strong(s.defendant_name)}: {inline(_term(s.term, s.penalty))}, {s.kind} by "
-    line += inline(s.by)
+    line += inline(s.by) + _according(s.said)
     if s.offence:
         line += f", on the charge {inline(s.offence)}"
+        if "charge" in s.said.inferred:
+            line += " (inferred: the source does not link them in so many words)"
     return line + f"; {inline(_when(s.date))}.{_cite(s.evidence)}"
 
 
@@ -1120,7 +1136,12 @@ def render_custody(g: Gathered) -> list[str]:
         since = _when(c.start) if c.start else "not stated"
         until = _when(c.end) if c.end else "not stated"
         rows.append(
-            [cell(c.person_name), cell(c.status), cell(since), cell(until) + _cite(c.evidence)]
+            [
+                cell(c.person_name),
+                cell(c.status + (f" — {c.said.claim}" if c.said.claim else "")),
+                cell(since),
+                cell(until) + _cite(c.evidence),
+            ]
         )
     return _section(
         "## Custody",
@@ -1132,21 +1153,72 @@ def render_custody(g: Gathered) -> list[str]:
 # -- events -------------------------------------------------------------------------------------------
 
 
+ASYLUM_CLAUSE = {
+    "granted": "had been granted asylum",
+    "sought": "had sought asylum",
+    "refused": "had been refused asylum",
+    "intercepted": "had been stopped on the way to asylum",
+    "safe conduct": "had been given safe conduct",
+    "fled to embassy": "had fled to the embassy",
+}
+"""An asylum event as what a party said had happened (the brief's attributed prose)."""
+
+
 def _what_happened(r: Asylum | Diplomatic) -> str:
     if isinstance(r, Asylum):
-        what = f"{inline(r.person_name)}: asylum {inline(r.type)} ({inline(r.state)}"
-        return what + (f"; at {inline(r.embassy)})" if r.embassy else ")")
-    what = f"{inline(r.actor)} → {inline(r.counterpart)}: {inline(r.type)}"
-    return what + (f" (by {inline(r.by)})" if r.by else "")
+        what = f"{inline(r.person_name)}: {inline(kinds.asylum_event(r.type))} ({inline(r.state)}"
+        what += f"; at {inline(r.embassy)})" if r.embassy else ")"
+    else:
+        what = f"{inline(r.actor)} → {inline(r.counterpart)}: {inline(r.type)}"
+        what += f" (by {inline(r.by)})" if r.by else ""
+    return what + (f" — {inline(r.said.claim)}" if r.said.party and r.said.claim else "")
+
+
+def _said_that(said: Said, clause: str) -> str:
+    """``Hugo de Zera said that …``: a party's claim as attributed prose."""
+    verb = VERB.get(said.assertion or "states", ("said", "says"))[0]
+    if verb in ("accused", "denied", "confirmed"):
+        return f"{inline(said.party or '')} {verb}: {clause}"
+    return f"{inline(said.party or '')} {verb} that {clause}"
+
+
+def _other_sides(said: Said) -> str:
+    """`` Other sides: Mexico: no immediate comment.``: the answers after the claim's footnote."""
+    if not said.claim:
+        return ""
+    parts = said.claim.split("; ")
+    others = parts[1:] if said.party else parts
+    if not others:
+        return ""
+    text = inline("; ".join(others))
+    return f" Other sides: {text}" + ("" if text.endswith(".") else ".")
+
+
+def _timeline_item(r: Asylum | Diplomatic) -> str:
+    """A timeline line; a party's claim written as what they said, the footnote on those words."""
+    head = f"- {_dated_head(r.date)} — "
+    if isinstance(r, Asylum) and r.said.party:
+        clause = f"{inline(r.person_name)} {inline(ASYLUM_CLAUSE.get(r.type, 'asylum ' + r.type))}"
+        clause += f" ({inline(r.state)}" + (f"; at {inline(r.embassy)})" if r.embassy else ")")
+        return (
+            head
+            + _sentence(_said_that(r.said, clause))
+            + _cite(r.evidence)
+            + (f" {_sentence(inline(r.description))}" if r.description else "")
+            + _other_sides(r.said)
+        )
+    what = _what_happened(r)
+    return (
+        head
+        + _sentence(what)
+        + (f" {_sentence(inline(r.description))}" if r.description else "")
+        + _cite(r.evidence)
+        + (_other_sides(r.said) if not r.said.party else "")
+    )
 
 
 def render_timeline(g: Gathered) -> list[str]:
-    items = [
-        f"- {_dated_head(r.date)} — {_sentence(_what_happened(r))}"
-        + (f" {_sentence(inline(r.description))}" if r.description else "")
-        + _cite(r.evidence)
-        for r in g.timeline
-    ]
+    items = [_timeline_item(r) for r in g.timeline]
     return _section(
         "## Asylum and diplomatic timeline",
         items,
@@ -1158,7 +1230,7 @@ def render_timeline(g: Gathered) -> list[str]:
 def render_events(g: Gathered) -> list[str]:
     items = []
     for e in g.events:
-        line = f"- {_dated_head(e.date)} — {_sentence(inline(e.title))}"
+        line = f"- {_dated_head(e.date)} — {_sentence(inline(e.title) + _according(e.said))}"
         if e.participants:
             line += f" Involved: {join_and([inline(n) for n in e.participants])}."
         if e.description:

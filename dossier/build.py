@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import __version__, casefile, files, kinds, schema, store
+from dossier import __version__, casefile, claims, files, kinds, schema, store
 from dossier.casefile import Case
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
@@ -31,9 +31,12 @@ BULK_COLUMNS: dict[str, tuple[str, ...]] = {
     "quote": (
         "id", "pos", "kind", "text", "speaker_names", "source", "start", "end", "context",
         "date", "date_precision", "date_text", "date_rule", "date_approx", "search_speakers",
-        "search_mentions",
+        "search_mentions", "assertion", "responds_to",
     ),
-    "record": ("id", "kind", "title", "subtitle", "pane", "date", "date_precision", "names", "body"),
+    "record": (
+        "id", "kind", "title", "subtitle", "pane", "date", "date_precision", "names", "body",
+        "claim",
+    ),
     "evidence": ("record", "seq", "source", "start", "end", "exact", "prefix", "suffix"),
     "link": ("src", "rel", "seq", "dst"),
     "listing": ("pane", "pos", "record", "c1", "c2", "c3", "c4", "c5"),
@@ -68,11 +71,31 @@ def compile_case(case: Case) -> Compiled:
     subtitles: dict[str, str] = {}
     main_date: dict[str, PartialDate | None] = {}
     quotes: list[Any] = []
+    # Who says so: a party's claim is never shown as the source's fact (dossier.claims).
+    answers = claims.answers_to(recs)
+    said = {r.id: claims.attribution(r, ctx.name, ctx.by_id, answers, case.located) for r in recs}
+    short = {rid: a.short for rid, a in said.items() if a is not None and a.short}
 
     # ----------------------------------------------------------------------------- typed tables
     for r in recs:
         spec = kinds.of(r)
-        titles[r.id] = spec.title(r, ctx)
+        titles[r.id] = spec.title(r, ctx) + (f" — {short[r.id]}" if r.id in short else "")
+        for seq, (name, rule) in enumerate(claims.inferences(r)):
+            t["inference"].append({"record": r.id, "seq": seq, "field": name, "rule": rule})
+        first = len(case.located[r.id]) - len(r.disputed_evidence())
+        for seq, v in enumerate(r.disputed):
+            t["dispute"].append(
+                {
+                    "record": r.id,
+                    "seq": seq,
+                    "field": v.field,
+                    "value": v.value,
+                    "according_to": v.according_to,
+                    "first_evidence": first,
+                    "evidence_count": len(v.evidence),
+                }
+            )
+            first += len(v.evidence)
         subtitles[r.id] = spec.subtitle(r, ctx)
         main_date[r.id] = spec.main_date(r)
         if spec.custom_table:  # the quotes: their rows are made below, in date order
@@ -115,6 +138,8 @@ def compile_case(case: Case) -> Compiled:
                 ),
                 speaking,
                 named,
+                q.assertion,
+                q.responds_to,
             )
         )
 
@@ -140,6 +165,7 @@ def compile_case(case: Case) -> Compiled:
                 date.precision if date else None,
                 None if quote else " ".join(ctx.aliases.get(rid, [])) or None,
                 None if quote else kinds.search_text(spec, r),
+                (said[rid].full or None) if said[rid] is not None else None,  # type: ignore[union-attr]
             )
         )
         for seq, loc in enumerate(located[rid]):
@@ -156,7 +182,7 @@ def compile_case(case: Case) -> Compiled:
                 for seq, dst in enumerate(getattr(r, join.field))
             )
 
-    _listings(case, out, ctx)
+    _listings(case, out, ctx, short)
 
     sources = case.of(casefile.Source)
     newest = max(sources, key=lambda s: s.published.value) if sources else None
@@ -194,20 +220,26 @@ def _pane_counts(listing: list[tuple[Any, ...]], quotes: int) -> dict[str, int]:
     return counts
 
 
-def _listings(case: Case, out: Compiled, ctx: kinds.Context) -> None:
-    """The rows of every pane, sorted: each kind's own pane rows, and the timeline's."""
+def _listings(case: Case, out: Compiled, ctx: kinds.Context, said: dict[str, str]) -> None:
+    """The rows of every pane, sorted: each kind's own pane rows, and the timeline's. A party's
+    claim says whose it is in its pane's ``claim_cell`` and on the timeline (``said``)."""
     rows: dict[str, list[tuple[Any, tuple[str, ...]]]] = defaultdict(list)
     for r in case.records:
         spec = kinds.of(r)
         if spec.custom_table:
             continue  # the Quotes pane lists the quote table itself (Reader.page)
         o = ctx.order[r.id]
+        who = f" — {said[r.id]}" if r.id in said else ""
         for row in spec.listing(r, ctx):
-            rows[row.pane].append((row.key, (r.id, *row.cells, "", "", "", "", "")[:6]))
+            cells = list(row.cells)
+            if who and 0 <= spec.claim_cell < len(cells):
+                cells[spec.claim_cell] += who
+            rows[row.pane].append((row.key, (r.id, *cells, "", "", "", "", "")[:6]))
         for entry in kinds.timeline_of(spec, r, ctx):
             # Same date: what happened first comes first.
             key = (kinds.date_key(entry.date), spec.timeline_order, o)
-            rows["overview"].append((key, (r.id, kinds.cell(entry.date), entry.text, entry.kind)))
+            text = entry.text + who
+            rows["overview"].append((key, (r.id, kinds.cell(entry.date), text, entry.kind)))
     listing = out.bulk["listing"]
     for pane in schema.PANES:
         ordered = sorted(rows.get(pane, []), key=lambda kv: kv[0])

@@ -55,6 +55,11 @@ def choice(*values: str, default: str | None = None, required: bool = True) -> A
     return field(default=default, metadata=meta)
 
 
+def pairs() -> Any:
+    """A table of strings keyed by field name (``inferred = { penalty = "the rule" }``)."""
+    return field(default=(), metadata={"pairs": True})
+
+
 def doc(text: str, default: Any = dataclasses.MISSING) -> Any:
     return field(default=default, metadata={"doc": text})
 
@@ -85,11 +90,27 @@ class StatusStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """Another value stated for one field of a record (by another source, or another party): the
+    record is disputed, and both values are kept, each with its evidence."""
+
+    field: str
+    value: str
+    evidence: tuple[Evidence, ...] = ()
+    according_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Located:
     """An evidence item resolved against its source."""
 
     source: str
     span: Span
+
+
+ENTITY = ("person", "organization")
+ASSERTIONS = ("states", "claims", "accuses", "denies", "confirms", "declines to comment")
+"""How a party asserts what a record holds (:mod:`dossier.claims` says it in words)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -105,9 +126,29 @@ class Record:
     evidence: tuple[Evidence, ...] = ()
     source: str | None = None
     """Default source for this record's evidence items (else the case's ``default_source``)."""
+    # Who says so (:mod:`dossier.claims`): every kind has these; the build fills them in for a
+    # record whose evidence lies inside a quote's words.
+    according_to: str | None = ref(*ENTITY, required=False)
+    """The party that asserts this record; none: the source, in its own voice."""
+    assertion: str | None = choice(*ASSERTIONS, required=False)
+    """How the party asserts it (states, claims, accuses...)."""
+    via: str | None = ref("quote", required=False)
+    """The quote or reported statement whose words carry this record."""
+    responds_to: str | None = ref(required=False)
+    """Another party's claim that this record answers (a denial, a "no comment")."""
+    source_voice: bool = False
+    """Said explicitly: the source states this itself (an error when every span is a quote's)."""
+    inferred: tuple[tuple[str, str], ...] = pairs()
+    """Fields the analyst derived rather than read, each with its rule: ``{ charge = "…" }``."""
+    disputed: tuple[Variant, ...] = ()
+    """Other values stated for its fields (``[{ field = "term", value = "P35Y", evidence = […] }]``):
+    their evidence comes after the record's own."""
 
     def evidence_items(self) -> tuple[Evidence, ...]:
-        return self.evidence
+        return self.evidence + self.disputed_evidence()
+
+    def disputed_evidence(self) -> tuple[Evidence, ...]:
+        return tuple(e for v in self.disputed for e in v.evidence)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,9 +203,6 @@ class Organization(Record):
     description: str | None = None
 
 
-ENTITY = ("person", "organization")
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Role(Record):
     TABLE: ClassVar[str] = "roles"
@@ -192,7 +230,8 @@ class Charge(Record):
     history: tuple[StatusStep, ...] = ()
 
     def evidence_items(self) -> tuple[Evidence, ...]:
-        return self.evidence + tuple(e for step in self.history for e in step.evidence)
+        steps = tuple(e for step in self.history for e in step.evidence)
+        return self.evidence + steps + self.disputed_evidence()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,7 +244,8 @@ class Sentence(Record):
     """``requested`` by prosecutors, or ``imposed`` by a court: never to be confused."""
     by: str = ref(*ENTITY)
     charge: str | None = ref("charge", required=False)
-    penalty: str = "prison"
+    penalty: str | None = None
+    """Only when the source says it ("a 25-year prison sentence")."""
     term: str
     """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``."""
     date: PartialDate | None = None
@@ -234,7 +274,9 @@ class Asylum(Record):
     TABLE: ClassVar[str] = "asylum"
     KIND: ClassVar[str] = "asylum"
 
-    type: str = choice("sought", "intercepted", "granted", "refused", "safe conduct")
+    type: str = choice(
+        "sought", "fled to embassy", "intercepted", "granted", "refused", "safe conduct"
+    )
     person: str = ref(*ENTITY)
     state: str = ref("organization")
     embassy: str | None = ref("organization", required=False)
@@ -290,7 +332,10 @@ class Quote(Record):
     context: str | None = None
 
     def evidence_items(self) -> tuple[Evidence, ...]:
-        return (Evidence(quote=self.text, source=self.source), *self.evidence)
+        return (Evidence(quote=self.text, source=self.source), *self.evidence_items_of_record())
+
+    def evidence_items_of_record(self) -> tuple[Evidence, ...]:
+        return self.evidence + self.disputed_evidence()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -500,6 +545,8 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
             return tuple(_evidence(v, where, key) for v in value)
         if item is StatusStep:
             return tuple(_table(StatusStep, v, where, key) for v in value)
+        if item is Variant:
+            return tuple(_table(Variant, v, where, key) for v in value)
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
 
@@ -533,6 +580,9 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
             near = _did_you_mean(name, fields)
             raise where.fail(key or name, f"unknown field {name!r}{near}")
         f = fields[name]
+        if f.metadata.get("pairs"):
+            values[name] = _pairs(value, fields, where, key or name)
+            continue
         values[name] = _convert(value, hints[name], where, key or name)
         choices = f.metadata.get("choices")
         if choices and values[name] not in choices:
@@ -543,6 +593,22 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
         if missing and name not in values:
             raise where.fail(key, f"missing required field {name!r}")
     return cls(**values)
+
+
+def _pairs(
+    value: Any, fields: Mapping[str, Any], where: _Where, key: str
+) -> tuple[tuple[str, str], ...]:
+    """``{ field = "rule" }``: each key a field of the record, each rule a non-empty string."""
+    if not isinstance(value, dict):
+        raise where.fail(key, f'{key} must be a table of field = "rule", not {_type_name(value)}')
+    out = []
+    for name, rule in value.items():
+        if name not in fields or name in {"id", "evidence", "source", key}:
+            raise where.fail(key, f"{key}: {name!r} is not a field of this record")
+        if not isinstance(rule, str) or not rule.strip():
+            raise where.fail(key, f"{key}: the rule for {name!r} must be a non-empty string")
+        out.append((name, rule))
+    return tuple(out)
 
 
 def _did_you_mean(name: str, options: Mapping[str, Any]) -> str:
@@ -597,6 +663,9 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
         )
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info, progress)
+    from dossier import claims
+
+    records = claims.attribute(records, located, placed.of)
     return Case(
         path=path,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),

@@ -45,11 +45,22 @@ TABLES: dict[str, str] = {
     "link": "Every reference from one record to another, named by the field that holds it (`rel`).",
     "evidence": "Every cited span: `exact` is the source's text from `start` to `end` (code "
     "points, half-open), after the W3C TextPosition and TextQuote selectors.",
+    "dispute": "Another value stated for a field of a record, by another source or party: the "
+    "record is disputed and both values are kept, each with its evidence.",
+    "inference": "A field of a record the analyst derived rather than read, with the rule that "
+    "derived it (shown as inferred wherever the field is shown).",
     "quote_fts": "Full-text index of the quotes (FTS5, accents and case folded).",
     "record_fts": "Full-text index of every record's title, names and text (FTS5).",
 }
 
 _COMMON: dict[str, str] = {
+    "according_to": "Who asserts the record: a person, organisation or state of the dossier; "
+    "NULL when the source states it in its own voice.",
+    "assertion": "How it is asserted: states, claims, accuses, denies, confirms, declines to "
+    "comment.",
+    "via": "The quote whose words carry the record (its attribution comes from that speaker).",
+    "responds_to": "Another party's claim this answers.",
+    "source_voice": "1 when the case file says the source states this in its own voice.",
     "id": "The record's id: a slug, unique across kinds and stable across rebuilds.",
     "description": "A short description, from the source.",
     "evidence": "The cited spans are in the evidence table.",

@@ -166,6 +166,11 @@ class KindSpec:
     anchor: str | None = None
     """A reference field whose target's row shows this record (a role is shown on its holder's
     row): following a link to it goes there."""
+    claims: bool = True
+    """Whether a record of it can be a party's claim: its table has the columns saying who says
+    so (:data:`ATTRIBUTION_FIELDS`). Not a source's or a note's."""
+    claim_cell: int = 1
+    """Which cell of its pane rows says what it holds: who says so is added there."""
     custom_table: bool = False
     """Its table is declared by hand in :mod:`dossier.models` and filled by the build's own code
     (the quotes: a million rows, numbered in date order, with search columns)."""
@@ -295,6 +300,9 @@ KIND_LABEL: Mapping[str, str] = _Labels()
 _SKIPPED_FIELDS = frozenset({"id", "evidence", "source"})
 """Fields that are no column: the id is the key; evidence goes to ``evidence``; ``source`` is only
 the default source of the record's evidence."""
+ATTRIBUTION_FIELDS = ("according_to", "assertion", "via", "responds_to", "source_voice")
+"""The fields of :class:`~dossier.casefile.Record` that say who asserts a record
+(:mod:`dossier.claims`): every kind's table ends with their columns."""
 _DATE_PARTS = (("", str), ("_precision", str), ("_text", str), ("_rule", str), ("_approx", bool))
 
 
@@ -318,7 +326,10 @@ def table_columns(s: KindSpec) -> tuple[Column, ...]:
     the extras placed where they say."""
     hints = typing.get_type_hints(s.record)
     cols: list[Column] = [Column("id", str, False)]
-    for f in dataclasses.fields(s.record):
+    # Who says so (the fields every record has) comes after the kind's own fields.
+    own = [f for f in dataclasses.fields(s.record) if f.name not in ATTRIBUTION_FIELDS]
+    said = [f for f in dataclasses.fields(s.record) if f.name in ATTRIBUTION_FIELDS]
+    for f in (*own, *(said if s.claims else ())):
         if f.name in _SKIPPED_FIELDS:
             continue
         hint, optional = _strip_optional(hints[f.name])
@@ -430,6 +441,8 @@ FIELD_LABEL: dict[str, str] = {
     "context": "Context",
     "text": "Text",
     "basis": "Basis",
+    "assertion": "Assertion",
+    "source_voice": "Source's own voice",
     "language": "Language",
     "file": "File",
     "sha256": "SHA-256",
@@ -452,7 +465,16 @@ REL_LABEL: dict[str, str] = {
     "speakers": "Speaker",
     "mentions": "Names",
     "about": "About",
+    "according_to": "According to",
+    "via": "In the words of",
+    "responds_to": "Answers",
 }
+REVERSE_LABEL: dict[str, str] = {
+    "according_to": "What it says (claims)",
+    "via": "Claims resting on these words",
+    "responds_to": "Answered by",
+}
+"""How any record's detail labels the records attributed to it, carried by it or answering it."""
 DATE_LABEL: dict[str, str] = {"start": "From", "end": "Until", "published": "Published"}
 
 
@@ -480,14 +502,16 @@ def date_label(kind: str, name: str) -> str:
 def reverse_label(kind: str, rel: str) -> str | None:
     """How a record's detail labels the records of ``kind`` that point at it through ``rel``."""
     s = _REGISTRY.get(kind)
-    return s.reverse_labels.get(rel) if s is not None else None
+    if s is not None and rel in s.reverse_labels:
+        return s.reverse_labels[rel]
+    return REVERSE_LABEL.get(rel) if s is not None else None
 
 
 def reverse_order(kind: str, rel: str) -> tuple[int, int]:
     """Incoming link groups in registry order, then each kind's field order."""
     kinds = list(_REGISTRY)
     if kind not in _REGISTRY or rel not in _REGISTRY[kind].reverse_labels:
-        return (len(kinds), 0)
+        return (len(kinds), list(REVERSE_LABEL).index(rel) if rel in REVERSE_LABEL else 0)
     return kinds.index(kind), list(_REGISTRY[kind].reverse_labels).index(rel)
 
 
@@ -594,6 +618,7 @@ register(
         hidden_columns=frozenset({"title_editorial"}),
         detail=_source_detail,
         brief_section="Sources",
+        claims=False,
     )
 )
 
@@ -607,9 +632,22 @@ def _entity_listing(r: S.Person | S.Organization, ctx: Context) -> Iterable[List
             r.name,
             r.type,
             "; ".join(ctx.roles_of.get(r.id, [])),
-            ", ".join([*r.aliases, *r.editorial_aliases]),
+            spellings(r.aliases, r.editorial_aliases),
         ),
     )
+
+
+EDITORIAL_SPELLING = "usual spelling, not in the source"
+
+
+def spellings(printed: Iterable[str], editorial: Iterable[str]) -> str:
+    """A name's other spellings: those the source prints, then the analyst's, marked as such
+    (``Hugo de Zela, de Zela (usual spelling, not in the source)``)."""
+    out = ", ".join(printed)
+    outside = ", ".join(editorial)
+    if outside:
+        out += ("; " if out else "") + f"{outside} ({EDITORIAL_SPELLING})"
+    return out
 
 
 def _aliases(r: S.Person | S.Organization, ctx: Context) -> list[dict[str, Any]]:
@@ -630,7 +668,7 @@ def _entity_detail(
     if printed:
         out.append((None, "Also written", ", ".join(printed)))
     if outside:
-        out.append((None, "Usual spelling", f"{', '.join(outside)} (editorial, not in the source)"))
+        out.append((None, "Usual spelling", f"{', '.join(outside)} ({EDITORIAL_SPELLING})"))
     return out
 
 
@@ -803,11 +841,21 @@ def _term(r: S.Sentence) -> str:
     return casefile.describe_term(r.term)
 
 
+def _term_penalty(r: S.Sentence) -> str:
+    """``25 years (prison)``; only the term when the source does not say what penalty."""
+    return f"{_term(r)} ({r.penalty})" if r.penalty else _term(r)
+
+
+def asylum_event(kind: str) -> str:
+    """``asylum granted``; ``fled to the embassy`` (which is not, by itself, asking for asylum)."""
+    return "fled to the embassy" if kind == "fled to embassy" else f"asylum {kind}"
+
+
 def _sentence_listing(r: S.Sentence, ctx: Context) -> Iterable[ListingRow]:
     yield ListingRow(
         "sentences",
         (ctx.order[r.defendant], 0, date_key(r.date), ctx.order[r.id]),
-        (ctx.name(r.defendant), r.kind, f"{_term(r)} ({r.penalty})", ctx.name(r.by), cell(r.date)),
+        (ctx.name(r.defendant), r.kind, _term_penalty(r), ctx.name(r.by), cell(r.date)),
     )
 
 
@@ -834,8 +882,9 @@ register(
         label="Sentence",
         table="sentence",
         pane="sentences",
+        claim_cell=2,
         title=lambda r, ctx: (
-            f"{ctx.name(r.defendant)} — {_term(r)} ({r.penalty}), {sentence_kind(r.kind)}"
+            f"{ctx.name(r.defendant)} — {_term_penalty(r)}, {sentence_kind(r.kind)}"
         ),
         subtitle=lambda r, ctx: f"{r.kind} by {ctx.name(r.by)}",
         timeline_order=4,
@@ -870,6 +919,7 @@ register(
         plural="custody records",
         table="custody",
         pane="sentences",
+        claim_cell=2,
         title=lambda r, ctx: f"{ctx.name(r.person)} — {r.status}",
         subtitle=lambda r, ctx: f"since {shown(r.start)}" if r.start else UNDATED,
         main_date=lambda r: r.start,
@@ -892,7 +942,7 @@ def _asylum_listing(r: S.Asylum, ctx: Context) -> Iterable[ListingRow]:
     yield ListingRow(
         "asylum",
         (date_key(r.date), ctx.order[r.id]),
-        (cell(r.date), f"asylum {r.type}", ctx.name(r.person), where),
+        (cell(r.date), asylum_event(r.type), ctx.name(r.person), where),
     )
 
 
@@ -903,12 +953,14 @@ register(
         label="Asylum event",
         table="asylum",
         pane="asylum",
-        title=lambda r, ctx: f"{ctx.name(r.person)} — asylum {r.type} ({ctx.name(r.state)})",
+        title=lambda r, ctx: f"{ctx.name(r.person)} — {asylum_event(r.type)} ({ctx.name(r.state)})",
         subtitle=lambda r, ctx: shown(r.date),
         timeline_order=2,
         timeline=lambda r, ctx: [
             TimelineEntry(
-                r.date, f"{ctx.name(r.person)}: asylum {r.type} ({ctx.name(r.state)})", "asylum"
+                r.date,
+                f"{ctx.name(r.person)}: {asylum_event(r.type)} ({ctx.name(r.state)})",
+                "asylum",
             )
         ],
         listing=_asylum_listing,
@@ -1040,6 +1092,7 @@ register(
         notes_on="about",
         detail=_note_detail,
         brief_section="Notes",
+        claims=False,
     )
 )
 
@@ -1073,7 +1126,10 @@ def missing_facets(s: KindSpec) -> list[str]:
                 missing.append(f"date label of {col.name!r}")
         elif col.name not in s.field_labels and col.name not in FIELD_LABEL:
             missing.append(f"field label of {col.name!r}")
+    base = {f.name for f in dataclasses.fields(casefile.Record)}  # who says so: every kind's
     for name, _ in casefile.ref_fields(s.record):
+        if name in base:
+            continue
         if name not in s.rel_labels and name not in REL_LABEL:
             missing.append(f"label of reference {name!r}")
         if name not in s.reverse_labels:

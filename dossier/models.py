@@ -91,6 +91,34 @@ class Quote(SQLModel, table=True):
     """Every name and alias of the speakers, for ``speaker:`` searches."""
     search_mentions: str
     """Every name and alias of the people the quote names, so any spelling finds it."""
+    assertion: str | None = None
+    """How the speakers assert it (states, claims, accuses, denies...; :mod:`dossier.claims`)."""
+    responds_to: str | None = Field(default=None, foreign_key="record.id")
+    """Another party's claim these words answer."""
+
+
+class Dispute(SQLModel, table=True):
+    """Another value stated for a field of a record, by another source or party: the record is
+    disputed and both values are kept. Its evidence is the record's ``evidence`` rows from
+    ``first_evidence`` on (``evidence_count`` of them)."""
+
+    record: str = Field(primary_key=True, foreign_key="record.id")
+    seq: int = Field(primary_key=True)
+    field: str
+    value: str
+    according_to: str | None = Field(default=None, foreign_key="entity.id")
+    first_evidence: int
+    evidence_count: int
+
+
+class Inference(SQLModel, table=True):
+    """A field of a record that the analyst derived rather than read, and the rule that derived it
+    (a sentence request linked to a charge the source does not name)."""
+
+    record: str = Field(primary_key=True, foreign_key="record.id")
+    seq: int = Field(primary_key=True)
+    field: str
+    rule: str
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -112,6 +140,9 @@ class Record(SQLModel, table=True):
     """Every name and spelling of a person or organisation, for the palette."""
     body: str | None = None
     """The record's kind and words, for the palette."""
+    claim: str | None = None
+    """Who says so, when not the source in its own voice, and the other parties' answers:
+    "according to Hugo de Zera (3 Nov 2025); Mexico: no immediate comment" (:mod:`dossier.claims`)."""
 
 
 class Listing(SQLModel, table=True):
@@ -152,7 +183,7 @@ class Evidence(SQLModel, table=True):
     suffix: str
 
 
-FIXED_TABLES: tuple[type[SQLModel], ...] = (Meta, Alias, ChargeStatus, Quote)
+FIXED_TABLES: tuple[type[SQLModel], ...] = (Meta, Alias, ChargeStatus, Quote, Inference, Dispute)
 READ_TABLES: tuple[type[SQLModel], ...] = (Record, Listing, Link, Evidence)
 CUSTOM_KIND_TABLES: dict[str, type[SQLModel]] = {"quote": Quote}
 """Kinds whose table is declared above instead of derived from their fields."""
@@ -193,7 +224,9 @@ def _make(table: str, columns: tuple[kinds.Column, ...], keys: tuple[str, ...]) 
         if col.nullable:
             options["default"] = None
         elif col.type is bool:
+            # A row written without it (by an outsider, or an older writer) is false.
             options["default"] = False
+            options["sa_column_kwargs"] = {"server_default": "0"}
         namespace[col.name] = Field(**options)
     name = _class_name(table) + (f"{len(_MADE)}" if any(t == table for t, _ in _MADE) else "")
     cls = types.new_class(name, (SQLModel,), {"table": True}, lambda ns: ns.update(namespace))
@@ -231,7 +264,7 @@ def tables(specs: tuple[kinds.KindSpec, ...] | None = None) -> list[Table]:
         if table.name not in seen:
             seen.add(table.name)
             out.append(table)
-    for model in (Meta, Alias, ChargeStatus, Listing, Link, Evidence):
+    for model in (Meta, Alias, ChargeStatus, Inference, Dispute, Listing, Link, Evidence):
         out.append(model.__table__)  # type: ignore[union-attr]
     for spec in specs:
         for join in spec.join_tables():

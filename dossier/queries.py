@@ -72,7 +72,7 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "asylum": (
         Column("Date", 13),
-        Column("Event", 16, 1),
+        Column("Event", 16, 3),  # wide enough for "asylum granted — according to …"
         Column("Who", 14, 1),
         Column("Where / with", 14, 1),
     ),
@@ -92,7 +92,9 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-HIDDEN_COLUMNS = frozenset({"id", "kind", "search_speakers", "search_mentions"})
+HIDDEN_COLUMNS = frozenset(
+    {"id", "kind", "search_speakers", "search_mentions", "source_voice", "assertion"}
+)
 """Columns no detail lists: the key, the kind (said by the heading) and search helpers. A kind's
 own hidden columns are in its spec; reference columns are shown as links instead."""
 LINKS_PER_GROUP = 25
@@ -241,6 +243,45 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Said:
+    """Who says a record (:mod:`dossier.claims`): the party, how, and the words that say it
+    wherever the record is shown; and the fields the analyst inferred."""
+
+    party: str | None = None
+    """The party's name; None: the source, in its own voice."""
+    assertion: str | None = None
+    claim: str | None = None
+    """``according to Hugo de Zera (3 Nov 2025); Mexico: no immediate comment``; None for the
+    source's own word, uncontested."""
+    inferred: tuple[str, ...] = ()
+
+    @property
+    def suffix(self) -> str:
+        """`` — according to …`` to put after the fact, or ""."""
+        return f" — {self.claim}" if self.claim else ""
+
+
+SOURCE_SAYS = Said()
+
+
+def said_sql(alias: str) -> str:
+    """SQL: the four columns of :func:`said_of` for the record ``alias``."""
+    return (
+        f"(SELECT claim FROM record WHERE id = {alias}.id), "
+        f"(SELECT name FROM entity WHERE id = {alias}.according_to), {alias}.assertion, "
+        f"(SELECT group_concat(field, ',') FROM inference WHERE record = {alias}.id)"
+    )
+
+
+def said_of(
+    claim: str | None, party: str | None, assertion: str | None, inferred: str | None
+) -> Said:
+    if not (claim or party or inferred):
+        return SOURCE_SAYS
+    return Said(party, assertion, claim, tuple(inferred.split(",")) if inferred else ())
+
+
+@dataclass(frozen=True, slots=True)
 class StatusStep:
     status: str
     date: PartialDate | None
@@ -257,6 +298,7 @@ class Charge:
     history: tuple[StatusStep, ...]
     """Oldest first: the last step is the charge's status."""
     evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
 
     @property
     def last(self) -> StatusStep | None:
@@ -279,6 +321,7 @@ class Sentence:
     """The offence of the charge it is for, if one is named."""
     date: PartialDate | None
     evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +333,7 @@ class Custody:
     start: PartialDate | None
     end: PartialDate | None
     evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +351,7 @@ class Asylum:
     evidence: tuple[Span, ...]
     order: int
     """Place in the case file: the order of records with the same date."""
+    said: Said = SOURCE_SAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +433,10 @@ class Overview:
         return tuple(f for d in self.defendants for f in _figure_lines(d))
 
 
+EARLY_STATUSES = frozenset({"charged", "indicted"})
+"""A charge whose last known step is one of these: the source gives no later status (it may be
+on trial under another name), which the Overview says rather than implying it is not."""
+
 OVERVIEW_CHARGES = 6
 """Charges of a defendant the Overview lists."""
 
@@ -401,20 +450,29 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
             if last and last.date
             else ""
         )
-        parts.append(f"{charge.offence} ({last.status if last else 'status not stated'}{since})")
+        if last and last.status in EARLY_STATUSES:
+            since += "; no later status in the source"
+        how = "charge inferred; " if "offence" in charge.said.inferred else ""
+        status = last.status if last else "status not stated"
+        parts.append(f"{charge.offence} ({how}{status}{since}){charge.said.suffix}")
     yield Field(f"{d.name}: charges", "; ".join(parts))
     for s in d.requested:
-        yield Field(f"{d.name}: sentence requested", f"{s.term} by {s.by}")
+        yield Field(f"{d.name}: sentence requested", f"{_term(s)} by {s.by}{s.said.suffix}")
     for s in d.imposed:
-        yield Field(f"{d.name}: sentence imposed", f"{s.term} ({s.by})")
+        yield Field(f"{d.name}: sentence imposed", f"{_term(s)} ({s.by}){s.said.suffix}")
     if d.custody:
         start = d.custody.start
         since = f" since {display_iso(start.value, start.precision)}" if start else ""
-        yield Field(f"{d.name}: custody", f"{d.custody.status}{since}")
+        yield Field(f"{d.name}: custody", f"{d.custody.status}{since}{d.custody.said.suffix}")
     if d.asylum:
         a = d.asylum
         when = f", {a.date.display()}" if a.date else ""
-        yield Field(f"{d.name}: asylum", f"{a.type} ({a.state}){when}")
+        what = kinds.asylum_event(a.type)
+        yield Field(f"{d.name}: asylum", f"{what} ({a.state}){when}{a.said.suffix}")
+
+
+def _term(s: Sentence) -> str:
+    return f"{s.term} ({s.penalty})" if s.penalty else s.term
 
 
 # -- reading them -----------------------------------------------------------------------------------
@@ -472,15 +530,18 @@ def among(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]
 def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -> Iterator[Charge]:
     """Charges by defendant (in case-file order), then in case-file order."""
     where, params = among("c.defendant", defendants)
-    for cid, defendant, name, offence, alleges, plea, history, evidence in conn.execute(
+    for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
         "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
-        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')} "
+        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
+        f"{said_sql('c')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
         steps = tuple(StatusStep(st, partial_date(*date)) for _, st, *date in json_rows(history))
-        yield Charge(cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence))
+        yield Charge(
+            cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
+        )
 
 
 def sentences(
@@ -488,9 +549,9 @@ def sentences(
 ) -> Iterator[Sentence]:
     """Sentences by defendant (in case-file order), then by date (undated last)."""
     where, params = among("s.defendant", defendants)
-    for sid, kind, defendant, name, by, penalty, term, offence, *date, evidence in conn.execute(
+    for sid, kind, defendant, name, by, penalty, term, offence, *rest in conn.execute(
         "SELECT s.id, s.kind, s.defendant, e.name, b.name, s.penalty, s.term_text, c.offence, "
-        f"{date_sql('s')}, {evidence_sql('s.id')} FROM sentence s "
+        f"{date_sql('s')}, {evidence_sql('s.id')}, {said_sql('s')} FROM sentence s "
         "JOIN entity e ON e.id = s.defendant JOIN entity b ON b.id = s.by "
         f"LEFT JOIN charge c ON c.id = s.charge WHERE {where} "
         "ORDER BY e.rowid, s.date IS NULL, s.date, s.rowid",
@@ -505,17 +566,18 @@ def sentences(
             penalty,
             term,
             offence,
-            partial_date(*date),
-            spans_of(evidence),
+            partial_date(*rest[:5]),
+            spans_of(rest[5]),
+            said_of(*rest[6:]),
         )
 
 
 def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Custody]:
     """Custody by person (in case-file order), then from the earliest (undated last)."""
     where, params = among("c.person", people)
-    for cid, person, name, status, *dates, evidence in conn.execute(
+    for cid, person, name, status, *dates in conn.execute(
         f"SELECT c.id, c.person, e.name, c.status, {date_sql('c', 'start')}, "
-        f"{date_sql('c', 'end')}, {evidence_sql('c.id')} FROM custody c "
+        f"{date_sql('c', 'end')}, {evidence_sql('c.id')}, {said_sql('c')} FROM custody c "
         f"JOIN entity e ON e.id = c.person WHERE {where} "
         "ORDER BY e.rowid, c.start IS NULL, c.start, c.rowid",
         params,
@@ -526,8 +588,9 @@ def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> It
             name,
             status,
             partial_date(*dates[:5]),
-            partial_date(*dates[5:]),
-            spans_of(evidence),
+            partial_date(*dates[5:10]),
+            spans_of(dates[10]),
+            said_of(*dates[11:]),
         )
 
 
@@ -536,16 +599,17 @@ def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Ite
     where, params = among("a.person", people)
     for row in conn.execute(
         "SELECT a.id, a.person, p.name, a.type, s.name, m.name, a.description, "
-        f"{date_sql('a')}, {evidence_sql('a.id')}, r.rowid FROM asylum a "
+        f"{date_sql('a')}, {evidence_sql('a.id')}, r.rowid, {said_sql('a')} FROM asylum a "
         "JOIN record r ON r.id = a.id JOIN entity p ON p.id = a.person "
         "JOIN entity s ON s.id = a.state LEFT JOIN entity m ON m.id = a.embassy "
         f"WHERE {where} ORDER BY a.date IS NULL, a.date, r.rowid",
         params,
     ):
-        aid, person, name, atype, state, embassy, description, *date, evidence, order = row
+        aid, person, name, atype, state, embassy, description, *date = row[:12]
+        evidence, order, *said = row[12:]
         yield Asylum(
             aid, person, name, atype, state, embassy, description, partial_date(*date),
-            spans_of(evidence), order,
+            spans_of(evidence), order, said_of(*said),
         )  # fmt: skip
 
 
@@ -771,6 +835,7 @@ class Reader:
         if spec is not None:
             row = conn.execute(f'SELECT * FROM "{spec.table}" WHERE id=?', (record,)).fetchone()
         fields = self._fields(conn, spec, row) if spec is not None and row is not None else []
+        fields.extend(self._attribution(conn, rec))
         return RecordDetail(
             id=record,
             kind=kind,
@@ -827,6 +892,24 @@ class Reader:
                 out.append(field_)
             else:
                 out.insert(at, field_)
+        return out
+
+    @staticmethod
+    def _attribution(conn: sqlite3.Connection, rec: sqlite3.Row) -> list[Field]:
+        """Who says so (for every record that can be a claim), and each field the analyst
+        inferred, with its rule."""
+        from dossier.claims import UNATTRIBUTED_KINDS
+
+        out = []
+        if rec["kind"] not in UNATTRIBUTED_KINDS:
+            out.append(Field("Who says so", rec["claim"] or "the source, in its own voice"))
+        for name, rule in conn.execute(
+            "SELECT field, rule FROM inference WHERE record = ? ORDER BY seq", (rec["id"],)
+        ):
+            label = kinds.field_label(rec["kind"], name)
+            if name in kinds.REL_LABEL:
+                label = kinds.rel_label(rec["kind"], name)
+            out.append(Field(f"{label}: inferred", f"not stated by the source; {rule}"))
         return out
 
     @staticmethod
@@ -1109,25 +1192,29 @@ def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
             start_precision=p,
             approx=bool(a),
         )
-    for aid, typ, person, state, embassy, d, p, a in conn.execute(
-        "SELECT id, type, person, state, embassy, date, date_precision, date_approx FROM asylum "
-        "ORDER BY rowid"
+    for aid, typ, person, state, embassy, d, p, a, according in conn.execute(
+        "SELECT id, type, person, state, embassy, date, date_precision, date_approx, "
+        "according_to FROM asylum ORDER BY rowid"
     ):
         who = names.get(person, person)
         at = f" at {names.get(embassy, embassy)}" if embassy else ""
-        title = f"{who}: asylum {typ} ({names.get(state, state)}{at})"
+        what = typ if typ == "fled to embassy" else f"asylum {typ}"
+        title = f"{who}: {what} ({names.get(state, state)}{at})"
+        # Who says so: a party's claim is drawn as theirs, never as a bare fact.
+        claimed = f", per {names.get(according, according)}" if according else ""
+        title += f" — according to {names.get(according, according)}" if according else ""
         add(
             person,
             record=aid,
             kind="asylum",
-            label=f"asylum {typ}",
+            label=f"{what}{claimed}",
             title=title,
             start=d,
             start_precision=p,
             chain=f"asylum:{person}",
             approx=bool(a),
         )
-        if embassy and typ == "sought" and d:
+        if embassy and typ in ("sought", "fled to embassy") and d:
             add(
                 person,
                 record=aid,

@@ -21,7 +21,9 @@ from itertools import starmap
 from dossier import kinds
 from dossier.dates import PartialDate
 from dossier.queries import (
+    SOURCE_SAYS,
     Asylum,
+    Said,
     Span,
     among,
     asylum,
@@ -29,6 +31,8 @@ from dossier.queries import (
     evidence_sql,
     json_rows,
     partial_date,
+    said_of,
+    said_sql,
     spans_of,
 )
 
@@ -87,6 +91,7 @@ class Diplomatic:
     date: PartialDate | None
     evidence: tuple[Span, ...]
     order: int
+    said: Said = SOURCE_SAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,7 @@ class Event:
     participants: tuple[str, ...]
     """Their names."""
     evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +208,13 @@ def diplomatic(conn: sqlite3.Connection) -> Iterator[Diplomatic]:
     """Diplomatic events by date (undated last), then in case-file order."""
     for row in conn.execute(
         "SELECT d.id, d.type, a.name, c.name, b.name, d.description, "
-        f"{date_sql('d')}, {evidence_sql('d.id')}, r.rowid FROM diplomatic d "
+        f"{date_sql('d')}, {evidence_sql('d.id')}, r.rowid, {said_sql('d')} FROM diplomatic d "
         "JOIN record r ON r.id = d.id JOIN entity a ON a.id = d.actor "
         "JOIN entity c ON c.id = d.counterpart LEFT JOIN entity b ON b.id = d.by "
         "ORDER BY d.date IS NULL, d.date, r.rowid"
     ):
-        did, dtype, actor, counterpart, by, description, *date, evidence, order = row
+        did, dtype, actor, counterpart, by, description, *date = row[:11]
+        evidence, order, *said = row[11:]
         yield Diplomatic(
             did,
             dtype,
@@ -218,6 +225,7 @@ def diplomatic(conn: sqlite3.Connection) -> Iterator[Diplomatic]:
             partial_date(*date),
             spans_of(evidence),
             order,
+            said_of(*said),
         )
 
 
@@ -233,14 +241,19 @@ def asylum_and_diplomacy(conn: sqlite3.Connection) -> Iterator[Asylum | Diplomat
 
 def events(conn: sqlite3.Connection) -> Iterator[Event]:
     """Events by date (undated last), then in case-file order."""
-    for vid, vtype, title, description, *date, participants, evidence in conn.execute(
+    for vid, vtype, title, description, *rest in conn.execute(
         f"SELECT v.id, v.type, v.title, v.description, {date_sql('v')}, "
         "(SELECT json_group_array(json_array(l.seq, e.name)) FROM link l "
         "JOIN entity e ON e.id = l.dst WHERE l.src = v.id AND l.rel = 'participants'), "
-        f"{evidence_sql('v.id')} FROM event v ORDER BY v.date IS NULL, v.date, v.rowid"
+        f"{evidence_sql('v.id')}, {said_sql('v')} FROM event v "
+        "ORDER BY v.date IS NULL, v.date, v.rowid"
     ):
+        date, participants, evidence, said = rest[:5], rest[5], rest[6], rest[7:]
         who = tuple(n for _, n in json_rows(participants))
-        yield Event(vid, vtype, title, description, partial_date(*date), who, spans_of(evidence))
+        yield Event(
+            vid, vtype, title, description, partial_date(*date), who, spans_of(evidence),
+            said_of(*said),
+        )  # fmt: skip
 
 
 def quote_count(conn: sqlite3.Connection) -> int:

@@ -121,12 +121,12 @@ def test_the_brief_states_the_article(small_brief: str) -> None:
         "as of 4 November 2025",
         "**Mateo Ibarra**",
         "Also written “Nora Mendez”, “Méndez”, “Mendez”, “Mr. Mendez”",
-        "Usually written “Ramiro de Laza”, “de Laza” (editorial, not from the source)",
+        "Usually written “Ramiro de Laza”, “de Laza” (usual spelling, not in the source)",
         "Prime minister, Andara — former; from November 2022.",
         "President of Andara — former; until December 2022 (inferred from “the following month”)",
         "| Mateo Ibarra | Sedition | charged, December 2022",
         "indicted, date not stated; on trial, March 2025",
-        "34 years in prison, requested by Prosecutors",
+        "34 years, requested by Prosecutors",
         "25 years in prison, requested by Prosecutors",
         "| Nora Méndez | released on bail | September 2025",
         "| Mateo Ibarra | preventive detention | December 2022",
@@ -137,7 +137,8 @@ def test_the_brief_states_the_article(small_brief: str) -> None:
         "**December 2022** — Andara → Veracia: ambassador expelled",
         "Ibarra’s wife and children: asylum granted (Veracia)",
         "**March 2025** (inferred from “March of this year”) — Ibarra and Méndez put on trial.",
-        "**date not stated** — Méndez's lawyer has not heard from her for several days.",
+        "**date not stated** — Méndez's lawyer has not heard from her for several days — according "
+        "to Raul Tavernilla.",
         "No immediate comment from Veracia.",
         "> first poor president",
         "— unattributed; date not stated; epithet (a name given, not a statement).",
@@ -185,7 +186,7 @@ def test_requested_and_imposed_sentences_are_never_confused(small_db: Path, tmp_
     assert all("imposed" in i and "requested" not in i for i in imp_items)
     assert "11 years, 5 months and 15 days in prison, imposed by Supreme Court" in imp_items[0]
     summary = section(text, "Summary")
-    assert "Prosecutors requested 34 years in prison." in summary
+    assert "Prosecutors requested 34 years." in summary
     assert "Supreme Court imposed 11 years, 5 months and 15 days in prison." in summary
     assert "and 1 imposed by a court" in summary
 

@@ -98,8 +98,7 @@ def test_pins_come_first_in_pin_order(pinned_brief: str) -> None:
     assert [n for n, _ in listed] == ["1", "2", "3", "4"]
     assert listed[0][1].startswith("**Nora Méndez** — person, under People.[^")
     assert listed[1][1].startswith(
-        "**Mateo Ibarra — 34 years (prison), requested by prosecutors** — sentence, under "
-        "Sentences.[^"
+        "**Mateo Ibarra — 34 years, requested by prosecutors** — sentence, under Sentences.[^"
     )
     assert listed[2][1].startswith("**Ramiro de Lasa: “In view of this unfriendly act, and in view")
     assert "sever diplomatic relations with Veracia”** — quote, under Key quotes.[^" in listed[2][1]
@@ -156,11 +155,11 @@ def test_a_pinned_record_brings_what_it_links_to_and_what_links_to_it(small_db: 
     assert "2022 coup attempt" in charges  # the charge it is on
     assert "Sedition" not in charges and "Coup charges" not in charges
     sentences = section(text, "Sentences")
-    assert "34 years in prison" in sentences and "25 years" not in sentences
+    assert "34 years" in sentences and "25 years" not in sentences
     assert "No custody records in this selection." in text
     # A charge brings the sentence that is on it (a link to the charge).
     charge = brief_of(small_db, pins=items("ibarra-coup-attempt"))
-    assert "34 years in prison" in section(charge, "Sentences")
+    assert "34 years" in section(charge, "Sentences")
     assert "Sedition" not in section(charge, "Charges")
 
 
@@ -236,7 +235,7 @@ def test_pinned_and_person_are_the_union(small_db: Path) -> None:
         "Built from 1 pinned record and the records it refers to or that refer to it, and from "
         "Ramiro de Lasa and the records linked to them."
     ) in text
-    assert "34 years in prison" in text  # from the pin
+    assert "34 years" in text  # from the pin
     assert "relations severed (by Ramiro de Lasa)" in text  # from the person
     assert len(re.findall(r"^\d+\. ", pinned_list(text), re.M)) == 1  # the person is no pin
     with pytest.raises(brief.UnknownPersonError):

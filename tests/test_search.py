@@ -300,6 +300,8 @@ def test_many_matches_are_counted_to_a_cap_and_listed_newest_first(tmp_path: Pat
                     "context": None,
                     "date_text": None,
                     "date_rule": None,
+                    "assertion": None,
+                    "responds_to": None,
                 }
                 for i in range(1, 1501)
             ),

@@ -66,6 +66,9 @@ def result_text(hit: QuoteHit, mark: str = "") -> tuple[str, list[Piece]]:
 
     if mark:
         add(f"{mark} ", "result-list--strong")
+    # Whose words these are, first: a claim in a quote is the speaker's, not the source's.
+    if hit.speaker != "unattributed":
+        add("according to ", "result-list--dim")
     add(line(hit.speaker), "result-list--strong")
     add(f" · {line(hit.date)} · {line(hit.kind)}", "result-list--dim")
     add("\n")

@@ -167,6 +167,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         links = self.query_one(LinkList)
         links.clear_options()
         options: list[Option] = []
+        seen: set[str] = set()
         for group in detail.links:
             options.append(Option(Text(line(group.label), style="bold dim"), disabled=True))
             for link in group.links:
@@ -174,7 +175,11 @@ class DetailPanel(VerticalScroll, can_focus=True):
                 label.append(line(link.title))
                 kind = line(KIND_LABEL.get(link.kind, link.kind)).lower()
                 label.append(f"  {kind}", style="dim")
-                options.append(Option(label, id=link.record))
+                # A record may be linked twice (a lawyer's claim and its participant): option
+                # ids are unique, the record is what comes before "#" (ids are slugs).
+                oid = link.record if link.record not in seen else f"{link.record}#{len(seen)}"
+                seen.add(link.record)
+                options.append(Option(label, id=oid))
             if group.more:
                 options.append(
                     Option(Text(f"  … and {group.more:,} more", style="dim"), disabled=True)

@@ -132,7 +132,7 @@ class ListPane(Container):
     def _follow(self, event: LinkList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(GoTo(event.option.id))
+            self.post_message(GoTo(event.option.id.split("#")[0]))
 
 
 class CaseSummary(VerticalScroll, can_focus=True):
