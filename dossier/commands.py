@@ -190,7 +190,7 @@ def export(
     """Export a case brief in which every fact carries a footnote quoting its source."""
     import sqlite3
 
-    from dossier import brief, files
+    from dossier import brief
     from dossier.progress import for_cli
     from dossier.store import check_integrity
     from dossier.workset import WorkItem, open_workset
@@ -213,10 +213,7 @@ def export(
     except DossierError as exc:
         reader.close()
         raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None
-    if out is not None:
-        files.check_target(out)
-        if out.exists() and not force:
-            raise DossierError(f"{out}: already exists; use --force to replace it")
+    check_out(out, force)
     try:
         pins: list[WorkItem] | None = None
         if pinned:  # the working set; nothing pinned is an error (exit 2)
@@ -241,21 +238,9 @@ def export(
         ) from None
     finally:
         reader.close()
-    if out is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `dossier export | head`: the reader has seen enough
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    try:
-        files.write_atomic(out, text, force=force)
-    except files.TargetExistsError:
-        raise DossierError(f"{out}: already exists; use --force to replace it") from None
-    what = "case brief from your pins" if pinned else "case brief"
-    say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
+    if deliver(text, out, force):
+        what = "case brief from your pins" if pinned else "case brief"
+        say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
 
 
 def export_ftm(
@@ -270,7 +255,7 @@ def export_ftm(
     """`export --format ftm`: the whole dossier as FollowTheMoney entities, one a line."""
     import sqlite3
 
-    from dossier import files, ftm
+    from dossier import ftm
 
     narrowed = [
         name
@@ -283,15 +268,33 @@ def export_ftm(
             "narrow the brief only (use md or html)"
         )
     path, _ = dossier(db)
-    if out is not None:
-        files.check_target(out)
-        if out.exists() and not force:
-            raise DossierError(f"{out}: already exists; use --force to replace it")
+    check_out(out, force)
     try:
         lines = list(ftm.export_lines(path))
     except sqlite3.Error as exc:
         raise DossierError(f"{shown(path)}: cannot read the dossier ({exc})") from None
     text = "".join(lines)
+    if deliver(text, out, force):
+        say(f"wrote {shown(out)}: {len(lines):,} FollowTheMoney entities")
+
+
+def check_out(out: Path | None, force: bool) -> None:
+    """Refuse, before any work, an ``--out`` that cannot be written or would be replaced
+    without ``--force``."""
+    from dossier import files
+
+    if out is not None:
+        files.check_target(out)
+        if out.exists() and not force:
+            raise DossierError(f"{out}: already exists; use --force to replace it")
+
+
+def deliver(text: str, out: Path | None, force: bool) -> bool:
+    """Write ``text`` to standard output (``out`` None) or atomically to ``out``; True when a
+    file was written. A closed pipe (`dossier export | head`) is not an error: the reader has
+    seen enough."""
+    from dossier import files
+
     if out is None:
         try:
             sys.stdout.write(text)
@@ -300,9 +303,9 @@ def export_ftm(
             import os
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
+        return False
     try:
         files.write_atomic(out, text, force=force)
     except files.TargetExistsError:
         raise DossierError(f"{out}: already exists; use --force to replace it") from None
-    say(f"wrote {shown(out)}: {len(lines):,} FollowTheMoney entities")
+    return True
