@@ -795,6 +795,7 @@ def _charge_detail(
     from dossier.dates import display_date
 
     history = []
+    verdict = ""
     for step in children.get("charge_status", []):
         date = step["date"]
         when = (
@@ -807,7 +808,14 @@ def _charge_detail(
         what = vocab.step_text(step["status"], step.get("offence"), row.get("offence"))
         words = f" — “{step['words']}”" if step.get("words") else ""
         history.append(f"{what} — {when}{how}{words}")
-    return [(None, "History", "; ".join(history))] if history else []
+        if step["status"] in vocab.VERDICT_STEPS:
+            verdict = f"{what} — {when}"
+    out: list[tuple[int | None, str, str]] = []
+    if verdict:
+        out.append((None, "Verdict", verdict))
+    if history:
+        out.append((None, "History", "; ".join(history)))
+    return out
 
 
 def _last_step(attr: str) -> Callable[[S.Charge, Context], Any]:
@@ -1200,6 +1208,15 @@ register(
     )
 )
 
+
+def _event_detail(
+    row: Mapping[str, Any], children: Mapping[str, list[Mapping[str, Any]]]
+) -> list[tuple[int | None, str, str]]:
+    if not row.get("scheduled"):
+        return []
+    return [(0, "Scheduled", "announced for a date after its source: not a past fact")]
+
+
 register(
     KindSpec(
         kind="event",
@@ -1219,7 +1236,8 @@ register(
             if r.scheduled
             else TimelineEntry(r.date, r.title, r.type)
         ],
-        field_labels={"scheduled": "Scheduled (announced, not yet happened)"},
+        hidden_columns=frozenset({"scheduled"}),
+        detail=_event_detail,
         reverse_labels={"participants": "Events"},
         brief_section="Other events",
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
-from dossier import kinds, store
+from dossier import kinds, store, vocab
 from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
 from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
@@ -285,6 +285,8 @@ def said_of(
 class StatusStep:
     status: str
     date: PartialDate | None
+    offence: str | None = None
+    """For a conviction: the offence convicted of, when the source names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +357,22 @@ class Asylum:
 
 
 @dataclass(frozen=True, slots=True)
+class LegalStatus:
+    """Beside custody: capture ordered, wanted abroad, sheltering in an embassy, extradition
+    requested (:mod:`dossier.vocab`)."""
+
+    id: str
+    person: str
+    person_name: str
+    status: str
+    """In words: ``capture ordered in Peru and abroad``."""
+    start: PartialDate | None
+    end: PartialDate | None
+    evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
+
+
+@dataclass(frozen=True, slots=True)
 class DefendantFigures:
     """The key figures of one defendant: their charges, the sentences requested and imposed, and
     their latest custody and asylum (the last dated, else the first listed)."""
@@ -366,6 +384,9 @@ class DefendantFigures:
     imposed: tuple[Sentence, ...]
     custody: Custody | None = None
     asylum: Asylum | None = None
+    legal: tuple[LegalStatus, ...] = ()
+    """Legal statuses in force, latest first; a custody status older than them is superseded and
+    is not ``custody``."""
 
 
 SUMMARY_DEFENDANTS = 12
@@ -377,6 +398,7 @@ def key_figures(
     sentences: Iterable[Sentence] = (),
     custody: Iterable[Custody] = (),
     asylum: Iterable[Asylum] = (),
+    legal: Iterable[LegalStatus] = (),
     *,
     limit: int = SUMMARY_DEFENDANTS,
 ) -> tuple[DefendantFigures, ...]:
@@ -396,6 +418,10 @@ def key_figures(
     asked: dict[str, list[Sentence]] = {}
     given: dict[str, list[Sentence]] = {}
     for sentence in sentences:
+        if sentence.defendant not in charged and len(charged) < limit:
+            # sentenced with no charge in the dossier: a defendant all the same
+            charged[sentence.defendant] = []
+            names[sentence.defendant] = sentence.defendant_name
         if sentence.defendant in charged:
             into = given if sentence.kind == "imposed" else asked
             into.setdefault(sentence.defendant, []).append(sentence)
@@ -407,6 +433,16 @@ def key_figures(
     for a in asylum:
         if a.person in charged and (a.date is not None or a.person not in sought):
             sought[a.person] = a
+    standing: dict[str, list[LegalStatus]] = {}
+    for status in legal:
+        if status.person in charged and status.end is None:
+            standing.setdefault(status.person, []).append(status)
+    for pid, found_legal in standing.items():
+        found_legal.sort(key=lambda x: x.start.value if x.start else "", reverse=True)
+        latest = found_legal[0].start
+        kept = held.get(pid)
+        if kept is not None and latest is not None and _later(latest, kept.start):
+            del held[pid]  # superseded by a later legal status: no longer "since …"
     return tuple(
         DefendantFigures(
             pid,
@@ -416,9 +452,17 @@ def key_figures(
             tuple(given.get(pid, ())),
             held.get(pid),
             sought.get(pid),
+            tuple(standing.get(pid, ())),
         )
         for pid, found in charged.items()
     )
+
+
+def _later(date: PartialDate, than: PartialDate | None) -> bool:
+    """Whether ``date`` begins after ``than`` could have (an undated ``than``: yes)."""
+    if than is None:
+        return True
+    return date.value > than.value and not date.value.startswith(than.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,17 +489,18 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
     parts = []
     for charge in d.charges[:OVERVIEW_CHARGES]:
         last = charge.last
+        at = " on" if last and last.status in vocab.VERDICT_STEPS else " since"
         since = (
-            f" since {display_iso(last.date.value, last.date.precision)}"
+            f"{at} {display_iso(last.date.value, last.date.precision)}"
             if last and last.date
             else ""
         )
         if last and last.status in EARLY_STATUSES:
             since += "; no later status in the source"
         how = "charge inferred; " if "offence" in charge.said.inferred else ""
-        status = last.status if last else "status not stated"
+        status = vocab.step_text(last.status, last.offence) if last else "status not stated"
         parts.append(f"{charge.offence} ({how}{status}{since}){charge.said.suffix}")
-    yield Field(f"{d.name}: charges", "; ".join(parts))
+    yield Field(f"{d.name}: charges", "; ".join(parts) or "no charge in the dossier")
     for s in d.requested:
         yield Field(f"{d.name}: sentence requested", f"{_term(s)} by {s.by}{s.said.suffix}")
     for s in d.imposed:
@@ -464,6 +509,16 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
         start = d.custody.start
         since = f" since {display_iso(start.value, start.precision)}" if start else ""
         yield Field(f"{d.name}: custody", f"{d.custody.status}{since}{d.custody.said.suffix}")
+    if d.legal:
+        yield Field(
+            f"{d.name}: legal status",
+            "; ".join(
+                st.status
+                + (f" since {display_iso(st.start.value, st.start.precision)}" if st.start else "")
+                + st.said.suffix
+                for st in d.legal
+            ),
+        )
     if d.asylum:
         a = d.asylum
         when = f", {a.date.display()}" if a.date else ""
@@ -532,13 +587,17 @@ def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -
     where, params = among("c.defendant", defendants)
     for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
-        "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
-        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
+        "(SELECT json_group_array(json_array(seq, status, offence, date, date_precision, "
+        "date_approx, date_text, date_rule)) FROM charge_status WHERE charge = c.id), "
+        f"{evidence_sql('c.id')}, "
         f"{said_sql('c')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
-        steps = tuple(StatusStep(st, partial_date(*date)) for _, st, *date in json_rows(history))
+        steps = tuple(
+            StatusStep(st, partial_date(*date), offence)
+            for _, st, offence, *date in json_rows(history)
+        )
         yield Charge(
             cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
         )
@@ -587,6 +646,30 @@ def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> It
             person,
             name,
             status,
+            partial_date(*dates[:5]),
+            partial_date(*dates[5:10]),
+            spans_of(dates[10]),
+            said_of(*dates[11:]),
+        )
+
+
+def legal_statuses(
+    conn: sqlite3.Connection, people: Sequence[str] | None = None
+) -> Iterator[LegalStatus]:
+    """Legal status by person (in case-file order), then from the earliest (undated last)."""
+    where, params = among("l.person", people)
+    for lid, person, name, status, place, embassy, *dates in conn.execute(
+        f'SELECT l.id, l.person, e.name, l.status, l."where", m.name, {date_sql("l", "start")}, '
+        f"{date_sql('l', 'end')}, {evidence_sql('l.id')}, {said_sql('l')} FROM legal_status l "
+        "JOIN entity e ON e.id = l.person LEFT JOIN entity m ON m.id = l.embassy "
+        f"WHERE {where} ORDER BY e.rowid, l.start IS NULL, l.start, l.rowid",
+        params,
+    ):
+        yield LegalStatus(
+            lid,
+            person,
+            name,
+            kinds.legal_status_text(status, place, embassy),
             partial_date(*dates[:5]),
             partial_date(*dates[5:10]),
             spans_of(dates[10]),
@@ -734,13 +817,17 @@ class Reader:
             ids = [
                 pid
                 for (pid,) in conn.execute(
-                    "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
-                    "ORDER BY e.rowid LIMIT ?",
+                    "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge "
+                    "UNION SELECT defendant FROM sentence) ORDER BY e.rowid LIMIT ?",
                     (SUMMARY_DEFENDANTS,),
                 )
             ]
             figures = key_figures(
-                charges(conn, ids), sentences(conn, ids), custody(conn, ids), asylum(conn, ids)
+                charges(conn, ids),
+                sentences(conn, ids),
+                custody(conn, ids),
+                asylum(conn, ids),
+                legal_statuses(conn, ids),
             )
         return Overview(header, figures)
 

@@ -35,6 +35,7 @@ ISO_4217 = frozenset(
 )
 """The ISO 4217 currency codes in use (2025; the test code ``XTS`` and ``XXX`` left out)."""
 
+VERDICT_STEPS = frozenset(casefile.VERDICTS)
 TERM_PENALTIES = frozenset({"prison", "disqualification"})
 AMOUNT_PENALTIES = frozenset({"fine", "civil damages"})
 
