@@ -740,7 +740,8 @@ def _charge_subtitle(r: S.Charge, ctx: Context) -> str:
     last = _charge_last(r)
     status = vocab.step_text(last.status, last.offence) if last else ""
     if last and last.date:
-        return f"{status} since {shown(last.date)}"
+        at = "on" if last.status in vocab.VERDICT_STEPS else "since"
+        return f"{status} {at} {shown(last.date)}"
     return status if last else "status not stated"
 
 
