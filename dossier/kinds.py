@@ -1028,6 +1028,7 @@ register(
             "by": "Appellant",
             "charge": "Verdict appealed",
             "sentence": "Sentence appealed",
+            "court": "Court",
         },
         reverse_labels={
             "by": "Appeals",
