@@ -1246,17 +1246,37 @@ def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
             chain=f"custody:{person}",
             approx=bool(sa),
         )
-    for cid, defendant, offence, status, d, p, a in conn.execute(
-        "SELECT c.id, c.defendant, c.offence, s.status, s.date, s.date_precision, s.date_approx "
-        "FROM charge_status s JOIN charge c ON c.id = s.charge ORDER BY c.rowid, s.seq"
+    for lid, person, status, place, embassy, s, sp, sa, e, ep in conn.execute(
+        'SELECT id, person, status, "where", embassy, start, start_precision, start_approx, '
+        '"end", end_precision FROM legal_status ORDER BY rowid'
+    ):
+        label = kinds.legal_status_text(status, place, names.get(embassy) if embassy else None)
+        add(
+            person,
+            record=lid,
+            kind="legal status",
+            label=status,
+            title=f"{names.get(person, person)}: {label}",
+            start=s,
+            start_precision=sp,
+            end=e,
+            end_precision=ep,
+            span=True,
+            chain=f"legal:{lid}",
+            approx=bool(sa),
+        )
+    for cid, defendant, offence, status, convicted, d, p, a in conn.execute(
+        "SELECT c.id, c.defendant, c.offence, s.status, s.offence, s.date, s.date_precision, "
+        "s.date_approx FROM charge_status s JOIN charge c ON c.id = s.charge "
+        "ORDER BY c.rowid, s.seq"
     ):
         who = names.get(defendant, defendant)
         add(
             defendant,
             record=cid,
             kind="charge",
-            label=status,
-            title=f"{who} {status}: {offence}",
+            label=vocab.step_text(status, convicted),
+            title=f"{who} {vocab.step_text(status, convicted, offence)}: {offence}",
             start=d,
             start_precision=p,
             span=status in TIMELINE_SPAN_STATUS,
@@ -1268,7 +1288,9 @@ def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
         "ORDER BY rowid"
     ):
         who = names.get(defendant, defendant)
-        label = f"{term} {'imposed' if kind == 'imposed' else 'requested'}"
+        first = term.split("; ")[0].split(" — ")[0]  # of parts: the first, the others counted
+        more = f" and {term.count('; ')} more" if "; " in term else ""
+        label = f"{first}{more} {'imposed' if kind == 'imposed' else 'requested'}"
         add(
             defendant,
             record=sid,

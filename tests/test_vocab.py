@@ -324,3 +324,25 @@ def test_a_sentence_needs_a_term_or_parts(cli: Cli, moving: Project) -> None:
 def test_appeal_outcome_only_when_decided(cli: Cli, moving: Project) -> None:
     moving.edit_case('status = "filed"', 'status = "filed"\noutcome = "upheld"')
     _bad(cli, moving, "'orrego-appeal'", "has no outcome yet")
+
+
+def test_timeline_chart_draws_legal_status_as_spans_and_names_the_conviction(
+    moving_db: Path,
+) -> None:
+    import sqlite3
+
+    from dossier.queries import timeline_items
+
+    conn = sqlite3.connect(moving_db)
+    try:
+        items = timeline_items(conn)
+    finally:
+        conn.close()
+    legal = [i for i in items if i.kind == "legal status"]
+    assert {(i.label, i.start, i.span) for i in legal} == {
+        ("sheltering in embassy", "2025-11-03", True),
+        ("capture ordered", "2025-11-27", True),
+    }
+    labels = {i.label for i in items if i.lane == "julian-orrego"}
+    assert "convicted of conspiracy to commit rebellion" in labels
+    assert "11 years, 5 months and 15 days in prison and 2 more imposed" in labels
