@@ -387,6 +387,8 @@ class DefendantFigures:
     legal: tuple[LegalStatus, ...] = ()
     """Legal statuses in force, latest first; a custody status older than them is superseded and
     is not ``custody``."""
+    appeals: tuple[str, ...] = ()
+    """Appeals of their verdicts or sentences, in words (``appeal filed against …``)."""
 
 
 SUMMARY_DEFENDANTS = 12
@@ -399,6 +401,7 @@ def key_figures(
     custody: Iterable[Custody] = (),
     asylum: Iterable[Asylum] = (),
     legal: Iterable[LegalStatus] = (),
+    appeals: Iterable[tuple[str, str]] = (),
     *,
     limit: int = SUMMARY_DEFENDANTS,
 ) -> tuple[DefendantFigures, ...]:
@@ -433,6 +436,10 @@ def key_figures(
     for a in asylum:
         if a.person in charged and (a.date is not None or a.person not in sought):
             sought[a.person] = a
+    appealed: dict[str, list[str]] = {}
+    for defendant, text in appeals:
+        if defendant in charged:
+            appealed.setdefault(defendant, []).append(text)
     standing: dict[str, list[LegalStatus]] = {}
     for status in legal:
         if status.person in charged and status.end is None:
@@ -453,6 +460,7 @@ def key_figures(
             held.get(pid),
             sought.get(pid),
             tuple(standing.get(pid, ())),
+            tuple(appealed.get(pid, ())),
         )
         for pid, found in charged.items()
     )
@@ -470,11 +478,15 @@ class Overview:
     header: CaseHeader
     defendants: tuple[DefendantFigures, ...]
     """Key figures: of the first defendants (:data:`SUMMARY_DEFENDANTS`)."""
+    scheduled: tuple[Field, ...] = ()
+    """Events announced for a date after their source: ``Scheduled: hearing`` → its title and
+    date."""
 
     @property
     def figures(self) -> tuple[Field, ...]:
-        """The key figures as the Overview lists them: labelled lines, by defendant."""
-        return tuple(f for d in self.defendants for f in _figure_lines(d))
+        """The key figures as the Overview lists them: labelled lines, by defendant, then what is
+        scheduled."""
+        return (*(f for d in self.defendants for f in _figure_lines(d)), *self.scheduled)
 
 
 EARLY_STATUSES = frozenset({"charged", "indicted"})
@@ -509,6 +521,8 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
         start = d.custody.start
         since = f" since {display_iso(start.value, start.precision)}" if start else ""
         yield Field(f"{d.name}: custody", f"{d.custody.status}{since}{d.custody.said.suffix}")
+    for text in d.appeals:
+        yield Field(f"{d.name}: appeal", text)
     if d.legal:
         yield Field(
             f"{d.name}: legal status",
@@ -677,6 +691,31 @@ def legal_statuses(
         )
 
 
+def appeals(
+    conn: sqlite3.Connection, people: Sequence[str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(defendant, the appeal in words) of appeals of a verdict or sentence, in case-file order."""
+    where, params = among("d", people)
+    for defendant, title in conn.execute(
+        "SELECT d, title FROM (SELECT coalesce(c.defendant, s.defendant) AS d, r.title AS title, "
+        "a.rowid AS n FROM appeal a JOIN record r ON r.id = a.id "
+        "LEFT JOIN charge c ON c.id = a.charge LEFT JOIN sentence s ON s.id = a.sentence) "
+        f"WHERE {where} ORDER BY n",
+        params,
+    ):
+        yield defendant, title.split(" — ", 1)[-1]
+
+
+def scheduled(conn: sqlite3.Connection) -> Iterator[Field]:
+    """Events announced for a date after their source, soonest first."""
+    for title, kind, date, precision in conn.execute(
+        "SELECT title, type, date, date_precision FROM event WHERE scheduled "
+        "ORDER BY date IS NULL, date, rowid"
+    ):
+        when = f" — {display_iso(date, precision or 'day')}" if date else ""
+        yield Field(f"Scheduled: {kind}", f"{title}{when}")
+
+
 def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Asylum]:
     """Asylum sought, granted, refused... by date (undated last), then in case-file order."""
     where, params = among("a.person", people)
@@ -828,8 +867,10 @@ class Reader:
                 custody(conn, ids),
                 asylum(conn, ids),
                 legal_statuses(conn, ids),
+                appeals(conn, ids),
             )
-        return Overview(header, figures)
+            coming = tuple(scheduled(conn))
+        return Overview(header, figures, coming)
 
     # -- panes --------------------------------------------------------------------------------
 

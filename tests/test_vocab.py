@@ -346,3 +346,11 @@ def test_timeline_chart_draws_legal_status_as_spans_and_names_the_conviction(
     labels = {i.label for i in items if i.lane == "julian-orrego"}
     assert "convicted of conspiracy to commit rebellion" in labels
     assert "11 years, 5 months and 15 days in prison and 2 more imposed" in labels
+
+
+def test_overview_lists_the_appeal_and_what_is_scheduled(moving_db: Path) -> None:
+    figures = _figures(moving_db)
+    assert figures["Julián Orrego: appeal"] == (
+        "appeal filed against the conviction (Rebellion) and the sentence"
+    )
+    assert figures["Scheduled: hearing"] == "The full ruling is read — 4 December 2025"
