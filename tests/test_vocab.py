@@ -354,3 +354,35 @@ def test_overview_lists_the_appeal_and_what_is_scheduled(moving_db: Path) -> Non
         "appeal filed against the conviction (Rebellion) and the sentence"
     )
     assert figures["Scheduled: hearing"] == "The full ruling is read — 4 December 2025"
+
+
+def test_wanted_abroad_and_extradition_requested_are_legal_statuses(
+    cli: Cli, moving: Project
+) -> None:
+    text = moving.case_text()
+    more = """
+[[legal_status]]
+id = "quiroga-wanted-abroad"
+person = "marta-quiroga"
+status = "wanted abroad"
+by = "special-chamber"
+start = "2025-11-28"
+source = "tribunal-condena-2025-11-28"
+evidence = ["The judges ordered Quiroga's capture in Costanera and abroad."]
+
+[[legal_status]]
+id = "quiroga-extradition"
+person = "marta-quiroga"
+status = "extradition requested"
+state = "valdemora"
+source = "tribunal-condena-2025-11-28"
+evidence = ["The judges ordered Quiroga's capture in Costanera and abroad."]
+"""
+    moving.write_case(text + more)
+    out = moving.root / "data" / "out.db"
+    result = cli("build", "--data", moving.case, "--out", out)
+    assert result.code == 0, result.err
+    legal = _figures(out)["Marta Quiroga: legal status"]
+    assert legal.startswith("wanted abroad since 28 November 2025; capture ordered")
+    assert "extradition requested" in legal
+    assert _detail(out, "quiroga-extradition")["title"] == ("Marta Quiroga — extradition requested")
