@@ -227,3 +227,16 @@ def pinned_rows_for(
         return kept[offset : offset + limit]
 
     return loader, len(kept), kept[:PAGE_ROWS]
+
+
+def lane_spellings(reader: Reader) -> dict[str, str]:
+    """Person, organisation or state id → every name and spelling of it, folded: what the
+    timeline's ``person:`` filter matches (:mod:`dossier.timeline_filter`)."""
+    with reader.connection() as conn:
+        return {
+            eid: search_text([name, spellings or ""])
+            for eid, name, spellings in conn.execute(
+                "SELECT e.id, e.name, (SELECT group_concat(a.alias, ' ') FROM alias a "
+                "WHERE a.entity = e.id) FROM entity e"
+            )
+        }
