@@ -132,7 +132,6 @@ class TimelineScreen(Screen[str | None]):
         yield Input(
             placeholder="person:castillo kind:charge 2025-01..2025-12 words",
             compact=True,
-            show=False,  # in the help (?) and the head once used: the footer stays as it was
             id="timeline.filter",
             select_on_focus=False,
         )
