@@ -132,7 +132,7 @@ class TimelineScreen(Screen[str | None]):
         yield Input(
             placeholder="person:castillo kind:charge 2025-01..2025-12 words",
             compact=True,
-            id="timeline.filter",
+            id="timeline-filter",
             select_on_focus=False,
         )
         yield TimelineChart(id="timeline-chart")
