@@ -90,6 +90,8 @@ class ListPane(Container):
         self.shown = 0
         """The row count of the view shown."""
         self._view_asked = 0
+        self.loaded_view: View | None = None
+        """The view whose rows the table shows (None: none asked for yet)."""
         self.table = RecordTable(
             pane, PANE_COLUMNS[pane], empty_text=EMPTY_TEXT[pane], id=f"table-{pane}"
         )
@@ -221,6 +223,7 @@ class ListPane(Container):
         if event.asked != self._view_asked:
             return  # typed on: a newer view is being read
         self.shown = event.total
+        self.loaded_view = self.view
         self.table.reset(event.loader, event.total, event.cursor, event.first)
         self._show_bar()
         if not event.total:
