@@ -622,6 +622,7 @@ class DossierApp(App[None]):
         from dossier.ui.screens.export import ExportScreen
         from dossier.ui.screens.help import HelpScreen
         from dossier.ui.screens.search import ResultList, SearchScreen
+        from dossier.ui.screens.timeline import TimelineScreen
         from dossier.ui.widgets.timeline_chart import TimelineChart
 
         sections: list[tuple[str, list[BindingType]]] = [
@@ -643,9 +644,18 @@ class DossierApp(App[None]):
                     Binding("shift+tab", "", "Previous area"),
                 ],
             ),
-            ("In a table", list(RecordTable.BINDINGS)),
+            (
+                "In a table",
+                [
+                    *RecordTable.BINDINGS,
+                    Binding("escape", "", "Clear the filter (with none: back)"),
+                ],
+            ),
             ("In a record's links", list(LinkList.BINDINGS)),
-            ("In the timeline (t)", list(TimelineChart.BINDINGS)),
+            (
+                "In the timeline (t)",
+                [*TimelineChart.BINDINGS, *TimelineScreen.BINDINGS[1:2]],
+            ),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
             ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),

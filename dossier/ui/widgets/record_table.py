@@ -210,6 +210,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.marks: dict[str, str] = {}
         self.column = 0
         """The column under the cursor (what ``s`` sorts by)."""
+        self._column_picked = False
+        """Whether ←/→ has picked a column: from then on its header cell is lit."""
         self.sorted_by: tuple[int, bool] | None = None
         """The column the rows are sorted by and whether descending (▲/▼ in its header)."""
         self._pages: OrderedDict[int, list[RowData]] = OrderedDict()
@@ -363,6 +365,7 @@ class RecordTable(ScrollView, can_focus=True):
     def action_column(self, delta: int) -> None:
         if self.columns:
             self.column = min(max(self.column + delta, 0), len(self.columns) - 1)
+            self._column_picked = True
             self.refresh_line(0)
 
     def action_filter(self) -> None:
@@ -409,7 +412,7 @@ class RecordTable(ScrollView, can_focus=True):
                 at, descending = self.sorted_by
                 cells[at] = f"{cells[at]} {'▼' if descending else '▲'}"
             strip = self._strip(cells, widths, width, base + style, "", gutter)
-            if self.has_focus and self.column < len(widths):
+            if self.has_focus and self._column_picked and self.column < len(widths):
                 # The column under the cursor: its header cell stands out (what s sorts by).
                 left = gutter + sum(widths[: self.column]) + GAP * self.column
                 mark = self.get_component_rich_style("record-table--column")
