@@ -280,3 +280,25 @@ def test_snapshot_filtered_and_sorted_pane(snap_compare: Any, small_db: Path) ->
         await settle(pilot)
 
     assert snap_compare(DossierApp(small_db), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_pinned_pane_filters_and_sorts_its_pins(small_db: Path, tmp_path: Path) -> None:
+    from tests.conftest import pinned_copy
+
+    app = DossierApp(pinned_copy(small_db, tmp_path / "pins"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "8")
+        pane = app.pane("pinned")
+        pins = pane.table.total
+        assert pins == 4
+        await pilot.press("f", *"mendez", "enter")
+        await settle(pilot)
+        assert pane.table.total == 1
+        assert "Pinned — filter: mendez (1 of 4)" in " ".join(screen_text(app).split())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pane.table.total == pins
+        await pilot.press("right", "right", "s")  # the Kind column
+        await settle(pilot)
+        kinds = [pane.table.row_at(i).cells[2] for i in range(pins)]  # type: ignore[union-attr]
+        assert kinds == sorted(kinds, key=str.casefold)
