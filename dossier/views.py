@@ -109,7 +109,9 @@ def _order(pane: str, view: View, pos: str) -> str:
     key = SORT_KEYS[pane][view.sort] if view.sort is not None else POS
     if key is None or key == POS:
         return f"{pos}{direction}"
-    return f"{key}{direction}, {pos}"
+    # Ties in the same direction: reversed is the whole order reversed, and an index on
+    # (key, pos) serves both ways.
+    return f"{key}{direction}, {pos}{direction}"
 
 
 def count(conn: sqlite3.Connection, pane: str, view: View) -> int:
