@@ -767,15 +767,14 @@ class Reader:
         with self.connection() as conn:
             return views.page(conn, pane, view, offset, limit)
 
-    def view_count(self, pane: str, view: View) -> int:
-        """How many rows of a pane ``view`` keeps."""
+    def view_count(self, pane: str, view: View, cap: int | None = None) -> int:
+        """How many rows of a pane ``view`` keeps (of the quotes, at most ``cap``)."""
         from dossier import views
 
-        if not view.filter.active:
-            with self.connection() as conn:
-                return self._pane_count(conn, pane)
         with self.connection() as conn:
-            return views.count(conn, pane, view)
+            if not view.filter.active:
+                return self._pane_count(conn, pane)
+            return views.count(conn, pane, view, cap)
 
     def page(self, pane: str, offset: int, limit: int) -> list[RowData]:
         """Rows ``offset`` to ``offset + limit`` of a pane: a range scan of its primary key."""

@@ -114,15 +114,18 @@ def _order(pane: str, view: View, pos: str) -> str:
     return f"{key}{direction}, {pos}{direction}"
 
 
-def count(conn: sqlite3.Connection, pane: str, view: View) -> int:
-    """How many rows of ``pane`` the view keeps."""
+def count(conn: sqlite3.Connection, pane: str, view: View, cap: int | None = None) -> int:
+    """How many rows of ``pane`` the view keeps (of the quotes, at most ``cap``)."""
     if pane == "quotes":
         expression = view.filter.fts_expression()
         if expression is None:
             return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
+        limit = "" if cap is None else f" LIMIT {int(cap)}"
         return int(
             conn.execute(
-                "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?", (expression,)
+                "SELECT count(*) FROM (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?"
+                f"{limit})",
+                (expression,),
             ).fetchone()[0]
         )
     where, params = view.filter.listing_sql()
@@ -194,17 +197,39 @@ def _quote_page(conn: sqlite3.Connection, view: View, offset: int, limit: int) -
 Loader = Callable[[int, int], list[RowData]]
 
 
-def rows_for(reader: Reader, pane: str, view: View) -> tuple[Loader, int, list[RowData]]:
-    """What a pane shows for ``view``: a loader of its pages, its row count and its first page
-    (read together, in a worker)."""
-    total = reader.view_count(pane, view)
+@dataclass(frozen=True)
+class ViewRows:
+    """What a pane shows for a view: a loader of its pages, its row count and its first page."""
+
+    loader: Loader
+    total: int
+    first: list[RowData]
+    count: Callable[[], int] | None = None
+    """When ``total`` is only "at least" (a filter keeping more than :data:`COUNT_CAP` quotes):
+    counts them all, to be called after the first rows are on screen."""
+
+
+COUNT_CAP = 1000
+"""A Quotes filter is counted up to this many before its first rows are shown; beyond, the exact
+count follows (counting 860,000 matches of ``de`` takes longer than the first page)."""
+
+
+def rows_for(reader: Reader, pane: str, view: View) -> ViewRows:
+    """What a pane shows for ``view`` (read in a worker)."""
     loader: Loader = partial(reader.view_page, pane, view)
-    return loader, total, loader(0, PAGE_ROWS) if total else []
+    if pane == "quotes" and view.filter.active:
+        total = reader.view_count(pane, view, cap=COUNT_CAP + 1)
+        first = loader(0, PAGE_ROWS) if total else []
+        if total > COUNT_CAP:
+            return ViewRows(loader, total, first, partial(reader.view_count, pane, view))
+        return ViewRows(loader, total, first)
+    total = reader.view_count(pane, view)
+    return ViewRows(loader, total, loader(0, PAGE_ROWS) if total else [])
 
 
 def pinned_rows_for(
     workset: SqlWorkset, reader: Reader, author: str | None, view: View
-) -> tuple[Loader, int, list[RowData]]:
+) -> ViewRows:
     """The Pinned pane for ``view``. Pins are few and live in the working set, not the dossier:
     they are read whole, then filtered by their cells and sorted here."""
     from dossier.workset import pinned_rows
@@ -228,7 +253,7 @@ def pinned_rows_for(
     def loader(offset: int, limit: int) -> list[RowData]:
         return kept[offset : offset + limit]
 
-    return loader, len(kept), kept[:PAGE_ROWS]
+    return ViewRows(loader, len(kept), kept[:PAGE_ROWS])
 
 
 def lane_spellings(reader: Reader) -> dict[str, str]:

@@ -46,7 +46,8 @@ def reader(small_db: Path) -> Any:
 
 
 def titles(reader: Reader, pane: str, view: View) -> list[str]:
-    _, total, first = rows_for(reader, pane, view)
+    rows = rows_for(reader, pane, view)
+    total, first = rows.total, rows.first
     assert total == len(first)  # the small case: one page
     return [row.cells[0] if pane not in ("overview", "asylum", "quotes") else row.cells[1]
             for row in first]  # fmt: skip
@@ -93,8 +94,10 @@ def test_quotes_sort_by_speaker_and_date_descending(reader: Reader) -> None:
     by_speaker = titles(reader, "quotes", View(sort=1))
     names = [s for s in by_speaker if s != "unattributed"]
     assert names == sorted(names)
-    own = [r.record for r in rows_for(reader, "quotes", View())[2]]
-    newest_first = [r.record for r in rows_for(reader, "quotes", View(sort=0, descending=True))[2]]
+    own = [r.record for r in rows_for(reader, "quotes", View()).first]
+    newest_first = [
+        r.record for r in rows_for(reader, "quotes", View(sort=0, descending=True)).first
+    ]
     assert newest_first == own[::-1]
 
 
@@ -115,8 +118,9 @@ def test_any_filter_is_plain_text_never_an_error(
     """Quotes, *, %, _, NUL, SQL and FTS5 words, 10 kB: rows or none, never an error, and never
     more than the pane has (no injection can widen it)."""
     view = View(Filter(text), sort if sort is None or pane != "quotes" or sort < 3 else None)
-    _, total, first = rows_for(reader, pane, view)
-    assert total == len(first)
+    rows = rows_for(reader, pane, view)
+    total, first = rows.total, rows.first
+    assert total == len(first) and rows.count is None
     assert total <= reader.view_count(pane, View())
     if view.filter.active:
         for row in first:  # every row kept has every word, folded, at the start of a word
@@ -302,3 +306,16 @@ async def test_the_pinned_pane_filters_and_sorts_its_pins(small_db: Path, tmp_pa
         await settle(pilot)
         kinds = [pane.table.row_at(i).cells[2] for i in range(pins)]  # type: ignore[union-attr]
         assert kinds == sorted(kinds, key=str.casefold)
+
+
+def test_a_filter_of_many_quotes_shows_its_first_rows_then_its_count(
+    reader: Reader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the cap, the first page comes with "at least"; the exact count follows."""
+    from dossier import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    rows = rows_for(reader, "quotes", View(Filter("mendez")))
+    assert rows.total == 2 and rows.count is not None
+    assert rows.count() == reader.view_count("quotes", View(Filter("mendez"))) > 2
+    assert len(rows.first) == rows.count()

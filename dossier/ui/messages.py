@@ -137,3 +137,14 @@ class ViewLoaded(Message):
     total: int
     first: list[RowData]
     cursor: int = 0
+    count: Callable[[], int] | None = None
+    """Counts the rows when ``total`` is only "at least" (read after the first rows show)."""
+
+
+@dataclass
+class ViewCounted(Message):
+    """Every row of a pane's filter is counted."""
+
+    pane: str
+    asked: int
+    total: int

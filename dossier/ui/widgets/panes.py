@@ -16,13 +16,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from dossier.queries import PANE_COLUMNS, PANE_TITLES, Overview, RecordDetail, RowData, SourceText
 from dossier.safetext import line, safe
-from dossier.ui.messages import DetailLoaded, GoTo, ViewLoaded, WorkerFailed
+from dossier.ui.messages import DetailLoaded, GoTo, ViewCounted, ViewLoaded, WorkerFailed
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import Loader, RecordTable
-from dossier.views import View, sortable
+from dossier.views import View, ViewRows, sortable
 from dossier.words import plural
 
-ViewReader = Callable[[View], tuple[Loader, int, list[RowData]]]
+ViewReader = Callable[[View], ViewRows]
 """A view (filter and sort) → its loader, row count and first page; called in a thread worker."""
 
 DetailReader = Callable[[str], tuple[RecordDetail | None, SourceText | None, str | None]]
@@ -90,6 +90,8 @@ class ListPane(Container):
         self.shown = 0
         """The row count of the view shown."""
         self._view_asked = 0
+        self._counting = False
+        """Whether :attr:`shown` is only "at least" while every row is counted."""
         self.loaded_view: View | None = None
         """The view whose rows the table shows (None: none asked for yet)."""
         self.table = RecordTable(
@@ -144,7 +146,8 @@ class ListPane(Container):
         return f"{PANE_TITLES[self.pane]} — filter: {text} ({self._counted()})"
 
     def _counted(self) -> str:
-        return f"{self.shown:,} of {self.unfiltered:,}"
+        more = "+" if self._counting else ""
+        return f"{self.shown - (1 if more else 0):,}{more} of {self.unfiltered:,}"
 
     def _show_bar(self) -> None:
         bar = self.query_one(FilterBar)
@@ -213,9 +216,26 @@ class ListPane(Container):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view")
     def _view_worker(self, viewer: ViewReader, view: View, asked: int, cursor: int) -> None:
-        loader, total, first = viewer(view)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ViewLoaded(self.pane, asked, loader, total, first, cursor))
+        rows = viewer(view)
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(
+            ViewLoaded(self.pane, asked, rows.loader, rows.total, rows.first, cursor, rows.count)
+        )
+        if rows.count is not None:  # the first rows are on their way: now count them all
+            total = rows.count()
+            if not get_current_worker().is_cancelled:
+                self.post_message(ViewCounted(self.pane, asked, total))
+
+    @on(ViewCounted)
+    def _view_counted(self, event: ViewCounted) -> None:
+        event.stop()
+        if event.asked != self._view_asked:
+            return
+        self.shown = event.total
+        self._counting = False
+        self.table.set_total(event.total)
+        self._show_bar()
 
     @on(ViewLoaded)
     def _view_loaded(self, event: ViewLoaded) -> None:
@@ -223,6 +243,7 @@ class ListPane(Container):
         if event.asked != self._view_asked:
             return  # typed on: a newer view is being read
         self.shown = event.total
+        self._counting = event.count is not None
         self.loaded_view = self.view
         self.table.reset(event.loader, event.total, event.cursor, event.first)
         self._show_bar()

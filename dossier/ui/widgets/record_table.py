@@ -243,6 +243,12 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor = min(max(cursor, 0), max(total - 1, 0))
         self.refresh()
 
+    def set_total(self, total: int) -> None:
+        """The same rows, counted at last: ``total`` of them (the pages read stay)."""
+        self.total = total
+        self._update_virtual_size()
+        self.refresh()
+
     def set_marks(self, marks: dict[str, str]) -> None:
         self.marks = marks
         self.refresh()
