@@ -319,3 +319,19 @@ def test_a_filter_of_many_quotes_shows_its_first_rows_then_its_count(
     assert rows.total == 2 and rows.count is not None
     assert rows.count() == reader.view_count("quotes", View(Filter("mendez"))) > 2
     assert len(rows.first) == rows.count()
+
+
+async def test_going_to_a_record_shows_it_in_a_filtered_pane(small_db: Path) -> None:
+    """A link or the palette lands on the record's row of the pane's own order: the pane's
+    filter and sort give way."""
+    app = DossierApp(small_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "2")
+        await pilot.press("f", *"tabernilla", "enter")
+        await settle(pilot)
+        assert app.pane("people").table.total == 1
+        app.goto("nora-mendez")
+        await settle(pilot)
+        table = app.pane("people").table
+        assert table.current is not None and table.current.record == "nora-mendez"
+        assert "filter:" not in screen_text(app)

@@ -585,6 +585,7 @@ class DossierApp(App[None]):
             self._remember()
         listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
+        listpane.clear_view()  # the place is a row of the pane's own order
         listpane.select(place.pos)
 
     async def action_go_back(self) -> None:

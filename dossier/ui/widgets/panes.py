@@ -84,6 +84,8 @@ class ListPane(Container):
         self._top = top
         self._details: DetailReader | None = None
         self._viewer: ViewReader | None = None
+        self._plain: tuple[Loader, int, list[RowData] | None] | None = None
+        """The pane's own rows (loader, count, first page): what clearing the view shows."""
         self.view = View()
         self.unfiltered = 0
         """The pane's row count without a filter."""
@@ -127,6 +129,7 @@ class ListPane(Container):
         already set stays: its rows are read again."""
         self._details = details
         self.unfiltered = total
+        self._plain = (loader, total, first)
         if viewer is not None:
             self._viewer = viewer
         if self.view.active and self._viewer is not None:
@@ -200,6 +203,21 @@ class ListPane(Container):
         elif event.key == "down" and self.filter_input.has_focus:
             event.stop()
             self.table.focus()
+
+    def clear_view(self) -> None:
+        """Show the pane's own rows again, unfiltered and unsorted, at once (going to a record
+        by its place in the pane needs them)."""
+        if not self.view.active or self._plain is None:
+            return
+        self._view_asked += 1  # a view still being read is not shown
+        self.view = self.loaded_view = View()
+        self.filter_input.value = ""
+        self.table.set_sorted(None)
+        loader, total, first = self._plain
+        self.shown = total
+        self._counting = False
+        self.table.reset(loader, total, 0, first)
+        self._show_bar()
 
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""
