@@ -102,6 +102,12 @@ class Quote(SQLModel, table=True):
     """A direct quote, reported statement or epithet. ``pos`` is its place in date order, so the
     Quotes pane pages by it and search can list newest first without sorting."""
 
+    # The Quotes pane sorted by speaker or kind pages through these (filtering.py).
+    __table_args__ = (
+        Index("ix_quote_speaker", "speaker_names", "pos"),
+        Index("ix_quote_kind", "kind", "pos"),
+    )
+
     id: str = Field(primary_key=True)
     pos: int = Field(unique=True)
     """Place in date order, from 1: the quote index's rowid."""
@@ -190,6 +196,9 @@ class Listing(SQLModel, table=True):
     c3: str = ""
     c4: str = ""
     c5: str = ""
+    search: str = ""
+    """What the pane's filter matches: the cells and every spelling of the record and of those it
+    refers to, lower case without accents (:mod:`dossier.filtering`)."""
 
 
 class Link(SQLModel, table=True):
