@@ -119,10 +119,10 @@ def resolve(spec: str, points: Sequence[Moment], option: str = "--as-of") -> Cut
             return Cutoff(m.key, m, text)
     try:
         value, precision = parse_iso(text)
-    except DateError:
+    except DateError as exc:
+        why = str(exc).split(" ", 1)[1] if text[:1].isdigit() else "is no source id of the case"
         raise DossierError(
-            f"{option} {spec!r}: neither a source id of the case nor a date "
-            "(YYYY, YYYY-MM or YYYY-MM-DD)"
+            f"{option} {spec!r}: {why}; give a source id or a date (YYYY, YYYY-MM or YYYY-MM-DD)"
         ) from None
     key = end_of(value, precision)
     known = [m for m in points if m.key <= key]
