@@ -29,12 +29,15 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from dossier import casefile, kinds
 from dossier.casefile import Case, Charge, Custody, Located, Quote, Record, Source
 from dossier.dates import DateError, PartialDate, display_iso, parse_iso
 from dossier.errors import DossierError
+
+if TYPE_CHECKING:
+    from dossier.queries import Reader
 
 ALWAYS = ""
 """The known-from key of a statement that cites no source (known from the start)."""
@@ -86,11 +89,30 @@ class Moment:
         return f"{self.when} — {self.title}"
 
 
-def moments(sources: Iterable[Source]) -> tuple[Moment, ...]:
+class Dated(Protocol):
+    """A source as the case file or the dossier holds it: what a point in time needs."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def published(self) -> PartialDate: ...
+
+
+def moments(sources: Iterable[Dated]) -> tuple[Moment, ...]:
     """The sources as points in time, oldest first (same date: case-file order)."""
     listed = [(known_key(s.published), i, s) for i, s in enumerate(sources)]
     listed.sort(key=lambda t: (t[0], t[1]))
     return tuple(Moment(s.id, s.title, s.published, k) for k, _, s in listed)
+
+
+def points_of(reader: Reader) -> tuple[Moment, ...]:
+    """The points in time of a built dossier, read from its ``source`` table (no case file)."""
+    from dossier import records
+
+    with reader.connection() as conn:
+        return moments(records.sources(conn))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +127,16 @@ class Cutoff:
     @property
     def label(self) -> str:
         return self.moment.label
+
+    @classmethod
+    def at(cls, moment: Moment) -> Cutoff:
+        return cls(moment.key, moment, moment.source)
+
+
+def is_whole(cutoff: Cutoff, points: Sequence[Moment]) -> bool:
+    """Whether everything is known by ``cutoff``: as of the newest source is the case now (every
+    statement cites a source), and the dossier itself is the snapshot."""
+    return not points or cutoff.key >= points[-1].key
 
 
 def resolve(spec: str, points: Sequence[Moment], option: str = "--as-of") -> Cutoff:

@@ -284,6 +284,11 @@ def open_as_of(db: Path | None, spec: str) -> tuple[Reader, Cutoff, Path]:
     from dossier.queries import Reader
 
     path, meta = dossier(db)
+    reader = Reader(path, meta=meta)
+    cutoff = asof.resolve(spec, asof.points_of(reader))
+    if asof.is_whole(cutoff, asof.points_of(reader)):
+        return reader, cutoff, path  # as of the newest source: the case now, no case file read
+    reader.close()
     case = asof.case_of(path, meta)
     know = asof.Knowledge(case)
     cutoff = asof.resolve(spec, know.points)

@@ -64,7 +64,7 @@ from dossier.workset import (
 )
 
 if TYPE_CHECKING:
-    from dossier.asof import Changes, Knowledge
+    from dossier.asof import Changes, Knowledge, Moment
     from dossier.casefile import Case
 
 HISTORY_LIMIT = 200
@@ -89,14 +89,26 @@ def read_detail(
 
 
 class AsOfState:
-    """The case's points in time (its sources), which one is shown, and where snapshots go."""
+    """The case's points in time (its sources, read from the dossier), which one is shown
+    (``index`` None: now), the case file when a snapshot needs it, and where snapshots go."""
 
-    def __init__(self, case: Case, knowledge: Knowledge) -> None:
-        self.case = case
-        self.knowledge = knowledge
-        self.points = knowledge.points
+    def __init__(self, points: tuple[Moment, ...]) -> None:
+        self.points = points
         self.index: int | None = None
+        self.case: Case | None = None
+        self.knowledge: Knowledge | None = None
         self._folder: Path | None = None
+        self.readers: list[Reader] = []
+        """Readers shown before, closed at exit."""
+
+    def known(self, db: Path, meta: dict[str, str]) -> tuple[Case, Knowledge]:
+        """The case file (read once: at a million records it is the slow part)."""
+        if self.case is None or self.knowledge is None:
+            from dossier import asof
+
+            self.case = asof.case_of(db, meta)
+            self.knowledge = asof.Knowledge(self.case)
+        return self.case, self.knowledge
 
     @property
     def folder(self) -> Path:
@@ -107,6 +119,8 @@ class AsOfState:
         return self._folder
 
     def remove(self) -> None:
+        for reader in self.readers:
+            reader.close()
         if self._folder is not None:
             import shutil
 
@@ -752,14 +766,13 @@ class DossierApp(App[None]):
         self._status("Reading the sources' dates…" if self.as_of is None else "As of…")
         self._step_as_of(delta)
 
-    def _knowledge(self) -> AsOfState:
-        """What is known when (read from the case file once, in a worker)."""
+    def _as_of_state(self) -> AsOfState:
+        """The sources as points in time, read from the dossier when first asked (in a worker)."""
         if self.as_of is None:
             from dossier import asof
 
-            meta = self.meta or store.validate(self.db)
-            case = asof.case_of(self.db, meta)
-            self.as_of = AsOfState(case, asof.Knowledge(case))
+            assert self.reader is not None
+            self.as_of = AsOfState(asof.points_of(self.reader))
         return self.as_of
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="asof")
@@ -767,7 +780,7 @@ class DossierApp(App[None]):
         from dossier import asof
 
         try:
-            state = self._knowledge()
+            state = self._as_of_state()
             points = state.points
             now = len(points)
             at = now if state.index is None else state.index
@@ -791,9 +804,12 @@ class DossierApp(App[None]):
                 index: int | None = None
             else:
                 moment = points[target]
-                cutoff = asof.Cutoff(moment.key, moment, moment.source)
-                self.call_from_thread(self._status, f"Building the case as of {moment.label}…")
-                snap = asof.build_snapshot(state.case, cutoff, state.folder, state.knowledge)
+                cutoff = asof.Cutoff.at(moment)
+                snap = self.db
+                if not asof.is_whole(cutoff, points):  # as of the newest source: the case now
+                    self.call_from_thread(self._status, f"Reading the case as of {moment.label}…")
+                    case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+                    snap = asof.build_snapshot(case, cutoff, state.folder, knowledge)
                 reader = Reader(snap, meta=store.validate(snap))
                 index = target
             opening = read_opening(reader)
@@ -810,8 +826,8 @@ class DossierApp(App[None]):
         self.as_of.index = index
         self._status(None)
         self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
-        if old is not None and old is not reader and old.path != self.db:
-            old.close()
+        if old is not None and old is not reader:
+            self.as_of.readers.append(old)  # closed at exit: a pane's worker may still read it
 
     def action_changes(self) -> None:
         """What changed since the date shown; at "now", since the source before the newest."""
@@ -825,18 +841,19 @@ class DossierApp(App[None]):
         from dossier import asof
 
         try:
-            state = self._knowledge()
+            state = self._as_of_state()
             points = state.points
             at = len(points) - 2 if state.index is None else state.index
             if at < 0:
                 raise DossierError(
                     "Nothing changed: the case has one source" if points else "No sources."
                 )
-            moment = points[at]
-            changes = asof.changes_since(
-                state.case, asof.Cutoff(moment.key, moment, moment.source), state.knowledge
-            )
+            self.call_from_thread(self._status, "Reading what changed…")
+            case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+            changes = asof.changes_since(case, asof.Cutoff.at(points[at]), knowledge)
+            self.call_from_thread(self._status, None)
         except DossierError as exc:
+            self.call_from_thread(self._status, None)
             self.call_from_thread(self.notify, exc.message, title="Changes", timeout=4)
             return
         self.call_from_thread(self._show_changes, changes)
