@@ -388,6 +388,31 @@ def case_of(db: Path, meta: Mapping[str, str]) -> Case:
     return case
 
 
+def summary_staleness(case: Case, know: Knowledge | None = None) -> str | None:
+    """Why the case summary may be stale, or None: its dated statements cite nothing of the
+    newest source although records do; or it is free text and the case has several sources."""
+    know = know or Knowledge(case)
+    if len(know.points) < 2:
+        return None
+    newest = know.points[-1]
+    if not case.info.statements:
+        return (
+            f"the case summary is free text, dated by nothing, and the case has "
+            f"{len(know.points)} sources (the newest {newest.source}, {newest.when}); write it "
+            "as [[case.summary]] statements with evidence so that it is shown as of a date"
+        )
+    cited = {loc.source for st in case.info.statements for loc in st.located}
+    if newest.source in cited:
+        return None
+    said = [r.id for r in case.records if know.known(r.id) == newest.key and r.id != newest.source]
+    if not said:
+        return None
+    return (
+        f"the case summary may be stale: none of its statements cites the newest source "
+        f"{newest.source} ({newest.when}), which {len(said)} record(s) cite first"
+    )
+
+
 # ---------------------------------------------------------------------------------------------------
 # What changed since a cutoff.
 

@@ -88,6 +88,11 @@ def check(data: Path = BUNDLED_CASE, *, progress: bool = False, quiet: bool = Fa
         case = casefile.load(data, progress=reporter)
     summary = coverage.summary(case)  # inside the time printed: it reads every source
     say(f"ok: {shown(data)}: {summary} in {time.perf_counter() - started:.2f} s")
+    from dossier.asof import summary_staleness
+
+    stale = summary_staleness(case)
+    if stale is not None:
+        warn(f"note: {shown(data)}: {stale}")
 
 
 def search(

@@ -290,3 +290,40 @@ async def test_c_lists_what_changed_since_the_date_shown(asof_db: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert "What changed since" not in screen_text(app)
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "asof"
+    shutil.copytree(ASOF_ROOT, root, ignore=shutil.ignore_patterns("*.db", "*.db-*"))
+    return root / "data" / "sorel.toml"
+
+
+def test_check_says_when_the_summary_cites_nothing_of_the_newest_source(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = _copy(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    second = text[text.index("[[case.summary]]", text.index("[[case.summary]]") + 1) :]
+    second = second[: second.index("[[sources]]")]
+    path.write_text(text.replace(second, ""), encoding="utf-8")
+    result = cli("check", "--data", path)
+    assert result.code == 0, result.err
+    assert "the case summary may be stale" in result.err and SECOND in result.err
+
+
+def test_check_says_a_free_text_summary_of_several_sources_is_undated(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = _copy(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[[case.summary]]")
+    body = text[start : text.index("[[sources]]")]
+    text = text.replace(body, "").replace(
+        'default_source = "sorel-on-trial"',
+        'default_source = "sorel-on-trial"\nsummary = "Lina Sorel is on trial."',
+    )
+    path.write_text(text, encoding="utf-8")
+    result = cli("check", "--data", path)
+    assert result.code == 0, result.err
+    assert "free text, dated by nothing" in result.err
+    assert casefile.load(path).info.summary == "Lina Sorel is on trial."
