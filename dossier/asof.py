@@ -215,12 +215,14 @@ class Knowledge:
         self.source_key: dict[str, str] = {m.source: m.key for m in self.points}
         self.parts: dict[str, _Parts | None] = {}
         self.record_key: dict[str, str] = {}
+        self.quotes: set[str] = set()
         for r in case.records:
             located = case.located.get(r.id, ())
             self.parts[r.id] = _parts(r, located)
             if isinstance(r, Source):
                 self.record_key[r.id] = self.source_key[r.id]
             elif isinstance(r, Quote) and located:
+                self.quotes.add(r.id)
                 self.record_key[r.id] = self.first(located[:1])[0]
             else:
                 self.record_key[r.id] = self.first(located)[0]
@@ -245,7 +247,7 @@ class Knowledge:
 
     def _source_of(self, rid: str) -> str | None:
         located = self.case.located.get(rid, ())
-        if isinstance(self.case.by_id().get(rid), Quote):
+        if rid in self.quotes:
             located = located[:1]
         return self.first(located)[1]
 
