@@ -264,6 +264,11 @@ async def test_brackets_step_through_the_sources_at_80x24(asof_db: Path) -> None
         assert "Embezzlement (on trial)" in text
         assert "released on bail since September 2025" in text
         assert "convicted" not in text
+        await pilot.press("2")  # the People pane as of then: no judge yet
+        await settle(pilot)
+        assert "Lina Sorel" in screen_text(app) and "Tomas Arce" not in screen_text(app)
+        await pilot.press("1")
+        await settle(pilot)
 
         await pilot.press("left_square_bracket")  # before any source: refused, nothing changes
         await settle(pilot)
