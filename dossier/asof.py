@@ -173,13 +173,33 @@ def resolve(spec: str, points: Sequence[Moment], option: str = "--as-of") -> Cut
 
 @dataclass(frozen=True, slots=True)
 class _Parts:
-    """A record's located evidence, cut into the parts its ``evidence_items`` lists in order."""
+    """A record's located evidence, cut into the parts its ``evidence_items`` lists in order: a
+    quote's words, its own evidence, the evidence of each item of its lists of items that cite
+    (a charge's history steps, a sentence's parts), then of each disputed value."""
 
     own: tuple[Located, ...]
-    steps: tuple[tuple[Located, ...], ...]
+    nested: tuple[tuple[str, tuple[tuple[Located, ...], ...]], ...]
+    """(field, each item's spans) for every list of items with their own evidence."""
     disputed: tuple[tuple[Located, ...], ...]
     text: tuple[Located, ...] = ()
     """A quote's own words (its first span)."""
+
+    def items(self, name: str) -> tuple[tuple[Located, ...], ...]:
+        return next((spans for field, spans in self.nested if field == name), ())
+
+
+def nested_fields(record: Record) -> list[str]:
+    """The record's lists of items that cite evidence of their own (``history``, ``parts``), in
+    field order: the order ``evidence_items`` lists their spans in, between the record's own and
+    the disputed values'."""
+    out = []
+    for f in dataclasses.fields(record):
+        if f.name in ("evidence", "disputed"):
+            continue
+        value = getattr(record, f.name)
+        if isinstance(value, tuple) and value and hasattr(value[0], "evidence"):
+            out.append(f.name)
+    return out
 
 
 def _parts(record: Record, located: Sequence[Located]) -> _Parts | None:
@@ -191,18 +211,20 @@ def _parts(record: Record, located: Sequence[Located]) -> _Parts | None:
         text, at = tuple(located[:1]), 1
     own = tuple(located[at : at + len(record.evidence)])
     at += len(record.evidence)
-    steps: list[tuple[Located, ...]] = []
-    if isinstance(record, Charge):
-        for step in record.history:
-            steps.append(tuple(located[at : at + len(step.evidence)]))
-            at += len(step.evidence)
+    nested: list[tuple[str, tuple[tuple[Located, ...], ...]]] = []
+    for name in nested_fields(record):
+        spans: list[tuple[Located, ...]] = []
+        for item in getattr(record, name):
+            spans.append(tuple(located[at : at + len(item.evidence)]))
+            at += len(item.evidence)
+        nested.append((name, tuple(spans)))
     disputed: list[tuple[Located, ...]] = []
     for v in record.disputed:
         disputed.append(tuple(located[at : at + len(v.evidence)]))
         at += len(v.evidence)
     if at != len(located) or len(record.evidence_items()) != len(located):
         return None
-    return _Parts(own, tuple(steps), tuple(disputed), text)
+    return _Parts(own, tuple(nested), tuple(disputed), text)
 
 
 class Knowledge:
@@ -237,13 +259,18 @@ class Knowledge:
         return best
 
     def step_keys(self, charge: Charge) -> list[tuple[str, str | None]]:
-        """Each history step's known-from key and source; a step citing nothing is known with its
-        charge."""
-        parts = self.parts.get(charge.id)
-        own = (self.record_key[charge.id], self._source_of(charge.id))
+        """Each history step's known-from key and source."""
+        return self.item_keys(charge, "history")
+
+    def item_keys(self, record: Record, name: str) -> list[tuple[str, str | None]]:
+        """Each item's known-from key and source, of a list of items with evidence of their own
+        (``history``, ``parts``); an item citing nothing is known with its record."""
+        parts = self.parts.get(record.id)
+        own = (self.record_key[record.id], self._source_of(record.id))
+        items = getattr(record, name)
         if parts is None:
-            return [own for _ in charge.history]
-        return [self.first(p) if p else own for p in parts.steps]
+            return [own for _ in items]
+        return [self.first(p) if p else own for p in parts.items(name)]
 
     def _source_of(self, rid: str) -> str | None:
         located = self.case.located.get(rid, ())
@@ -284,19 +311,21 @@ def _restrict_record(r: Record, know: Knowledge, key: str) -> tuple[Record, tupl
     )
     out: list[Located] = [*parts.text, *_keep(parts.own, know, key)]
     changes: dict[str, Any] = {"evidence": evidence}
-    if isinstance(r, Charge):
-        steps = []
-        for step, (skey, _), sloc in zip(r.history, know.step_keys(r), parts.steps, strict=True):
-            if skey > key:
-                continue
+    for name, spans in parts.nested:
+        items = []
+        for item, (ikey, _), iloc in zip(
+            getattr(r, name), know.item_keys(r, name), spans, strict=True
+        ):
+            if ikey > key:
+                continue  # a step, a part, not yet stated
             kept = [
                 (e, loc)
-                for e, loc in zip(step.evidence, sloc, strict=True)
+                for e, loc in zip(item.evidence, iloc, strict=True)
                 if _keep([loc], know, key)
             ]
-            steps.append(dataclasses.replace(step, evidence=tuple(e for e, _ in kept)))
+            items.append(dataclasses.replace(item, evidence=tuple(e for e, _ in kept)))
             out.extend(loc for _, loc in kept)
-        changes["history"] = tuple(steps)
+        changes[name] = tuple(items)
     variants = []
     for v, vloc in zip(r.disputed, parts.disputed, strict=True):
         kept_v = [
@@ -464,6 +493,20 @@ def _current_custody(records: Iterable[Custody], order: Mapping[str, int]) -> di
     return out
 
 
+def _singular(name: str) -> str:
+    return name[:-1] if name.endswith("s") else name
+
+
+def _describe(item: object) -> str:
+    """An item of a record's list (a sentence's part): its first telling fields."""
+    said = [
+        str(value)
+        for name in ("status", "penalty", "kind", "term", "amount", "currency", "description")
+        if (value := getattr(item, name, None)) not in (None, "", False)
+    ]
+    return " ".join(said[:3]) or "an item"
+
+
 def _when(date: PartialDate | None) -> str:
     return f" ({date.display()})" if date is not None else ""
 
@@ -522,6 +565,12 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
                     lsrc,
                     lkey,
                 )
+        for name in nested_fields(r):
+            if name == "history" and isinstance(r, Charge):
+                continue
+            for item, (ikey, src) in zip(getattr(r, name), know.item_keys(r, name), strict=True):
+                if ikey > key:
+                    add("changed", r, f"new {_singular(name)}: {_describe(item)}", src, ikey)
         if parts is not None:
             for v, vloc in zip(r.disputed, parts.disputed, strict=True):
                 vkey, vsrc = know.first(vloc)
