@@ -493,6 +493,18 @@ def _current_custody(records: Iterable[Custody], order: Mapping[str, int]) -> di
     return out
 
 
+STANDING_KINDS = frozenset({"custody", "legal_status"})
+"""The kinds that say where a person stands (custody; a legal status beside it): a later one
+supersedes an earlier custody."""
+
+
+def _after(date: PartialDate | None, than: PartialDate | None) -> bool:
+    """Whether ``date`` is later than ``than`` (an undated ``than``: any dated one is)."""
+    if date is None:
+        return than is None
+    return than is None or end_of(date.value, date.precision) > end_of(than.value, than.precision)
+
+
 def _singular(name: str) -> str:
     return name[:-1] if name.endswith("s") else name
 
@@ -577,17 +589,32 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
                 if vloc and vkey > key:
                     add("changed", r, f"{v.field} also stated as {v.value!r}", vsrc, vkey)
     then = _current_custody((c for c in case.of(Custody) if know.known(c.id) <= key), order)
-    now = _current_custody(case.of(Custody), order)
     for person, old in then.items():
-        new = now.get(person)
-        if new is not None and new.id != old.id:
-            add(
-                "superseded",
-                old,
-                f"{old.status}{_when(old.start)} → now {new.status}{_when(new.start)}",
-                know.source_of(new.id),
-                know.known(new.id),
-            )
+        # A person's custody is superseded by a later custody, or a later legal status (a
+        # capture ordered, sheltering in an embassy) stated since.
+        later = [
+            r
+            for r in case.records
+            if r.KIND in STANDING_KINDS
+            and getattr(r, "person", None) == person
+            and r.id != old.id
+            and know.known(r.id) > key
+            and _after(getattr(r, "start", None), old.start)
+        ]
+        if not later:
+            continue
+        later.sort(key=lambda r: (getattr(r, "start", None) or PartialDate("", "year")).value)
+        now = "; ".join(
+            f"{getattr(r, 'status', '')}{_when(getattr(r, 'start', None))}" for r in later
+        )
+        newest = later[-1]
+        add(
+            "superseded",
+            old,
+            f"superseded by {now}",
+            know.source_of(newest.id),
+            know.known(newest.id),
+        )
     items.sort(
         key=lambda c: (
             c.key,
