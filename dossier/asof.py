@@ -235,12 +235,11 @@ class Knowledge:
         self.sources: dict[str, Source] = {s.id: s for s in case.of(Source)}
         self.points = moments(self.sources.values())
         self.source_key: dict[str, str] = {m.source: m.key for m in self.points}
-        self.parts: dict[str, _Parts | None] = {}
+        self._parts: dict[str, _Parts | None] = {}
         self.record_key: dict[str, str] = {}
         self.quotes: set[str] = set()
         for r in case.records:
             located = case.located.get(r.id, ())
-            self.parts[r.id] = _parts(r, located)
             if isinstance(r, Source):
                 self.record_key[r.id] = self.source_key[r.id]
             elif isinstance(r, Quote) and located:
@@ -248,6 +247,13 @@ class Knowledge:
                 self.record_key[r.id] = self.first(located[:1])[0]
             else:
                 self.record_key[r.id] = self.first(located)[0]
+
+    def part(self, record: Record) -> _Parts | None:
+        """The record's evidence cut along its fields (made when first asked: the build needs
+        only the records' dates)."""
+        if record.id not in self._parts:
+            self._parts[record.id] = _parts(record, self.case.located.get(record.id, ()))
+        return self._parts[record.id]
 
     def first(self, located: Iterable[Located]) -> tuple[str, str | None]:
         """The earliest known-from key of these spans' sources, and that source."""
@@ -265,7 +271,7 @@ class Knowledge:
     def item_keys(self, record: Record, name: str) -> list[tuple[str, str | None]]:
         """Each item's known-from key and source, of a list of items with evidence of their own
         (``history``, ``parts``); an item citing nothing is known with its record."""
-        parts = self.parts.get(record.id)
+        parts = self.part(record)
         own = (self.record_key[record.id], self._source_of(record.id))
         items = getattr(record, name)
         if parts is None:
@@ -303,7 +309,7 @@ def _keep(located: Sequence[Located], know: Knowledge, key: str) -> tuple[Locate
 def _restrict_record(r: Record, know: Knowledge, key: str) -> tuple[Record, tuple[Located, ...]]:
     """The record as it stood by ``key`` (already known then), and its evidence then."""
     located = know.case.located.get(r.id, ())
-    parts = know.parts.get(r.id)
+    parts = know.part(r)
     if parts is None or isinstance(r, Source):
         return r, tuple(located)
     evidence = tuple(
@@ -529,18 +535,18 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
     (superseded), in source order, each with its source."""
     know = know or Knowledge(case)
     key = cutoff.key
-    titles = {r.id: _title(r, case) for r in case.records}
     items: list[Change] = []
 
     def add(what: ChangeKind, r: Record, text: str, source: str | None, skey: str) -> None:
         m = know.sources.get(source) if source else None
+        title = _title(r, case)
         items.append(
             Change(
                 what,
                 r.id,
                 kinds.label(r.KIND),
-                titles[r.id],
-                text,
+                title,
+                text or title,
                 source,
                 m.title if m else "",
                 m.published.display() if m else "",
@@ -554,9 +560,9 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
             continue
         rkey = know.known(r.id)
         if rkey > key:
-            add("new", r, titles[r.id], know.source_of(r.id), rkey)
+            add("new", r, "", know.source_of(r.id), rkey)
             continue
-        parts = know.parts.get(r.id)
+        parts = know.part(r)
         if isinstance(r, Charge):
             steps = list(zip(r.history, know.step_keys(r), strict=True))
             before = [s for s, (k, _) in steps if k <= key]
@@ -589,17 +595,17 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
                 if vloc and vkey > key:
                     add("changed", r, f"{v.field} also stated as {v.value!r}", vsrc, vkey)
     then = _current_custody((c for c in case.of(Custody) if know.known(c.id) <= key), order)
+    standing: dict[str, list[Record]] = {}
+    for r in case.records:
+        if r.KIND in STANDING_KINDS and know.known(r.id) > key:
+            standing.setdefault(getattr(r, "person", ""), []).append(r)
     for person, old in then.items():
         # A person's custody is superseded by a later custody, or a later legal status (a
         # capture ordered, sheltering in an embassy) stated since.
         later = [
             r
-            for r in case.records
-            if r.KIND in STANDING_KINDS
-            and getattr(r, "person", None) == person
-            and r.id != old.id
-            and know.known(r.id) > key
-            and _after(getattr(r, "start", None), old.start)
+            for r in standing.get(person, ())
+            if r.id != old.id and _after(getattr(r, "start", None), old.start)
         ]
         if not later:
             continue
