@@ -455,11 +455,26 @@ def record_kinds() -> dict[str, type[Record]]:
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryStatement:
+    """One dated statement of the case summary (``[[case.summary]]``): its words, and the evidence
+    that dates it (:mod:`dossier.asof` shows the summary as of a date from them)."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+    source: str | None = None
+    line: int = 0
+    located: tuple[Located, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CaseInfo:
     id: str
     title: str
     summary: str
+    """The summary's words: the free text, or the dated statements joined."""
     default_source: str | None = None
+    statements: tuple[SummaryStatement, ...] = ()
+    """The summary as dated statements, when written as ``[[case.summary]]`` tables."""
 
 
 @dataclass(frozen=True)
@@ -769,6 +784,7 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
         vocab.check(record, placed.by_id, placed.of(record).fail, info.default_source)
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info, progress)
+    info = _locate_summary(info, texts, shown)
     from dossier import claims
 
     records = claims.attribute(records, located, placed.of)
@@ -1035,11 +1051,15 @@ def _check_date_words(record: Record, found: list[Located], w: _Where) -> None:
 def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
     where = _Where(shown, lines, "case", 0, None)
     allowed = {"id", "title", "summary", "default_source"}
+    statements: tuple[SummaryStatement, ...] = ()
     for key, value in raw.items():
         if key not in allowed:
             raise where.fail(
                 key, f"unknown field {key!r}{_did_you_mean(key, dict.fromkeys(allowed))}"
             )
+        if key == "summary" and isinstance(value, list):
+            statements = _summary_statements(value, shown, lines)
+            continue
         if not isinstance(value, str) or not value.strip():
             raise where.fail(key, f"{key} must be a non-empty string")
     for key in ("id", "title", "summary"):
@@ -1047,7 +1067,78 @@ def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
             raise where.fail(None, f"missing required field {key!r}")
     if not SLUG.match(raw["id"]):
         raise where.fail("id", f"id {raw['id']!r} is not a slug")
-    return CaseInfo(raw["id"], raw["title"], raw["summary"], raw.get("default_source"))
+    summary = " ".join(st.text for st in statements) if statements else raw["summary"]
+    return CaseInfo(raw["id"], raw["title"], summary, raw.get("default_source"), statements)
+
+
+def _summary_statements(
+    value: list[Any], shown: str, lines: _Lines
+) -> tuple[SummaryStatement, ...]:
+    """``[[case.summary]]`` tables: ``text`` and ``evidence`` (and optionally ``source``)."""
+    out: list[SummaryStatement] = []
+    if not value:
+        raise _Where(shown, lines, "case", 0, None).fail("summary", "summary has no statements")
+    for index, item in enumerate(value):
+        where = _Where(shown, lines, "case.summary", index, None)
+        if not isinstance(item, dict):
+            raise where.fail(None, "each summary statement must be a table with text and evidence")
+        for key in item:
+            if key not in ("text", "evidence", "source"):
+                raise where.fail(
+                    key,
+                    f"unknown field {key!r} (a summary statement has text, evidence and source)",
+                )
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise where.fail("text", 'a summary statement needs text = "…"')
+        evidence = item.get("evidence")
+        if not isinstance(evidence, list) or not evidence:
+            raise where.fail(
+                "evidence", "a summary statement needs evidence: the words that date it"
+            )
+        source = item.get("source")
+        if source is not None and not isinstance(source, str):
+            raise where.fail("source", "source must be a source id")
+        out.append(
+            SummaryStatement(
+                " ".join(text.split()),
+                tuple(_evidence(e, where, "evidence") for e in evidence),
+                source,
+                lines.line("case.summary", index, None),
+            )
+        )
+    return tuple(out)
+
+
+def _locate_summary(info: CaseInfo, texts: Mapping[str, str], shown: str) -> CaseInfo:
+    """Find each summary statement's evidence in its sources, as a record's is."""
+    if not info.statements:
+        return info
+    wanted = [
+        (e.source or st.source or info.default_source or "", e.quote)
+        for st in info.statements
+        for e in st.evidence
+    ]
+    finder = SpanFinder(texts, wanted)
+    located = []
+    for st in info.statements:
+        found = []
+        for ev in st.evidence:
+            sid = ev.source or st.source or info.default_source
+            where = f"{shown}:{st.line}: case summary"
+            if sid is None:
+                raise CaseFileError(
+                    f"{where}: evidence names no source and the case has no default_source"
+                )
+            if sid not in texts:
+                raise CaseFileError(f"{where}: evidence cites unknown source {sid!r}")
+            try:
+                span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
+            except SpanError as exc:
+                raise CaseFileError(f"{where}: evidence in {sid!r}: {exc}") from None
+            found.append(Located(sid, span))
+        located.append(dataclasses.replace(st, located=tuple(found)))
+    return dataclasses.replace(info, statements=tuple(located))
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> int:

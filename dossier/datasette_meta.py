@@ -207,6 +207,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "date": "The record's date, an ISO partial date.",
         "names": "Every name and spelling of a person or organisation (what search matches).",
         "body": "The record's kind and words (what search matches).",
+        "known": "The day (YYYY-MM-DD) the record is known from: the earliest publication of "
+        "the sources its evidence cites, a month- or year-dated source counting from the end of "
+        "its month or year. `known <= '2025-11-04'` is the case as of that day.",
     },
     "listing": {
         "pane": "The pane.",

@@ -180,6 +180,9 @@ class Record(SQLModel, table=True):
     claim: str | None = None
     """Who says so, when not the source in its own voice, and the other parties' answers:
     "according to Hugo de Zera (3 Nov 2025); Mexico: no immediate comment" (:mod:`dossier.claims`)."""
+    known: str | None = Field(default=None, index=True)
+    """The date (``YYYY-MM-DD``) it is known from: the earliest publication of the sources its
+    evidence cites, a partial date counting from the end of its period (:mod:`dossier.asof`)."""
 
 
 class Listing(SQLModel, table=True):
