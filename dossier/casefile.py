@@ -155,6 +155,8 @@ class Record:
 class Source(Record):
     TABLE: ClassVar[str] = "sources"
     KIND: ClassVar[str] = "source"
+    """A text file in seeds/, checked against its sha256; its evidence (words showing what it
+    is: its title, its date) is in itself unless it names another source."""
 
     title: str
     title_editorial: bool = False
@@ -165,6 +167,9 @@ class Source(Record):
     sha256: str
     publisher: str | None = None
     url: str | None = None
+    retrieved: PartialDate | None = None
+    """When the text was retrieved (saved) from ``url``: a source may be read long after, or
+    before a correction of, its publication."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -401,6 +406,7 @@ class _Lines:
     """Line numbers of each ``[[table]]`` occurrence and of each key inside it."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.headers: dict[tuple[str, int], int] = {}
         self.keys: dict[tuple[str, int, str], int] = {}
         counts: dict[str, int] = {}
@@ -435,17 +441,47 @@ class _Lines:
             return self.keys[(table, index, key)]
         return self.headers.get((table, index), 1)
 
+    def item_line(self, table: str, index: int, key: str, item: int) -> int:
+        """The line where item ``item`` of the array ``key = [ … ]`` starts (a history step, an
+        evidence item); the key's line when it cannot be told. Read only for an error message."""
+        start = self.line(table, index, key)
+        if (table, index, key) not in self.keys:
+            return start
+        from dossier.authoring import array_item_lines
+
+        found = array_item_lines(self.text, start)
+        return found[item] if item < len(found) else start
+
 
 # --------------------------------------------------------------------------------------------------
 # Conversion of TOML values to the declared field types.
 
 
 class _Where:
-    def __init__(self, path: str, lines: _Lines, table: str, index: int, rid: str | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: _Lines,
+        table: str,
+        index: int,
+        rid: str | None,
+        item: tuple[str, int] | None = None,
+    ) -> None:
         self.path, self.lines, self.table, self.index, self.rid = path, lines, table, index, rid
+        self.item = item
+        """(key, position) of the array item this place is inside (a history step)."""
+
+    def at(self, key: str, position: int) -> _Where:
+        """The place of item ``position`` of the array ``key`` (its errors name its own line)."""
+        if self.item is not None:  # an item inside an item: its enclosing item's line
+            return self
+        return _Where(self.path, self.lines, self.table, self.index, self.rid, (key, position))
 
     def fail(self, key: str | None, message: str) -> CaseFileError:
-        line = self.lines.line(self.table, self.index, key)
+        if self.item is not None:
+            line = self.lines.item_line(self.table, self.index, *self.item)
+        else:
+            line = self.lines.line(self.table, self.index, key)
         who = (
             f"[[{self.table}]] {self.rid!r}" if self.rid else f"[[{self.table}]] #{self.index + 1}"
         )
@@ -477,7 +513,12 @@ def _date(value: Any, where: _Where, key: str) -> PartialDate:
         if isinstance(value, dict):
             unknown = set(value) - {"value", "text", "rule", "approx"}
             if unknown:
-                raise where.fail(key, f"date has unknown key {sorted(unknown)[0]!r}")
+                bad = sorted(unknown)[0]
+                near = _did_you_mean(bad, dict.fromkeys(("value", "text", "rule", "approx")))
+                raise where.fail(
+                    key,
+                    f"date has unknown key {bad!r}{near}; a date takes: value, text, rule, approx",
+                )
             if not isinstance(value.get("value"), str):
                 raise where.fail(key, 'date table needs value = "YYYY[-MM[-DD]]"')
             for k in ("text", "rule"):
@@ -499,7 +540,13 @@ def _evidence(value: Any, where: _Where, key: str) -> Evidence:
         allowed = {"quote", "source", "prefix", "suffix"}
         unknown = set(value) - allowed
         if unknown:
-            raise where.fail(key, f"evidence has unknown key {sorted(unknown)[0]!r}")
+            bad = sorted(unknown)[0]
+            near = _did_you_mean(bad, dict.fromkeys(allowed))
+            raise where.fail(
+                key,
+                f"evidence has unknown key {bad!r}{near}; "
+                "an evidence item takes: quote, source, prefix, suffix",
+            )
         if not isinstance(value.get("quote"), str):
             raise where.fail(key, 'evidence table needs quote = "the exact words"')
         for k in ("source", "prefix", "suffix"):
@@ -542,11 +589,9 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
                 out.append(v)
             return tuple(out)
         if item is Evidence:
-            return tuple(_evidence(v, where, key) for v in value)
-        if item is StatusStep:
-            return tuple(_table(StatusStep, v, where, key) for v in value)
-        if item is Variant:
-            return tuple(_table(Variant, v, where, key) for v in value)
+            return tuple(_evidence(v, where.at(key, i), key) for i, v in enumerate(value))
+        if isinstance(item, type) and dataclasses.is_dataclass(item):  # a step, a disputed value
+            return tuple(_table(item, v, where.at(key, i), key) for i, v in enumerate(value))
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
 
@@ -578,7 +623,12 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
     for name, value in raw.items():
         if name not in fields:
             near = _did_you_mean(name, fields)
-            raise where.fail(key or name, f"unknown field {name!r}{near}")
+            table = getattr(cls, "TABLE", "")
+            what = f"{key} item" if key else f"[[{table}]]" if table else cls.__name__
+            allowed = ", ".join(fields)
+            raise where.fail(
+                key or name, f"unknown field {name!r}{near}; a {what} takes: {allowed}"
+            )
         f = fields[name]
         if f.metadata.get("pairs"):
             values[name] = _pairs(value, fields, where, key or name)
@@ -587,7 +637,8 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
         choices = f.metadata.get("choices")
         if choices and values[name] not in choices:
             allowed = ", ".join(repr(c) for c in choices)
-            raise where.fail(key or name, f"{name} {values[name]!r} is not one of {allowed}")
+            near = _did_you_mean(values[name], dict.fromkeys(choices))
+            raise where.fail(key or name, f"{name} {values[name]!r} is not one of {allowed}{near}")
     for name, f in fields.items():
         missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if missing and name not in values:
@@ -780,7 +831,11 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                 if target is None:
                     continue
                 if target not in placed.kinds:
-                    raise w.fail(name, f"{name} refers to unknown id {target!r}")
+                    near = _did_you_mean(
+                        target,
+                        {k: v for k, v in placed.kinds.items() if not kinds or v in kinds},
+                    )
+                    raise w.fail(name, f"{name} refers to unknown id {target!r}{near}")
                 if kinds and placed.kinds[target] not in kinds:
                     want = " or ".join(kinds)
                     raise w.fail(
@@ -841,22 +896,31 @@ def _locate_evidence(
                 "evidence", "no evidence: every record cites at least one span of a source"
             )
         found: list[Located] = []
+        places = _evidence_places(record)
         for ev in items:
-            sid = ev.source or record.source or info.default_source
+            place = places.get(id(ev))
+            wi = w.at(*place) if place is not None else w
+            sid = ev.source or record.source or _own_source(record) or info.default_source
             if sid is None:
-                raise w.fail(
+                raise wi.fail(
                     "evidence", "evidence names no source and the case has no default_source"
                 )
             if sid not in texts:
-                raise w.fail("evidence", f"evidence cites unknown source {sid!r}")
+                near = _did_you_mean(sid, texts)
+                raise wi.fail("evidence", f"evidence cites unknown source {sid!r}{near}")
             try:
                 span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
             except SpanError as exc:
-                raise w.fail(
+                message = f"evidence in {sid!r}: {exc}"
+                if len(texts) > 1 and not finder.occurrences(sid, ev.quote):
+                    from dossier.authoring import elsewhere
+
+                    message = elsewhere(finder, sid, ev.quote, message)
+                raise wi.fail(
                     "text"
                     if isinstance(record, Quote) and ev.quote == getattr(record, "text", None)
                     else "evidence",
-                    f"evidence in {sid!r}: {exc}",
+                    message,
                 ) from None
             found.append(Located(sid, span))
         located[record.id] = tuple(found)
@@ -873,13 +937,37 @@ def _locate_evidence(
     return located
 
 
+def _own_source(record: Record) -> str | None:
+    """A source's own words are the default source of its evidence (its title, its date)."""
+    return record.id if isinstance(record, Source) else None
+
+
+def _evidence_places(record: Record) -> dict[int, tuple[str, int]]:
+    """Where each evidence item of a record is written: (the array's key, the item's position),
+    by the item's identity — an item of ``evidence``, or inside a history step or a disputed
+    value (the step's position), so that an error names its own line."""
+    places: dict[int, tuple[str, int]] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if not isinstance(value, tuple):
+            continue
+        for i, item in enumerate(value):
+            if isinstance(item, Evidence):
+                places[id(item)] = (f.name, i)
+            elif dataclasses.is_dataclass(item):
+                for ev in getattr(item, "evidence", ()):
+                    if isinstance(ev, Evidence):
+                        places[id(ev)] = (f.name, i)
+    return places
+
+
 def _wanted(
     records: list[Record], default: str | None, texts: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
     """(source id, words) of every span and printed name the checks will look for."""
     for record in records:
         for ev in record.evidence_items():
-            sid = ev.source or record.source or default
+            sid = ev.source or record.source or _own_source(record) or default
             if sid is not None:
                 yield sid, ev.quote
                 if ev.prefix or ev.suffix:

@@ -475,7 +475,12 @@ REVERSE_LABEL: dict[str, str] = {
     "responds_to": "Answered by",
 }
 """How any record's detail labels the records attributed to it, carried by it or answering it."""
-DATE_LABEL: dict[str, str] = {"start": "From", "end": "Until", "published": "Published"}
+DATE_LABEL: dict[str, str] = {
+    "start": "From",
+    "end": "Until",
+    "published": "Published",
+    "retrieved": "Retrieved",
+}
 
 
 def field_label(kind: str, name: str) -> str:
