@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from dossier import bounded, sources
+from dossier import sources
 from dossier.dates import DateError, parse_iso
 from dossier.errors import CaseFileError, DossierError, shown
 
@@ -99,7 +99,7 @@ class CaseText:
 
     def header_line(self, table: str, index: int) -> int:
         """The line of the ``index``-th ``[[table]]`` header (1 when it cannot be told)."""
-        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]", re.MULTILINE)
+        pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\]", re.MULTILINE)
         for i, match in enumerate(pattern.finditer(self.text)):
             if i == index:
                 return self.text.count("\n", 0, match.start()) + 1
@@ -109,22 +109,11 @@ class CaseText:
 def read_case(path: Path) -> CaseText:
     """The case file at ``path``, parsed as TOML only (its records are not checked: citing and
     adding a source work on a case that does not check yet)."""
+    from dossier import casefile
+
     name = shown(path)
-    raw = bounded.read_case_file(path, name)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CaseFileError(f"{name}:{line}: the case file is not UTF-8 text") from None
-    bounded.check_text(text, name)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or 1
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(getattr(exc, "msg", exc)))
-        raise CaseFileError(f"{name}:{line}: malformed TOML: {msg}") from None
-    except RecursionError:
-        raise bounded.too_deep(name) from None
+    _, text = casefile._read_case_file(path, name)  # the checker's own reading, its messages
+    data = casefile._parse_toml(text, name)
     return CaseText(path, text, data, path.resolve().parent.parent)
 
 

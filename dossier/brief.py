@@ -805,7 +805,7 @@ def render_footnotes(
 ) -> list[str]:
     """One footnote per cited span, in the order of their numbers."""
     about = {
-        s.id: (s.title, display_iso(s.published.value, s.published.precision)) for s in sources
+        s.id: (s.title, s.published.display() if s.published else UNDATED) for s in sources
     }
     lines: dict[str, tuple[str, list[int]]] = {}
     out = []
@@ -1338,7 +1338,7 @@ def render_sources(g: Gathered) -> list[str]:
         line = f"- {strong(s.title)}"
         if s.title_editorial:
             line += " (title supplied by the analyst: the source prints none)"
-        line += f". Published {display_iso(s.published.value, s.published.precision)}"
+        line += f". Published {s.published.display() if s.published else UNDATED}"
         if s.publisher:
             line += f" by {inline(s.publisher)}"
         line += f". Language: {inline(s.language)}."

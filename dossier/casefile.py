@@ -162,7 +162,8 @@ class Source(Record):
     title_editorial: bool = False
     """True when the title is the analyst's, because the source prints none."""
     file: str
-    published: PartialDate
+    published: PartialDate | None = None
+    """None: the source states no date (then ``retrieved`` says when it was read)."""
     language: str
     sha256: str
     publisher: str | None = None

@@ -146,7 +146,7 @@ class Source:
     title: str
     title_editorial: bool
     file: str
-    published: PartialDate
+    published: PartialDate | None
     language: str
     sha256: str
     publisher: str | None
@@ -307,6 +307,10 @@ def notes(conn: sqlite3.Connection) -> Iterator[Note]:
         yield Note(nid, kind, text, basis, targets, spans_of(evidence))
 
 
+def _published(value: str | None, precision: str | None) -> PartialDate | None:
+    return PartialDate(value, precision or "day") if value else None  # type: ignore[arg-type]
+
+
 def sources(conn: sqlite3.Connection) -> Iterator[Source]:
     """Sources in case-file order, without their text (its length instead)."""
     for row in conn.execute(
@@ -316,7 +320,7 @@ def sources(conn: sqlite3.Connection) -> Iterator[Source]:
     ):
         sid, title, editorial, file, published, precision, language, sha, publisher, url = row[:10]
         yield Source(
-            sid, title, bool(editorial), file, PartialDate(published, precision), language, sha,
+            sid, title, bool(editorial), file, _published(published, precision), language, sha,
             publisher, url, row[10], spans_of(row[11]),
         )  # fmt: skip
 
