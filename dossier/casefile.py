@@ -987,26 +987,32 @@ def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:
         yield r, i
 
 
-def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate]]:
+def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate, int | None]]:
+    """(key, date, position of the item of the array ``key`` it is in, or None) of every date of
+    a record, those of its history steps (and any other items) included."""
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         if isinstance(value, PartialDate):
-            yield f.name, value
-    if isinstance(record, Charge):
-        for step in record.history:
-            if step.date is not None:
-                yield "history", step.date
+            yield f.name, value, None
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if dataclasses.is_dataclass(item) and not isinstance(item, Evidence):
+                    for g in dataclasses.fields(item):
+                        date = getattr(item, g.name)
+                        if isinstance(date, PartialDate):
+                            yield f.name, date, i
 
 
 def _check_date_words(record: Record, found: list[Located], w: _Where) -> None:
     """A date's ``text`` (the source's own words for it) must be in one of the record's spans."""
-    for key, date in _dates_of(record):
+    for key, date, position in _dates_of(record):
         if not date.text:
             continue
         if not any(date.text in loc.span.exact for loc in found):
-            raise w.fail(
+            raise (w.at(key, position) if position is not None else w).fail(
                 key,
-                f"{key} text {date.text!r} is not inside any of this record's evidence spans",
+                f"{key} text {date.text!r} is not inside any of this record's evidence spans "
+                f'(cite the words that hold it: dossier cite "{date.text}")',
             )
 
 

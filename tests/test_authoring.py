@@ -481,3 +481,22 @@ def test_the_readme_holds_the_current_reference() -> None:
         "README.md's case-file reference is out of date: regenerate it with "
         "`uv run python -m dossier.casedoc README.md`, then read the diff"
     )
+
+
+def test_a_steps_date_words_outside_its_spans_name_the_steps_line(
+    cli: Cli, small_project: Project
+) -> None:
+    old = '{ status = "indicted", evidence = ["Mr. Mendez was also indicted."] }'
+    new = (
+        '{ status = "indicted", date = { value = "2025-11-03", text = "Monday", rule = "r" }, '
+        'evidence = ["Mr. Mendez was also indicted."] }'
+    )
+    small_project.edit_case(old, new)
+    line = small_project.line_of('text = "Monday", rule = "r"')
+    assert_one_line_error(
+        cli("check", "--data", small_project.case),
+        f":{line}:",
+        "'mendez-coup-charges'",
+        "history text 'Monday' is not inside any of this record's evidence spans",
+        'dossier cite "Monday"',
+    )
