@@ -804,9 +804,7 @@ def render_footnotes(
     numbers: dict[str, int], sources: Sequence[Source], text_of: Callable[[str], str]
 ) -> list[str]:
     """One footnote per cited span, in the order of their numbers."""
-    about = {
-        s.id: (s.title, s.published.display() if s.published else UNDATED) for s in sources
-    }
+    about = {s.id: (s.title, s.published.display() if s.published else UNDATED) for s in sources}
     lines: dict[str, tuple[str, list[int]]] = {}
     out = []
     for key, n in numbers.items():  # in the order of their numbers

@@ -615,11 +615,11 @@ register(
         subtitle=lambda r, ctx: f"published {shown(r.published)}",
         main_date=lambda r: r.published,
         timeline_order=6,
-        timeline=lambda r, ctx: [
-            TimelineEntry(r.published, f"Source published: {r.title}", "source")
-        ]
-        if r.published
-        else [],
+        timeline=lambda r, ctx: (
+            [TimelineEntry(r.published, f"Source published: {r.title}", "source")]
+            if r.published
+            else []
+        ),
         listing=_source_listing,
         extra_columns=(Extra("text", str, False, lambda r, ctx: ctx.case.texts[r.id]),),
         hidden_columns=frozenset({"title_editorial"}),

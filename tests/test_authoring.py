@@ -331,7 +331,6 @@ def test_an_unknown_field_in_a_step_names_the_steps_line(cli: Cli, small_project
         text[:at] + old.replace("] },", '], sentense = "P3Y" },') + text[at + len(old) :]
     )
     line = small_project.line_of('sentense = "P3Y"')
-    history = small_project.line_of('id = "mendez-coup-charges"')
     msg = assert_one_line_error(
         cli("check", "--data", small_project.case),
         f":{line}:",
