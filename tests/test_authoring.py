@@ -499,3 +499,27 @@ def test_a_steps_date_words_outside_its_spans_name_the_steps_line(
         "history text 'Monday' is not inside any of this record's evidence spans",
         'dossier cite "Monday"',
     )
+
+
+def test_cite_across_a_line_break_gives_words_the_build_finds(
+    cli: Cli, small_project: Project
+) -> None:
+    result = cli("cite", "November 4, 2025 Andara has severed", "--case", small_project.case)
+    assert result.code == 0, result.err
+    entry = result.out.splitlines()[1]
+    assert entry == f'{{ quote = "November 4, 2025\\nAndara has severed", source = "{OLD_ID}" }}'
+    small_project.write_case(
+        small_project.case_text()
+        + f'\n[[events]]\nid = "severed"\ntype = "rupture"\ntitle = "Severed"\n'
+        f"evidence = [{entry}]\n"
+    )
+    checked = cli("check", "--data", small_project.case)
+    assert checked.code == 0, checked.err
+
+
+def test_cite_escapes_what_a_terminal_would_act_on() -> None:
+    assert (
+        authoring.toml_string('a "b" \\ \x1b[31m \u202e') == '"a \\"b\\" \\\\ \\u001B[31m \\u202E"'
+    )
+    escaped = authoring.toml_string("x\x1by")
+    assert tomllib.loads("v = " + escaped)["v"] == "x\x1by"
