@@ -307,15 +307,19 @@ def text() -> str:
     for table in tables():
         lines += [
             table.heading,
-            *textwrap.wrap(table.intro, 96, initial_indent="  ", subsequent_indent="  "),
+            *textwrap.wrap(table.intro, 78, initial_indent="  ", subsequent_indent="  "),
         ]
         for f in table.fields:
-            values = f"; one of: {', '.join(f.values)}" if f.values else ""
-            lines.append(f"  {f.name} ({f.type}, {f.required}{values})")
-            if f.help:
-                lines += textwrap.wrap(
-                    f.help, 96, initial_indent="      ", subsequent_indent="      "
-                )
+            lines.append(f"  {f.name} ({f.type}, {f.required})")
+            for words in (f"one of: {', '.join(f.values)}" if f.values else "", f.help):
+                if words:
+                    lines += textwrap.wrap(
+                        words.replace("``", "`"),
+                        78,
+                        initial_indent="      ",
+                        subsequent_indent="      ",
+                        break_on_hyphens=False,
+                    )
         lines.append("")
     return "\n".join(lines)
 

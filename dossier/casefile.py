@@ -153,17 +153,19 @@ class Record:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source(Record):
-    TABLE: ClassVar[str] = "sources"
-    KIND: ClassVar[str] = "source"
     """A text file in seeds/, checked against its sha256; its evidence (words showing what it
     is: its title, its date) is in itself unless it names another source."""
+
+    TABLE: ClassVar[str] = "sources"
+    KIND: ClassVar[str] = "source"
 
     title: str
     title_editorial: bool = False
     """True when the title is the analyst's, because the source prints none."""
     file: str
     published: PartialDate | None = None
-    """None: the source states no date (then ``retrieved`` says when it was read)."""
+    """Publication date, as far as the source states it; left out when it states none (then
+    ``retrieved`` says when it was read)."""
     language: str
     sha256: str
     publisher: str | None = None
