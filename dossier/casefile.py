@@ -628,7 +628,9 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
             near = _did_you_mean(name, fields)
             table = getattr(cls, "TABLE", "")
             what = f"{key} item" if key else f"[[{table}]]" if table else cls.__name__
-            allowed = ", ".join(fields)
+            base = _shape(Record)[1] if isinstance(cls, type) and issubclass(cls, Record) else {}
+            own = [n for n in fields if n not in base]  # the kind's own fields first
+            allowed = ", ".join([*own, *(n for n in fields if n in base)])
             raise where.fail(
                 key or name, f"unknown field {name!r}{near}; a {what} takes: {allowed}"
             )
