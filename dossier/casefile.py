@@ -174,6 +174,15 @@ class Source(Record):
     """When the text was retrieved (saved) from ``url``: a source may be read long after, or
     before a correction of, its publication."""
 
+    @property
+    def known_from(self) -> PartialDate:
+        """From when what it says is known: its publication, else its retrieval (a checked case
+        has one of them)."""
+        date = self.published or self.retrieved
+        if date is None:  # pragma: no cover - the loader refuses such a source
+            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
+        return date
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Person(Record):
@@ -851,6 +860,12 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                 parse_term(record.term)
             except ValueError as exc:
                 raise w.fail("term", str(exc)) from None
+        if isinstance(record, Source) and record.published is None and record.retrieved is None:
+            raise w.fail(
+                None,
+                "a source needs published (as far as it states it) or, when it states no date, "
+                "retrieved (when its text was saved)",
+            )
         if isinstance(record, Note) and record.kind == "editorial" and not record.basis:
             raise w.fail(
                 "basis", "an editorial note needs a basis: where the analyst's knowledge comes from"

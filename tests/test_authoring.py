@@ -546,3 +546,14 @@ def test_a_case_file_that_cannot_be_written_leaves_no_seed(
     assert_one_line_error(result, "the disk is full")
     assert small_project.case.read_bytes() == before
     assert _seeds(small_project) == seeds
+
+
+def test_a_source_with_neither_date_is_refused(cli: Cli, small_project: Project) -> None:
+    small_project.edit_case('published = "2025-11-04"\n', "")
+    line = small_project.line_of("[[sources]]")
+    assert_one_line_error(
+        cli("check", "--data", small_project.case),
+        f":{line}:",
+        f"[[sources]] '{OLD_ID}': a source needs published",
+        "retrieved",
+    )
