@@ -26,7 +26,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from dossier.errors import DossierError
@@ -40,6 +40,12 @@ from dossier.search import (
 )
 from dossier.ui.messages import AnnotateRequested, MarksChanged, PinRequested
 from dossier.ui.widgets.text_view import fit
+
+PIN_KEY = "ctrl+t"
+NOTE_KEY = "ctrl+n"
+"""Pin and annotate the highlighted result: keys that type nothing into the query box, and that
+neither Textual's Input (ctrl+a/e/d/w/u/k/x/c/v), the app (ctrl+p, ctrl+q, ctrl+c) nor a raw
+terminal (ctrl+h/i/j/m/[ are Backspace, Tab, Enter, Esc; tmux's prefix is ctrl+b) take."""
 
 PLACEHOLDER = 'Search quotes: words, "a phrase", -word, a OR b, speaker:name'
 SHOWN = 20
@@ -113,12 +119,8 @@ class ResultList(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Previous result", show=False, id="search.results.up"),
         Binding("down", "cursor_down", "Next result", show=False, id="search.results.down"),
-        Binding("enter", "select", "Open the quote", id="search.results.open"),
-        Binding("p", "pin", "Pin", id="search.results.pin"),
-        Binding("a", "annotate", "Annotate", id="search.results.annotate"),
+        Binding("enter", "select", "Open", tooltip="Open the quote", id="search.results.open"),
     ]
-    WORKSET_KEYS = frozenset("pa")
-    """Keys that act on the highlighted result instead of going to the search box."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "result-list--highlighted",
@@ -247,8 +249,8 @@ class ResultList(ScrollView, can_focus=True):
     # -- keys and mouse -------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        if event.character in self.WORKSET_KEYS:
-            return  # the bindings: pin or annotate the highlighted quote
+        # Every letter is query text, "p" and "a" too: pinning and annotating here are on keys
+        # that cannot be typed into a query (the search screen's ctrl+t and ctrl+n).
         if event.is_printable and event.character:
             event.stop()  # not an app key ("q" quits, "1" changes pane): the user is typing
             event.prevent_default()
@@ -346,7 +348,21 @@ class SearchScreen(ModalScreen[str | None]):
     a subclass elsewhere would not be this one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Clear and close search", id="search.close"),
+        Binding("escape", "close", "Close", tooltip="Clear and close search", id="search.close"),
+        Binding(
+            PIN_KEY,
+            "pin",
+            "Pin",
+            tooltip="Pin or unpin the highlighted quote (letters always go into the query)",
+            id="search.pin",
+        ),
+        Binding(
+            NOTE_KEY,
+            "annotate",
+            "Note",
+            tooltip="Write an annotation on the highlighted quote",
+            id="search.annotate",
+        ),
         Binding("down", "to_results", "Go to the results", show=False, id="search.to_results"),
         Binding("backspace", "edit", "Edit the query", show=False, id="search.edit"),
     ]
@@ -386,7 +402,7 @@ class SearchScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         body = Vertical(id="search-body")
         body.border_title = "Search quotes"
-        body.border_subtitle = "Enter open · ↓↑ move · p pin · a note · Esc close"
+        body.border_subtitle = "Enter open · ↓↑ move · ^t pin · ^n note · Esc close"
         with body:
             yield Input(
                 self._initial, placeholder=PLACEHOLDER, select_on_focus=False, id="search-input"
@@ -394,6 +410,7 @@ class SearchScreen(ModalScreen[str | None]):
             yield Static(id="search-count")
             yield ResultList(id="search-results")
             yield Static(Text(HINT_EMPTY, style="dim"), id="search-hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search-results", ResultList).display = False
@@ -440,7 +457,9 @@ class SearchScreen(ModalScreen[str | None]):
         self.result = result
         results = self.query_one("#search-results", ResultList)
         results.show(result.hits, self.marks())
-        results.display = bool(result.hits)
+        if results.display != bool(result.hits):  # the footer is laid out again: not per key
+            results.display = bool(result.hits)
+            self.refresh_bindings()
         self.query_one("#search-count", Static).update(count_line(result))
         hint = self.query_one("#search-hint", Static)
         hint.update(Text(line(result.hint or ""), style="dim"))
@@ -463,6 +482,21 @@ class SearchScreen(ModalScreen[str | None]):
         self.query_one("#search-hint", Static).display = True
 
     # -- keys -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pin", "annotate"):
+            # Shown dimmed (None) while there is no result to act on.
+            return (
+                self.query_one("#search-results", ResultList).highlighted_hit() is not None or None
+            )
+        return True
+
+    def action_pin(self) -> None:
+        """Pin the highlighted result, from the box or the list alike."""
+        self.query_one("#search-results", ResultList).action_pin()
+
+    def action_annotate(self) -> None:
+        self.query_one("#search-results", ResultList).action_annotate()
 
     def action_to_results(self) -> None:
         results = self.query_one("#search-results", ResultList)
