@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -111,6 +112,14 @@ class CaseBar(Static):
         bar.append(" " * max(width - len(left) - len(right) - 1, 1))
         bar.append(line(right))
         return bar
+
+
+class MainScreen(Screen[None]):
+    """The panes' screen. The Overview's table has the focus from the first frame: Textual's
+    default focused the tabs first, and moving it to the table once the case was read restyled
+    every tab on the first frame's path."""
+
+    AUTO_FOCUS = "#table-overview"
 
 
 class DossierApp(App[None]):
@@ -236,6 +245,9 @@ class DossierApp(App[None]):
         """The palette's provider of records, bound to this app's dossier."""
 
     # -- layout ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")
