@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -184,6 +185,7 @@ class ResultList(ScrollView, can_focus=True):
         """(result, start, end) of each row, for the width in ``_width``."""
         self._first_row: list[int] = []
         self._width = -1
+        self._styles: tuple[Style, Style, dict[str, Style]] | None = None
 
     @property
     def option_count(self) -> int:
@@ -217,6 +219,12 @@ class ResultList(ScrollView, can_focus=True):
         """Rows of every result at the current width (results are few: at most the limit)."""
         width = self.scrollable_content_region.width
         if width == self._width:
+            return
+        if (
+            width <= 0
+        ):  # hidden, or not laid out yet: wrapped when it has a width, not a row a letter
+            self._rows, self._first_row = [], []
+            self.virtual_size = Size(0, 0)
             return
         self._width = width
         rows: list[tuple[int, int, int]] = []
@@ -299,18 +307,32 @@ class ResultList(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # the styles are looked up once a frame, not once a row
         self._layout()
-        width = self._width
-        base = self.rich_style
+        return super().render_lines(crop)
+
+    def _line_styles(self) -> tuple[Style, Style, dict[str, Style]]:
+        """The list's style, the highlighted result's, and each part's (for this frame)."""
+        if self._styles is None:
+            base = self.rich_style
+            parts = {
+                name: self.get_component_rich_style(name, partial=True)
+                for name in ("result-list--strong", "result-list--dim", "result-list--match")
+            }
+            highlighted = base + self.get_component_rich_style("result-list--highlighted")
+            self._styles = (base, highlighted, parts)
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        width = max(self._width, 0)
+        base, highlighted, parts = self._line_styles()
         row = round(self.scroll_y) + y
         if row >= len(self._rows):
             return Strip.blank(width, base)
         index, start, end = self._rows[row]
         text, pieces = self._text(index)
-        style = base
-        if index == self.highlighted:
-            style = base + self.get_component_rich_style("result-list--highlighted")
+        style = highlighted if index == self.highlighted else base
         segments: list[Segment] = []
         at = start
         for a, b, name in pieces:
@@ -320,9 +342,7 @@ class ResultList(ScrollView, can_focus=True):
             if a > at:
                 segments.append(Segment(text[at:a], style))
             stop = min(b, end)
-            segments.append(
-                Segment(text[a:stop], style + self.get_component_rich_style(name, partial=True))
-            )
+            segments.append(Segment(text[a:stop], style + parts[name]))
             at = stop
         if at < end:
             segments.append(Segment(text[at:end], style))
@@ -457,9 +477,7 @@ class SearchScreen(ModalScreen[str | None]):
         self.result = result
         results = self.query_one("#search-results", ResultList)
         results.show(result.hits, self.marks())
-        if results.display != bool(result.hits):  # the footer is laid out again: not per key
-            results.display = bool(result.hits)
-            self.refresh_bindings()
+        results.display = bool(result.hits)
         self.query_one("#search-count", Static).update(count_line(result))
         hint = self.query_one("#search-hint", Static)
         hint.update(Text(line(result.hint or ""), style="dim"))
@@ -482,14 +500,6 @@ class SearchScreen(ModalScreen[str | None]):
         self.query_one("#search-hint", Static).display = True
 
     # -- keys -----------------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("pin", "annotate"):
-            # Shown dimmed (None) while there is no result to act on.
-            return (
-                self.query_one("#search-results", ResultList).highlighted_hit() is not None or None
-            )
-        return True
 
     def action_pin(self) -> None:
         """Pin the highlighted result, from the box or the list alike."""
