@@ -247,7 +247,12 @@ class DossierApp(App[None]):
     # -- layout ---------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(id="_default")
+        # Born with its width's class (-narrow, -wide): added at the first resize instead, it
+        # restyled every widget on the first frame's path (a later resize still sets it).
+        width = self.size.width
+        breakpoints = sorted(self.HORIZONTAL_BREAKPOINTS or [], reverse=True)
+        classes = next((name for at, name in breakpoints if width >= at), "")
+        return MainScreen(id="_default", classes=classes)
 
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")
