@@ -363,7 +363,7 @@ def bench_session(settings: Settings, report: Report) -> None:
             bare_all += bare
             info = sessions[0]["search"][query]
             total, capped = info["shown"]
-            label = f"{total:,}+, the newest ranked" if capped else f"{total:,} ranked"
+            label = f"{total:,}+ newest first" if capped else f"{total:,} ranked"
             a, b, c = median(ui), p95(ui), median(bare)
             all_ok &= a <= 0.05 and b <= 0.15
             worst = max(worst, (a, b, query))

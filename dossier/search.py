@@ -27,10 +27,9 @@ or a mentioned person's name) newest first, undated quotes last.
 
 Speed on a dossier of a million quotes: bm25 costs time in proportion to the number of matches
 (over a second for ``de``), while listing matches in rowid order (= date order) costs almost
-nothing. So a search reads the newest :data:`CAP` + 1 matches without scoring them; when no more
-than :data:`CAP` match, it scores and ranks them all; otherwise it scores only those (they are the
-matches from the lowest of their rowids up, a range FTS5 seeks to) and says so: "1,000+ quotes ·
-best first of the newest 1,000" (``capped``). A prefix of four letters or more is beyond the index's
+nothing. So a search reads the newest :data:`CAP` + 1 matches without scoring them; only when no
+more than :data:`CAP` match does it score and rank them, otherwise it shows the newest first and
+says so (``ranked=False``, "1,000+"). A prefix of four letters or more is beyond the index's
 prefix sizes (``prefix='2 3'``): FTS5 then merges every matching word's postings before the first
 match, whatever the LIMIT, so only the word being typed is a prefix. Snippets are made in Python
 from the quotes shown, not with FTS5's ``snippet()``, which would run the MATCH again (once per
@@ -336,8 +335,7 @@ class SearchResult:
     capped: bool = False
     """More than :data:`CAP` quotes match."""
     ranked: bool = True
-    """Hits are best first (bm25, ties newest first): of all the matches, or, when ``capped``, of
-    the newest :data:`CAP` + 1; ``False``: newest first, unranked."""
+    """Hits are best first (bm25, ties newest first); ``False``: newest first, unranked."""
     hint: str | None = None
     expression: str | None = field(default=None, repr=False)
     """The FTS5 expression searched (for debugging)."""
@@ -351,12 +349,7 @@ class SearchResult:
 
     @property
     def order_label(self) -> str:
-        """How the hits are ordered, as the results' header says it."""
-        if not self.ranked:
-            return "too many to rank: newest first"
-        if self.capped:
-            return f"best first of the newest {self.total:,}"
-        return "best first"
+        return "best first" if self.ranked else "too many to rank: newest first"
 
 
 def split_marks(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -383,10 +376,6 @@ _SCAN_SQL = (
 )
 _FIND_SQL = _SCAN_SQL.format(score="0.0")
 _RANK_SQL = _SCAN_SQL.format(score=RANK_EXPR)
-_RANK_FROM_SQL = (
-    f"SELECT rowid, {RANK_EXPR} FROM quote_fts WHERE quote_fts MATCH ? AND rowid >= ? "
-    "ORDER BY rowid DESC LIMIT ?"
-)
 _QUOTE_SQL = (
     "SELECT pos, id, coalesce(speaker_names, 'unattributed'), date, date_precision, date_approx, kind, text, source, "
     'start, "end" FROM quote WHERE pos IN ({marks})'
@@ -606,17 +595,14 @@ class Searcher:
         capped = len(rows) > CAP
         undated = self._last_dated
         if capped:
-            # Too many to score them all (bm25 costs in proportion to the matches): score the
-            # CAP + 1 found, the newest (and the undated), which are every match numbered from
-            # the lowest of theirs up — a rowid range FTS5 seeks to, so this costs what they do.
-            lowest = rows[-1][0]
-            rows = conn.execute(_RANK_FROM_SQL, (expression, lowest, CAP + 1)).fetchall()
+            # Newest first; undated quotes (numbered after the dated ones) last.
+            chosen = [pos for pos, _ in rows if pos <= undated]
+            chosen += [pos for pos, _ in rows if pos > undated]
         else:
-            # Few enough to rank: score them all.
+            # Few enough to rank: score them all (bm25 costs in proportion to the matches).
             rows = conn.execute(_RANK_SQL, (expression, CAP + 1)).fetchall()
-        # Best first; ties newest first, undated quotes (numbered after the dated ones) last.
-        rows.sort(key=lambda r: (r[1], r[0] > undated, -r[0]))
-        chosen = [pos for pos, _ in rows]
+            rows.sort(key=lambda r: (r[1], r[0] > undated, -r[0]))
+            chosen = [pos for pos, _ in rows]
         chosen = chosen[:limit]
         found = conn.execute(
             _QUOTE_SQL.format(marks=",".join("?" * len(chosen))), chosen
@@ -629,7 +615,7 @@ class Searcher:
             hits=hits,
             total=min(len(rows), CAP),
             capped=capped,
-            ranked=True,
+            ranked=not capped,
             hint=query.hint,
             expression=expression,
         )
