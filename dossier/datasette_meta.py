@@ -82,7 +82,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "language": "The article's language (ISO 639-1).",
         "sha256": "SHA-256 of the saved text, checked at every build.",
         "publisher": "The publisher, when the text states it.",
-        "url": "The address, when the text states it.",
+        "url": "The address the text was read at.",
+        "retrieved": "When the text was saved from its address, an ISO partial date.",
         "text": "The article's full text.",
     },
     "entity": {
@@ -207,6 +208,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "date": "The record's date, an ISO partial date.",
         "names": "Every name and spelling of a person or organisation (what search matches).",
         "body": "The record's kind and words (what search matches).",
+        "known": "The day (YYYY-MM-DD) the record is known from: the earliest publication of "
+        "the sources its evidence cites, a month- or year-dated source counting from the end of "
+        "its month or year. `known <= '2025-11-04'` is the case as of that day.",
     },
     "listing": {
         "pane": "The pane.",
@@ -242,6 +246,7 @@ _DATES: dict[str, str] = {
     "start": "Since when, an ISO partial date kept at its precision.",
     "end": "Until when, an ISO partial date kept at its precision.",
     "published": "Publication date, an ISO partial date.",
+    "retrieved": "When the text was saved, an ISO partial date.",
 }
 
 LABEL_COLUMNS: dict[str, str] = {"entity": "name", "record": "title", "source": "title"}

@@ -102,6 +102,12 @@ class Quote(SQLModel, table=True):
     """A direct quote, reported statement or epithet. ``pos`` is its place in date order, so the
     Quotes pane pages by it and search can list newest first without sorting."""
 
+    # The Quotes pane sorted by speaker or kind pages through these (filtering.py).
+    __table_args__ = (
+        Index("ix_quote_speaker", "speaker_names", "pos"),
+        Index("ix_quote_kind", "kind", "pos"),
+    )
+
     id: str = Field(primary_key=True)
     pos: int = Field(unique=True)
     """Place in date order, from 1: the quote index's rowid."""
@@ -174,6 +180,9 @@ class Record(SQLModel, table=True):
     claim: str | None = None
     """Who says so, when not the source in its own voice, and the other parties' answers:
     "according to Hugo de Zera (3 Nov 2025); Mexico: no immediate comment" (:mod:`dossier.claims`)."""
+    known: str | None = Field(default=None, index=True)
+    """The date (``YYYY-MM-DD``) it is known from: the earliest publication of the sources its
+    evidence cites, a partial date counting from the end of its period (:mod:`dossier.asof`)."""
 
 
 class Listing(SQLModel, table=True):
@@ -190,6 +199,9 @@ class Listing(SQLModel, table=True):
     c3: str = ""
     c4: str = ""
     c5: str = ""
+    search: str = ""
+    """What the pane's filter matches: the cells and every spelling of the record and of those it
+    refers to, lower case without accents (:mod:`dossier.filtering`)."""
 
 
 class Link(SQLModel, table=True):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from dossier import kinds, store, vocab
 from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
@@ -23,6 +23,9 @@ from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
 from dossier.schema import PANES
 from dossier.timeline import CASE_LANE, TimelineItem
+
+if TYPE_CHECKING:
+    from dossier.views import View
 
 # ---------------------------------------------------------------------------------------------------
 # What the panes show.
@@ -888,6 +891,24 @@ class Reader:
             return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
         row = conn.execute("SELECT count(*) FROM listing WHERE pane=?", (pane,)).fetchone()
         return int(row[0])
+
+    def view_page(self, pane: str, view: View, offset: int, limit: int) -> list[RowData]:
+        """Rows ``offset`` to ``offset + limit`` of a pane filtered and sorted (:mod:`.views`)."""
+        from dossier import views
+
+        if not view.active:
+            return self.page(pane, offset, limit)
+        with self.connection() as conn:
+            return views.page(conn, pane, view, offset, limit)
+
+    def view_count(self, pane: str, view: View, cap: int | None = None) -> int:
+        """How many rows of a pane ``view`` keeps (of the quotes, at most ``cap``)."""
+        from dossier import views
+
+        with self.connection() as conn:
+            if not view.filter.active:
+                return self._pane_count(conn, pane)
+            return views.count(conn, pane, view, cap)
 
     def page(self, pane: str, offset: int, limit: int) -> list[RowData]:
         """Rows ``offset`` to ``offset + limit`` of a pane: a range scan of its primary key."""
