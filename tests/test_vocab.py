@@ -376,3 +376,48 @@ evidence = ["The judges ordered Quiroga's capture in Costanera and abroad."]
     assert legal.startswith("wanted abroad since 28 November 2025; capture ordered")
     assert "extradition requested" in legal
     assert _detail(out, "quiroga-extradition")["title"] == ("Marta Quiroga — extradition requested")
+
+
+# ---------------------------------------------------------------------------------------------------
+# As of each source (with the asof helper's snapshots)
+
+
+def _as_of(spec: str, tmp_path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    from dossier import asof, casefile
+    from dossier.queries import read_opening
+    from dossier.store import validate
+
+    case = casefile.load(MOVING_CASE)
+    know = asof.Knowledge(case)
+    snap = asof.build_snapshot(case, asof.resolve(spec, know.points), tmp_path, know)
+    reader = Reader(snap, meta=validate(snap))
+    try:
+        figures = {f.label: f.value for f in read_opening(reader).overview.figures}
+        verdict = reader.detail("verdict-delivered")
+        assert verdict is not None
+        return figures, {"title": verdict.title}
+    finally:
+        reader.close()
+
+
+def test_as_of_the_first_source_the_verdict_is_scheduled_and_she_is_on_bail(
+    tmp_path: Path,
+) -> None:
+    figures, verdict = _as_of("court-to-rule-2025-10-02", tmp_path)
+    assert verdict["title"] == "The Special Criminal Chamber delivers its verdict (scheduled)"
+    assert figures["Marta Quiroga: custody"] == "released on bail since September 2025"
+    assert "Marta Quiroga: legal status" not in figures
+    assert "Tomás Bellido: charges" not in figures  # sentenced only in the second source
+    assert figures["Scheduled: verdict"] == (
+        "The Special Criminal Chamber delivers its verdict — 27 November 2025"
+    )
+
+
+def test_as_of_the_second_source_the_verdict_is_past_and_capture_is_ordered(
+    tmp_path: Path,
+) -> None:
+    figures, verdict = _as_of("tribunal-condena-2025-11-28", tmp_path)
+    assert verdict["title"] == "The Special Criminal Chamber delivers its verdict"
+    assert "Marta Quiroga: custody" not in figures
+    assert figures["Marta Quiroga: legal status"].startswith("capture ordered")
+    assert figures["Scheduled: hearing"].startswith("The full ruling is read")
