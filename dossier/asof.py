@@ -375,10 +375,12 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
         info = dataclasses.replace(
             case.info, summary=" ".join(s.text for s in summary), statements=summary
         )
+    from dossier import vocab  # an event dated after every source known then was scheduled then
+
     return dataclasses.replace(
         case,
         info=info,
-        records=tuple(kept.values()),
+        records=tuple(vocab.mark_scheduled(list(kept.values()), case.info.default_source)),
         located={rid: located[rid] for rid in kept},
     )
 

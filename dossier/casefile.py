@@ -843,7 +843,7 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
     from dossier import vocab  # verdicts, sentence parts, appeals, scheduled events
 
     for record in records:
-        vocab.check(record, placed.by_id, placed.of(record).fail, info.default_source)
+        vocab.check(record, placed.by_id, placed.of(record), info.default_source)
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info, progress)
     info = _locate_summary(info, texts, shown)
