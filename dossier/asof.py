@@ -192,14 +192,20 @@ def nested_fields(record: Record) -> list[str]:
     """The record's lists of items that cite evidence of their own (``history``, ``parts``), in
     field order: the order ``evidence_items`` lists their spans in, between the record's own and
     the disputed values'."""
+    names = _FIELDS.get(type(record))
+    if names is None:
+        names = _FIELDS[type(record)] = tuple(
+            f.name for f in dataclasses.fields(record) if f.name not in ("evidence", "disputed")
+        )
     out = []
-    for f in dataclasses.fields(record):
-        if f.name in ("evidence", "disputed"):
-            continue
-        value = getattr(record, f.name)
-        if isinstance(value, tuple) and value and hasattr(value[0], "evidence"):
-            out.append(f.name)
+    for name in names:
+        value = getattr(record, name)
+        if value and type(value) is tuple and hasattr(value[0], "evidence"):
+            out.append(name)
     return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _parts(record: Record, located: Sequence[Located]) -> _Parts | None:
