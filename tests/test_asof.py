@@ -332,3 +332,23 @@ def test_check_says_a_free_text_summary_of_several_sources_is_undated(
     assert result.code == 0, result.err
     assert "free text, dated by nothing" in result.err
     assert casefile.load(path).info.summary == "Lina Sorel is on trial."
+
+
+async def test_a_one_source_case_steps_to_its_source_and_no_further(small_db: Path) -> None:
+    """As of the newest (here the only) source is the dossier itself: no case file is read."""
+    app = DossierApp(small_db)
+    notices = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")  # now: what the newest source added to the one before — none
+        await settle(pilot)
+        assert any("one source" in n.message for n in notices)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert await wait_until(pilot, lambda: "— Andara severs" in _first_line(app))
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert any("is the earliest source" in n.message for n in notices)
+        await pilot.press("c")  # since the only source: nothing
+        await settle(pilot)
+        assert await wait_until(pilot, lambda: "No source was published since" in screen_text(app))

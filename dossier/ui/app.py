@@ -848,10 +848,14 @@ class DossierApp(App[None]):
                 raise DossierError(
                     "Nothing changed: the case has one source" if points else "No sources."
                 )
-            self.call_from_thread(self._status, "Reading what changed…")
-            case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
-            changes = asof.changes_since(case, asof.Cutoff.at(points[at]), knowledge)
-            self.call_from_thread(self._status, None)
+            cutoff = asof.Cutoff.at(points[at])
+            if asof.is_whole(cutoff, points):  # since the newest source: nothing, no case read
+                changes = asof.Changes(cutoff, (), ())
+            else:
+                self.call_from_thread(self._status, "Reading what changed…")
+                case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+                changes = asof.changes_since(case, cutoff, knowledge)
+                self.call_from_thread(self._status, None)
         except DossierError as exc:
             self.call_from_thread(self._status, None)
             self.call_from_thread(self.notify, exc.message, title="Changes", timeout=4)
