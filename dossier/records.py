@@ -242,7 +242,8 @@ def asylum_and_diplomacy(conn: sqlite3.Connection) -> Iterator[Asylum | Diplomat
 def events(conn: sqlite3.Connection) -> Iterator[Event]:
     """Events by date (undated last), then in case-file order."""
     for vid, vtype, title, description, *rest in conn.execute(
-        f"SELECT v.id, v.type, v.title, v.description, {date_sql('v')}, "
+        "SELECT v.id, v.type, v.title || CASE WHEN v.scheduled THEN ' (scheduled)' ELSE '' END, "
+        f"v.description, {date_sql('v')}, "
         "(SELECT json_group_array(json_array(l.seq, e.name)) FROM link l "
         "JOIN entity e ON e.id = l.dst WHERE l.src = v.id AND l.rel = 'participants'), "
         f"{evidence_sql('v.id')}, {said_sql('v')} FROM event v "

@@ -50,8 +50,9 @@ from dossier.ui.messages import (
     WorksetChanged,
 )
 from dossier.ui.widgets.detail import LinkList
-from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
+from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane, ViewReader
 from dossier.ui.widgets.record_table import Loader, RecordTable
+from dossier.views import pinned_rows_for, rows_for
 from dossier.workset import (
     AnnotationConflict,
     SqlWorkset,
@@ -72,7 +73,7 @@ REBUILD_POLL = 2.0
 """Seconds between looks at the dossier's file identity (inode, mtime, size) for a rebuild."""
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
-PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None"]
+PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None", "ViewReader | None"]
 """A pane's rows (loader, detail reader, row count, cursor, first page), kept until it is shown."""
 NARROW_TABS = 96
 """Below this width the tabs drop their numbers so that all eight fit."""
@@ -528,7 +529,13 @@ class DossierApp(App[None]):
         for pane in PANES:
             first = event.first_pages.get(pane)
             self._load_pane(
-                pane, partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
+                pane,
+                partial(reader.page, pane),
+                details,
+                header.pane_counts.get(pane, 0),
+                0,
+                first,
+                partial(rows_for, reader, pane),
             )
         self._loaded = True
         self._load_marks()
@@ -583,13 +590,15 @@ class DossierApp(App[None]):
         total: int,
         cursor: int = 0,
         first: list[RowData] | None = None,
+        viewer: ViewReader | None = None,
     ) -> None:
-        """Show these rows in ``pane`` now, or when it is first shown."""
+        """Show these rows in ``pane`` now, or when it is first shown (``viewer``: the rows of a
+        filter or sort)."""
         listpane = self._panes.get(pane)
         if listpane is None:
-            self._pane_loads[pane] = (loader, details, total, cursor, first)
+            self._pane_loads[pane] = (loader, details, total, cursor, first, viewer)
         else:
-            listpane.load(loader, details, total, cursor, first)
+            listpane.load(loader, details, total, cursor, first, viewer)
 
     @property
     def active_pane(self) -> str:
@@ -648,6 +657,7 @@ class DossierApp(App[None]):
             self._remember()
         listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
+        listpane.clear_view()  # the place is a row of the pane's own order
         listpane.select(place.pos)
 
     async def action_go_back(self) -> None:
@@ -685,6 +695,7 @@ class DossierApp(App[None]):
         from dossier.ui.screens.export import ExportScreen
         from dossier.ui.screens.help import HelpScreen
         from dossier.ui.screens.search import ResultList, SearchScreen
+        from dossier.ui.screens.timeline import TimelineScreen
         from dossier.ui.widgets.timeline_chart import TimelineChart
 
         sections: list[tuple[str, list[BindingType]]] = [
@@ -706,9 +717,18 @@ class DossierApp(App[None]):
                     Binding("shift+tab", "", "Previous area"),
                 ],
             ),
-            ("In a table", list(RecordTable.BINDINGS)),
+            (
+                "In a table",
+                [
+                    *RecordTable.BINDINGS,
+                    Binding("escape", "", "Clear the filter (with none: back)"),
+                ],
+            ),
             ("In a record's links", list(LinkList.BINDINGS)),
-            ("In the timeline (t)", list(TimelineChart.BINDINGS)),
+            (
+                "In the timeline (t)",
+                [*TimelineChart.BINDINGS, *TimelineScreen.BINDINGS[1:2]],
+            ),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
             ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),
@@ -1083,6 +1103,8 @@ class DossierApp(App[None]):
                 partial(read_detail, reader, workset),
                 event.pinned,
                 cursor,
+                None,
+                partial(pinned_rows_for, workset, reader, self.pinned_author),
             )
 
     def on_unmount(self) -> None:
