@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from dossier import casefile, kinds
-from dossier.casefile import Case, Charge, Custody, Located, Quote, Record, Source
+from dossier import casefile, kinds, vocab
+from dossier.casefile import Case, Charge, Custody, Event, Located, Quote, Record, Source
 from dossier.dates import DateError, PartialDate, display_iso, parse_iso
 from dossier.errors import DossierError
 
@@ -373,6 +373,8 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
             if any(target not in kept for _, target in kinds.references(rec)):
                 del kept[rid]
                 changed = True
+    # An event dated after every source known then was still to come (dossier.vocab).
+    records = vocab.mark_scheduled(list(kept.values()), case.info.default_source)
     summary = tuple(s for s in case.info.statements if know.first(s.located)[0] <= key)
     info = case.info
     if case.info.statements:
@@ -382,7 +384,7 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
     return dataclasses.replace(
         case,
         info=info,
-        records=tuple(kept.values()),
+        records=tuple(records),
         located={rid: located[rid] for rid in kept},
     )
 
@@ -595,6 +597,15 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
             for item, (ikey, src) in zip(getattr(r, name), know.item_keys(r, name), strict=True):
                 if ikey > key:
                     add("changed", r, f"new {_singular(name)}: {_describe(item)}", src, ikey)
+        if isinstance(r, Event) and r.date is not None and not r.scheduled:
+            then_sources = {k: v for k, v in know.sources.items() if know.source_key[k] <= key}
+            was = _restrict_record(r, know, key)[0]
+            if vocab.after_its_source(was, then_sources, case.info.default_source):  # type: ignore[arg-type]
+                reported = [
+                    loc for loc in case.located.get(r.id, ()) if loc.source not in then_sources
+                ]
+                lkey, lsrc = know.first(reported)
+                add("changed", r, f"no longer scheduled: took place{_when(r.date)}", lsrc, lkey)
         if parts is not None:
             for v, vloc in zip(r.disputed, parts.disputed, strict=True):
                 vkey, vsrc = know.first(vloc)
