@@ -97,14 +97,16 @@ class Dated(Protocol):
     @property
     def title(self) -> str: ...
     @property
-    def published(self) -> PartialDate: ...
+    def known_from(self) -> PartialDate:
+        """Its publication date, else its retrieval date."""
+        ...
 
 
 def moments(sources: Iterable[Dated]) -> tuple[Moment, ...]:
     """The sources as points in time, oldest first (same date: case-file order)."""
-    listed = [(known_key(s.published), i, s) for i, s in enumerate(sources)]
+    listed = [(known_key(s.known_from), i, s) for i, s in enumerate(sources)]
     listed.sort(key=lambda t: (t[0], t[1]))
-    return tuple(Moment(s.id, s.title, s.published, k) for k, _, s in listed)
+    return tuple(Moment(s.id, s.title, s.known_from, k) for k, _, s in listed)
 
 
 def points_of(reader: Reader) -> tuple[Moment, ...]:
@@ -557,7 +559,7 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
                 text or title,
                 source,
                 m.title if m else "",
-                m.published.display() if m else "",
+                m.known_from.display() if m else "",
                 skey,
             )
         )

@@ -812,9 +812,7 @@ def render_footnotes(
     numbers: dict[str, int], sources: Sequence[Source], text_of: Callable[[str], str]
 ) -> list[str]:
     """One footnote per cited span, in the order of their numbers."""
-    about = {
-        s.id: (s.title, display_iso(s.published.value, s.published.precision)) for s in sources
-    }
+    about = {s.id: (s.title, s.published.display() if s.published else UNDATED) for s in sources}
     lines: dict[str, tuple[str, list[int]]] = {}
     out = []
     for key, n in numbers.items():  # in the order of their numbers
@@ -1355,7 +1353,7 @@ def render_sources(g: Gathered) -> list[str]:
         line = f"- {strong(s.title)}"
         if s.title_editorial:
             line += " (title supplied by the analyst: the source prints none)"
-        line += f". Published {display_iso(s.published.value, s.published.precision)}"
+        line += f". Published {s.published.display() if s.published else UNDATED}"
         if s.publisher:
             line += f" by {inline(s.publisher)}"
         line += f". Language: {inline(s.language)}."

@@ -186,7 +186,7 @@ def compile_case(case: Case) -> Compiled:
 
     _listings(case, out, ctx, short)
 
-    sources = case.of(casefile.Source)
+    sources = [s for s in case.of(casefile.Source) if s.published is not None]
     newest = max(sources, key=lambda s: s.published.value) if sources else None
     out.meta = {
         "schema_version": str(schema.SCHEMA_VERSION),

@@ -188,6 +188,9 @@ class Record:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source(Record):
+    """A text file in seeds/, checked against its sha256; its evidence (words showing what it
+    is: its title, its date) is in itself unless it names another source."""
+
     TABLE: ClassVar[str] = "sources"
     KIND: ClassVar[str] = "source"
 
@@ -195,11 +198,25 @@ class Source(Record):
     title_editorial: bool = False
     """True when the title is the analyst's, because the source prints none."""
     file: str
-    published: PartialDate
+    published: PartialDate | None = None
+    """Publication date, as far as the source states it; left out when it states none (then
+    ``retrieved`` says when it was read)."""
     language: str
     sha256: str
     publisher: str | None = None
     url: str | None = None
+    retrieved: PartialDate | None = None
+    """When the text was retrieved (saved) from ``url``: a source may be read long after, or
+    before a correction of, its publication."""
+
+    @property
+    def known_from(self) -> PartialDate:
+        """From when what it says is known: its publication, else its retrieval (a checked case
+        has one of them)."""
+        date = self.published or self.retrieved
+        if date is None:  # pragma: no cover - the loader refuses such a source
+            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
+        return date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -511,6 +528,7 @@ class _Lines:
     """Line numbers of each ``[[table]]`` occurrence and of each key inside it."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.headers: dict[tuple[str, int], int] = {}
         self.keys: dict[tuple[str, int, str], int] = {}
         counts: dict[str, int] = {}
@@ -545,17 +563,47 @@ class _Lines:
             return self.keys[(table, index, key)]
         return self.headers.get((table, index), 1)
 
+    def item_line(self, table: str, index: int, key: str, item: int) -> int:
+        """The line where item ``item`` of the array ``key = [ … ]`` starts (a history step, an
+        evidence item); the key's line when it cannot be told. Read only for an error message."""
+        start = self.line(table, index, key)
+        if (table, index, key) not in self.keys:
+            return start
+        from dossier.authoring import array_item_lines
+
+        found = array_item_lines(self.text, start)
+        return found[item] if item < len(found) else start
+
 
 # --------------------------------------------------------------------------------------------------
 # Conversion of TOML values to the declared field types.
 
 
 class _Where:
-    def __init__(self, path: str, lines: _Lines, table: str, index: int, rid: str | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: _Lines,
+        table: str,
+        index: int,
+        rid: str | None,
+        item: tuple[str, int] | None = None,
+    ) -> None:
         self.path, self.lines, self.table, self.index, self.rid = path, lines, table, index, rid
+        self.item = item
+        """(key, position) of the array item this place is inside (a history step)."""
+
+    def at(self, key: str, position: int) -> _Where:
+        """The place of item ``position`` of the array ``key`` (its errors name its own line)."""
+        if self.item is not None:  # an item inside an item: its enclosing item's line
+            return self
+        return _Where(self.path, self.lines, self.table, self.index, self.rid, (key, position))
 
     def fail(self, key: str | None, message: str) -> CaseFileError:
-        line = self.lines.line(self.table, self.index, key)
+        if self.item is not None:
+            line = self.lines.item_line(self.table, self.index, *self.item)
+        else:
+            line = self.lines.line(self.table, self.index, key)
         who = (
             f"[[{self.table}]] {self.rid!r}" if self.rid else f"[[{self.table}]] #{self.index + 1}"
         )
@@ -587,7 +635,12 @@ def _date(value: Any, where: _Where, key: str) -> PartialDate:
         if isinstance(value, dict):
             unknown = set(value) - {"value", "text", "rule", "approx"}
             if unknown:
-                raise where.fail(key, f"date has unknown key {sorted(unknown)[0]!r}")
+                bad = sorted(unknown)[0]
+                near = _did_you_mean(bad, dict.fromkeys(("value", "text", "rule", "approx")))
+                raise where.fail(
+                    key,
+                    f"date has unknown key {bad!r}{near}; a date takes: value, text, rule, approx",
+                )
             if not isinstance(value.get("value"), str):
                 raise where.fail(key, 'date table needs value = "YYYY[-MM[-DD]]"')
             for k in ("text", "rule"):
@@ -609,7 +662,13 @@ def _evidence(value: Any, where: _Where, key: str) -> Evidence:
         allowed = {"quote", "source", "prefix", "suffix"}
         unknown = set(value) - allowed
         if unknown:
-            raise where.fail(key, f"evidence has unknown key {sorted(unknown)[0]!r}")
+            bad = sorted(unknown)[0]
+            near = _did_you_mean(bad, dict.fromkeys(allowed))
+            raise where.fail(
+                key,
+                f"evidence has unknown key {bad!r}{near}; "
+                "an evidence item takes: quote, source, prefix, suffix",
+            )
         if not isinstance(value.get("quote"), str):
             raise where.fail(key, 'evidence table needs quote = "the exact words"')
         for k in ("source", "prefix", "suffix"):
@@ -656,13 +715,9 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
                 out.append(v)
             return tuple(out)
         if item is Evidence:
-            return tuple(_evidence(v, where, key) for v in value)
-        if item is StatusStep:
-            return tuple(_table(StatusStep, v, where, key) for v in value)
-        if item is SentencePart:
-            return tuple(_table(SentencePart, v, where, key) for v in value)
-        if item is Variant:
-            return tuple(_table(Variant, v, where, key) for v in value)
+            return tuple(_evidence(v, where.at(key, i), key) for i, v in enumerate(value))
+        if isinstance(item, type) and dataclasses.is_dataclass(item):  # a step, a disputed value
+            return tuple(_table(item, v, where.at(key, i), key) for i, v in enumerate(value))
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
 
@@ -694,7 +749,14 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
     for name, value in raw.items():
         if name not in fields:
             near = _did_you_mean(name, fields)
-            raise where.fail(key or name, f"unknown field {name!r}{near}")
+            table = getattr(cls, "TABLE", "")
+            what = f"{key} item" if key else f"[[{table}]]" if table else cls.__name__
+            base = _shape(Record)[1] if isinstance(cls, type) and issubclass(cls, Record) else {}
+            own = [n for n in fields if n not in base]  # the kind's own fields first
+            allowed = ", ".join([*own, *(n for n in fields if n in base)])
+            raise where.fail(
+                key or name, f"unknown field {name!r}{near}; a {what} takes: {allowed}"
+            )
         f = fields[name]
         if f.metadata.get("pairs"):
             values[name] = _pairs(value, fields, where, key or name)
@@ -903,7 +965,11 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                 if target is None:
                     continue
                 if target not in placed.kinds:
-                    raise w.fail(name, f"{name} refers to unknown id {target!r}")
+                    near = _did_you_mean(
+                        target,
+                        {k: v for k, v in placed.kinds.items() if not kinds or v in kinds},
+                    )
+                    raise w.fail(name, f"{name} refers to unknown id {target!r}{near}")
                 if kinds and placed.kinds[target] not in kinds:
                     want = " or ".join(kinds)
                     raise w.fail(
@@ -914,6 +980,12 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                 parse_term(record.term)
             except ValueError as exc:
                 raise w.fail("term", str(exc)) from None
+        if isinstance(record, Source) and record.published is None and record.retrieved is None:
+            raise w.fail(
+                None,
+                "a source needs published (as far as it states it) or, when it states no date, "
+                "retrieved (when its text was saved)",
+            )
         if isinstance(record, Note) and record.kind == "editorial" and not record.basis:
             raise w.fail(
                 "basis", "an editorial note needs a basis: where the analyst's knowledge comes from"
@@ -964,22 +1036,31 @@ def _locate_evidence(
                 "evidence", "no evidence: every record cites at least one span of a source"
             )
         found: list[Located] = []
+        places = _evidence_places(record)
         for ev in items:
-            sid = ev.source or record.source or info.default_source
+            place = places.get(id(ev))
+            wi = w.at(*place) if place is not None else w
+            sid = ev.source or record.source or _own_source(record) or info.default_source
             if sid is None:
-                raise w.fail(
+                raise wi.fail(
                     "evidence", "evidence names no source and the case has no default_source"
                 )
             if sid not in texts:
-                raise w.fail("evidence", f"evidence cites unknown source {sid!r}")
+                near = _did_you_mean(sid, texts)
+                raise wi.fail("evidence", f"evidence cites unknown source {sid!r}{near}")
             try:
                 span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
             except SpanError as exc:
-                raise w.fail(
+                message = f"evidence in {sid!r}: {exc}"
+                if len(texts) > 1 and not finder.occurrences(sid, ev.quote):
+                    from dossier.authoring import elsewhere
+
+                    message = elsewhere(finder, sid, ev.quote, message)
+                raise wi.fail(
                     "text"
                     if isinstance(record, Quote) and ev.quote == getattr(record, "text", None)
                     else "evidence",
-                    f"evidence in {sid!r}: {exc}",
+                    message,
                 ) from None
             found.append(Located(sid, span))
         located[record.id] = tuple(found)
@@ -996,13 +1077,37 @@ def _locate_evidence(
     return located
 
 
+def _own_source(record: Record) -> str | None:
+    """A source's own words are the default source of its evidence (its title, its date)."""
+    return record.id if isinstance(record, Source) else None
+
+
+def _evidence_places(record: Record) -> dict[int, tuple[str, int]]:
+    """Where each evidence item of a record is written: (the array's key, the item's position),
+    by the item's identity — an item of ``evidence``, or inside a history step or a disputed
+    value (the step's position), so that an error names its own line."""
+    places: dict[int, tuple[str, int]] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if not isinstance(value, tuple):
+            continue
+        for i, item in enumerate(value):
+            if isinstance(item, Evidence):
+                places[id(item)] = (f.name, i)
+            elif dataclasses.is_dataclass(item):
+                for ev in getattr(item, "evidence", ()):
+                    if isinstance(ev, Evidence):
+                        places[id(ev)] = (f.name, i)
+    return places
+
+
 def _wanted(
     records: list[Record], default: str | None, texts: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
     """(source id, words) of every span and printed name the checks will look for."""
     for record in records:
         for ev in record.evidence_items():
-            sid = ev.source or record.source or default
+            sid = ev.source or record.source or _own_source(record) or default
             if sid is not None:
                 yield sid, ev.quote
                 if ev.prefix or ev.suffix:
@@ -1021,30 +1126,32 @@ def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:
         yield r, i
 
 
-def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate]]:
+def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate, int | None]]:
+    """(key, date, position of the item of the array ``key`` it is in, or None) of every date of
+    a record, those of its history steps (and any other items) included."""
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         if isinstance(value, PartialDate):
-            yield f.name, value
-    if isinstance(record, Charge):
-        for step in record.history:
-            if step.date is not None:
-                yield "history", step.date
-    if isinstance(record, Sentence):
-        for part in record.parts:
-            if part.projected_end is not None:
-                yield "parts", part.projected_end
+            yield f.name, value, None
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if dataclasses.is_dataclass(item) and not isinstance(item, Evidence):
+                    for g in dataclasses.fields(item):
+                        date = getattr(item, g.name)
+                        if isinstance(date, PartialDate):
+                            yield f.name, date, i
 
 
 def _check_date_words(record: Record, found: list[Located], w: _Where) -> None:
     """A date's ``text`` (the source's own words for it) must be in one of the record's spans."""
-    for key, date in _dates_of(record):
+    for key, date, position in _dates_of(record):
         if not date.text:
             continue
         if not any(date.text in loc.span.exact for loc in found):
-            raise w.fail(
+            raise (w.at(key, position) if position is not None else w).fail(
                 key,
-                f"{key} text {date.text!r} is not inside any of this record's evidence spans",
+                f"{key} text {date.text!r} is not inside any of this record's evidence spans "
+                f'(cite the words that hold it: dossier cite "{date.text}")',
             )
 
 

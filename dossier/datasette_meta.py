@@ -82,7 +82,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "language": "The article's language (ISO 639-1).",
         "sha256": "SHA-256 of the saved text, checked at every build.",
         "publisher": "The publisher, when the text states it.",
-        "url": "The address, when the text states it.",
+        "url": "The address the text was read at.",
+        "retrieved": "When the text was saved from its address, an ISO partial date.",
         "text": "The article's full text.",
     },
     "entity": {
@@ -245,6 +246,7 @@ _DATES: dict[str, str] = {
     "start": "Since when, an ISO partial date kept at its precision.",
     "end": "Until when, an ISO partial date kept at its precision.",
     "published": "Publication date, an ISO partial date.",
+    "retrieved": "When the text was saved, an ISO partial date.",
 }
 
 LABEL_COLUMNS: dict[str, str] = {"entity": "name", "record": "title", "source": "title"}

@@ -475,7 +475,12 @@ REVERSE_LABEL: dict[str, str] = {
     "responds_to": "Answered by",
 }
 """How any record's detail labels the records attributed to it, carried by it or answering it."""
-DATE_LABEL: dict[str, str] = {"start": "From", "end": "Until", "published": "Published"}
+DATE_LABEL: dict[str, str] = {
+    "start": "From",
+    "end": "Until",
+    "published": "Published",
+    "retrieved": "Retrieved",
+}
 
 
 def field_label(kind: str, name: str) -> str:
@@ -586,7 +591,7 @@ def _role_subtitle(r: S.Role, ctx: Context) -> str:
 
 def _source_listing(r: S.Source, ctx: Context) -> Iterable[ListingRow]:
     yield ListingRow(
-        "sources", (0, ctx.order[r.id]), ("source", r.title, r.published.short(), r.language)
+        "sources", (0, ctx.order[r.id]), ("source", r.title, cell(r.published), r.language)
     )
 
 
@@ -607,12 +612,14 @@ register(
         table="source",
         pane="sources",
         title=lambda r, ctx: r.title,
-        subtitle=lambda r, ctx: f"published {r.published.display()}",
+        subtitle=lambda r, ctx: f"published {shown(r.published)}",
         main_date=lambda r: r.published,
         timeline_order=6,
-        timeline=lambda r, ctx: [
-            TimelineEntry(r.published, f"Source published: {r.title}", "source")
-        ],
+        timeline=lambda r, ctx: (
+            [TimelineEntry(r.published, f"Source published: {r.title}", "source")]
+            if r.published
+            else []
+        ),
         listing=_source_listing,
         extra_columns=(Extra("text", str, False, lambda r, ctx: ctx.case.texts[r.id]),),
         hidden_columns=frozenset({"title_editorial"}),

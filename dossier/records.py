@@ -146,7 +146,7 @@ class Source:
     title: str
     title_editorial: bool
     file: str
-    published: PartialDate
+    published: PartialDate | None
     language: str
     sha256: str
     publisher: str | None
@@ -154,6 +154,15 @@ class Source:
     length: int
     """Characters of text."""
     evidence: tuple[Span, ...]
+    retrieved: PartialDate | None = None
+
+    @property
+    def known_from(self) -> PartialDate:
+        """From when what it says is known: its publication, else its retrieval."""
+        date = self.published or self.retrieved
+        if date is None:  # pragma: no cover - the build refuses such a source
+            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
+        return date
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,17 +317,21 @@ def notes(conn: sqlite3.Connection) -> Iterator[Note]:
         yield Note(nid, kind, text, basis, targets, spans_of(evidence))
 
 
+def _published(value: str | None, precision: str | None) -> PartialDate | None:
+    return PartialDate(value, precision or "day") if value else None  # type: ignore[arg-type]
+
+
 def sources(conn: sqlite3.Connection) -> Iterator[Source]:
     """Sources in case-file order, without their text (its length instead)."""
     for row in conn.execute(
         "SELECT s.id, s.title, s.title_editorial, s.file, s.published, s.published_precision, "
-        f"s.language, s.sha256, s.publisher, s.url, length(s.text), {evidence_sql('s.id')} "
-        "FROM source s ORDER BY s.rowid"
+        f"s.language, s.sha256, s.publisher, s.url, length(s.text), {evidence_sql('s.id')}, "
+        "s.retrieved, s.retrieved_precision FROM source s ORDER BY s.rowid"
     ):
         sid, title, editorial, file, published, precision, language, sha, publisher, url = row[:10]
         yield Source(
-            sid, title, bool(editorial), file, PartialDate(published, precision), language, sha,
-            publisher, url, row[10], spans_of(row[11]),
+            sid, title, bool(editorial), file, _published(published, precision), language, sha,
+            publisher, url, row[10], spans_of(row[11]), _published(row[12], row[13]),
         )  # fmt: skip
 
 

@@ -148,7 +148,7 @@ def announcing_source(
     for ev in record.evidence_items():
         source = by_id.get(ev.source or record.source or default_source or "")
         if isinstance(source, casefile.Source) and (
-            found is None or first_day(source.published) > first_day(found.published)
+            found is None or first_day(source.known_from) > first_day(found.known_from)
         ):
             found = source
     return found
@@ -163,7 +163,7 @@ def after_its_source(
     return (
         event.date is not None
         and source is not None
-        and first_day(event.date) > last_day(source.published)
+        and first_day(event.date) > last_day(source.known_from)
     )
 
 
@@ -206,11 +206,11 @@ def check(
         _check_appeal(record, by_id, fail)
     elif isinstance(record, casefile.Event) and record.scheduled and record.date is not None:
         source = announcing_source(record, by_id, default_source)
-        if source is not None and last_day(record.date) < first_day(source.published):
+        if source is not None and last_day(record.date) < first_day(source.known_from):
             raise fail(
                 "date",
                 f"scheduled for {record.date.display()}, before its source {source.id!r} was "
-                f"published ({source.published.display()}): a scheduled event is announced for "
+                f"published ({source.known_from.display()}): a scheduled event is announced for "
                 "a later date",
             )
 
