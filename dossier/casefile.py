@@ -669,7 +669,8 @@ def _pairs(
     out = []
     for name, rule in value.items():
         if name not in fields or name in {"id", "evidence", "source", key}:
-            raise where.fail(key, f"{key}: {name!r} is not a field of this record")
+            near = _did_you_mean(name, fields)
+            raise where.fail(key, f"{key}: {name!r} is not a field of this record{near}")
         if not isinstance(rule, str) or not rule.strip():
             raise where.fail(key, f"{key}: the rule for {name!r} must be a non-empty string")
         out.append((name, rule))

@@ -134,6 +134,10 @@ BAD_FILES = {
     "binary": (lambda d: _write(d / "b.txt", b"PK\x03\x04\x00\x00binary"), "binary"),
     "not utf-8": (lambda d: _write(d / "l.txt", "Ibarra, Méndez".encode("latin-1")), "not UTF-8"),
     "empty": (lambda d: _write(d / "e.txt", b"  \n"), "is empty"),
+    "control": (
+        lambda d: _write(d / "c.txt", b"one\ntwo \x1b[31m\n"),
+        "c.txt:2: holds a control character (U+001B)",
+    ),
 }
 
 
