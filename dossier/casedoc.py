@@ -211,7 +211,14 @@ def tables() -> list[TableDoc]:
             (
                 FieldDoc("id", "text", "required", (), _HELP["id"]),
                 FieldDoc("title", "text", "required", (), "The case's title."),
-                FieldDoc("summary", "text", "required", (), "What the case is, in a paragraph."),
+                FieldDoc(
+                    "summary",
+                    "text, or [[case.summary]] tables",
+                    "required",
+                    (),
+                    "What the case is: a paragraph, or dated statements, each a [[case.summary]]"
+                    " table with text, evidence (and source), shown as of a date.",
+                ),
                 FieldDoc(
                     "default_source",
                     "id (source)",

@@ -78,15 +78,50 @@ class Evidence:
     suffix: str | None = None
 
 
+VERDICTS = ("convicted", "acquitted", "dismissed", "time-barred")
+"""The steps of a charge's history that are a court's verdict on it (an appeal is of one)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StatusStep:
-    """One step in a charge's history: charged, indicted, on trial..."""
+    """One step in a charge's history: charged, indicted, on trial, a verdict (convicted,
+    acquitted, dismissed, time-barred), appealed."""
 
-    status: str = choice(
-        "charged", "indicted", "on trial", "convicted", "acquitted", "dismissed", "appealed"
-    )
+    status: str = choice("charged", "indicted", "on trial", *VERDICTS[:3], "appealed", VERDICTS[3])
     date: PartialDate | None = None
+    offence: str | None = None
+    """For a conviction: the offence the defendant was convicted of, when the source names it
+    (``"conspiracy to commit rebellion"`` on a charge of rebellion)."""
     evidence: tuple[Evidence, ...] = ()
+    """The words that support this step ("acquitted her of abuse of authority")."""
+
+
+PENALTIES = ("prison", "disqualification", "fine", "civil damages")
+"""The parts a sentence is made of: a term (prison, disqualification) or an amount (fine, civil
+damages)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentencePart:
+    """One part of a sentence: a prison term (suspended or not), a disqualification for a term, a
+    fine or civil damages as an amount in a currency."""
+
+    penalty: str = choice(*PENALTIES)
+    term: str | None = None
+    """An ISO 8601 duration (``P2Y``): required for prison and disqualification."""
+    suspended: bool = False
+    """A prison term the person does not serve unless the terms of the suspension are broken."""
+    amount: int | None = None
+    """A fine or civil damages, in whole units of ``currency``: S/12 million is ``12000000``."""
+    currency: str | None = None
+    """The ISO 4217 code of the amount's currency (``PEN``, ``USD``, ``EUR``): required with it."""
+    description: str | None = None
+    """What it bars from, who pays whom, as the source says it (``from holding public office``)."""
+    projected_end: PartialDate | None = None
+    """When the term would end, as computed by the court or the source: shown as projected,
+    never as a fact."""
+    evidence: tuple[Evidence, ...] = ()
+    """The words that state this part."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +296,20 @@ class Sentence(Record):
     """``requested`` by prosecutors, or ``imposed`` by a court: never to be confused."""
     by: str = ref(*ENTITY)
     charge: str | None = ref("charge", required=False)
+    """The charge it is for: one of the defendant's own."""
     penalty: str | None = None
     """Only when the source says it ("a 25-year prison sentence")."""
-    term: str
-    """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``."""
+    term: str | None = None
+    """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``. Required unless the sentence has ``parts``."""
     date: PartialDate | None = None
+    parts: tuple[SentencePart, ...] = ()
+    """The sentence as parts: ``[{ penalty = "prison", term = "P4Y", suspended = true },
+    { penalty = "disqualification", term = "P2Y" }, { penalty = "civil damages",
+    amount = 12000000, currency = "PEN" }]``."""
+
+    def evidence_items(self) -> tuple[Evidence, ...]:
+        parts = tuple(e for part in self.parts for e in part.evidence)
+        return self.evidence + parts + self.disputed_evidence()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -284,6 +328,54 @@ class Custody(Record):
     )
     start: PartialDate | None = None
     end: PartialDate | None = None
+
+
+LEGAL_STATUSES = (
+    "capture ordered",
+    "wanted abroad",
+    "sheltering in embassy",
+    "extradition requested",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegalStatus(Record):
+    TABLE: ClassVar[str] = "legal_status"
+    KIND: ClassVar[str] = "legal_status"
+
+    person: str = ref("person")
+    status: str = choice(*LEGAL_STATUSES)
+    """Beside custody: a capture ordered, wanted abroad (an Interpol notice), sheltering in an
+    embassy, extradition requested. A later one supersedes an earlier custody status."""
+    where: str | None = None
+    """Where it holds, as the source says it (``in Peru and abroad``)."""
+    by: str | None = ref(*ENTITY, required=False)
+    """Who ordered or requested it (a court, a government, Interpol)."""
+    embassy: str | None = ref("organization", required=False)
+    """Where the person shelters."""
+    state: str | None = ref("organization", required=False)
+    """The state asked to extradite, or whose embassy it is."""
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Appeal(Record):
+    TABLE: ClassVar[str] = "appeals"
+    KIND: ClassVar[str] = "appeal"
+
+    by: str = ref(*ENTITY)
+    """Who appeals (the defendant, the prosecution)."""
+    charge: str | None = ref("charge", required=False)
+    """The charge whose verdict is appealed: it must have one (convicted, acquitted...)."""
+    sentence: str | None = ref("sentence", required=False)
+    """The imposed sentence appealed."""
+    court: str | None = ref("organization", required=False)
+    """The court that hears the appeal."""
+    status: str = choice("announced", "filed", "pending", "decided")
+    outcome: str | None = choice("upheld", "overturned", "modified", required=False)
+    """Only for a decided appeal: the verdict or sentence upheld, overturned or modified."""
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -331,6 +423,9 @@ class Event(Record):
     participants: tuple[str, ...] = refs(*ENTITY)
     description: str | None = None
     date: PartialDate | None = None
+    scheduled: bool = False
+    """Announced for a later date than its source's publication: shown as scheduled, not as a
+    past fact. An event dated after every source citing it is scheduled without saying so."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -377,11 +472,26 @@ def record_kinds() -> dict[str, type[Record]]:
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryStatement:
+    """One dated statement of the case summary (``[[case.summary]]``): its words, and the evidence
+    that dates it (:mod:`dossier.asof` shows the summary as of a date from them)."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+    source: str | None = None
+    line: int = 0
+    located: tuple[Located, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CaseInfo:
     id: str
     title: str
     summary: str
+    """The summary's words: the free text, or the dated statements joined."""
     default_source: str | None = None
+    statements: tuple[SummaryStatement, ...] = ()
+    """The summary as dated statements, when written as ``[[case.summary]]`` tables."""
 
 
 @dataclass(frozen=True)
@@ -587,6 +697,10 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
         if not isinstance(value, bool):
             raise where.fail(key, f"{key} must be true or false, not {_type_name(value)}")
         return value
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise where.fail(key, f"{key} must be a whole number, not {_type_name(value)}")
+        return value
     if hint is PartialDate:
         return _date(value, where, key)
     if typing.get_origin(hint) is tuple:
@@ -727,11 +841,17 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
             "default_source",
             f"default_source {info.default_source!r} is not a source id",
         )
+    from dossier import vocab  # verdicts, sentence parts, appeals, scheduled events
+
+    for record in records:
+        vocab.check(record, placed.by_id, placed.of(record).fail, info.default_source)
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info, progress)
+    info = _locate_summary(info, texts, shown)
     from dossier import claims
 
     records = claims.attribute(records, located, placed.of)
+    records = vocab.mark_scheduled(list(records), info.default_source)
     return Case(
         path=path,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
@@ -856,7 +976,7 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                     raise w.fail(
                         name, f"{name} {target!r} is a {placed.kinds[target]}, expected a {want}"
                     )
-        if isinstance(record, Sentence):
+        if isinstance(record, Sentence) and record.term is not None:
             try:
                 parse_term(record.term)
             except ValueError as exc:
@@ -1039,11 +1159,15 @@ def _check_date_words(record: Record, found: list[Located], w: _Where) -> None:
 def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
     where = _Where(shown, lines, "case", 0, None)
     allowed = {"id", "title", "summary", "default_source"}
+    statements: tuple[SummaryStatement, ...] = ()
     for key, value in raw.items():
         if key not in allowed:
             raise where.fail(
                 key, f"unknown field {key!r}{_did_you_mean(key, dict.fromkeys(allowed))}"
             )
+        if key == "summary" and isinstance(value, list):
+            statements = _summary_statements(value, shown, lines)
+            continue
         if not isinstance(value, str) or not value.strip():
             raise where.fail(key, f"{key} must be a non-empty string")
     for key in ("id", "title", "summary"):
@@ -1051,7 +1175,78 @@ def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
             raise where.fail(None, f"missing required field {key!r}")
     if not SLUG.match(raw["id"]):
         raise where.fail("id", f"id {raw['id']!r} is not a slug")
-    return CaseInfo(raw["id"], raw["title"], raw["summary"], raw.get("default_source"))
+    summary = " ".join(st.text for st in statements) if statements else raw["summary"]
+    return CaseInfo(raw["id"], raw["title"], summary, raw.get("default_source"), statements)
+
+
+def _summary_statements(
+    value: list[Any], shown: str, lines: _Lines
+) -> tuple[SummaryStatement, ...]:
+    """``[[case.summary]]`` tables: ``text`` and ``evidence`` (and optionally ``source``)."""
+    out: list[SummaryStatement] = []
+    if not value:
+        raise _Where(shown, lines, "case", 0, None).fail("summary", "summary has no statements")
+    for index, item in enumerate(value):
+        where = _Where(shown, lines, "case.summary", index, None)
+        if not isinstance(item, dict):
+            raise where.fail(None, "each summary statement must be a table with text and evidence")
+        for key in item:
+            if key not in ("text", "evidence", "source"):
+                raise where.fail(
+                    key,
+                    f"unknown field {key!r} (a summary statement has text, evidence and source)",
+                )
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise where.fail("text", 'a summary statement needs text = "…"')
+        evidence = item.get("evidence")
+        if not isinstance(evidence, list) or not evidence:
+            raise where.fail(
+                "evidence", "a summary statement needs evidence: the words that date it"
+            )
+        source = item.get("source")
+        if source is not None and not isinstance(source, str):
+            raise where.fail("source", "source must be a source id")
+        out.append(
+            SummaryStatement(
+                " ".join(text.split()),
+                tuple(_evidence(e, where, "evidence") for e in evidence),
+                source,
+                lines.line("case.summary", index, None),
+            )
+        )
+    return tuple(out)
+
+
+def _locate_summary(info: CaseInfo, texts: Mapping[str, str], shown: str) -> CaseInfo:
+    """Find each summary statement's evidence in its sources, as a record's is."""
+    if not info.statements:
+        return info
+    wanted = [
+        (e.source or st.source or info.default_source or "", e.quote)
+        for st in info.statements
+        for e in st.evidence
+    ]
+    finder = SpanFinder(texts, wanted)
+    located = []
+    for st in info.statements:
+        found = []
+        for ev in st.evidence:
+            sid = ev.source or st.source or info.default_source
+            where = f"{shown}:{st.line}: case summary"
+            if sid is None:
+                raise CaseFileError(
+                    f"{where}: evidence names no source and the case has no default_source"
+                )
+            if sid not in texts:
+                raise CaseFileError(f"{where}: evidence cites unknown source {sid!r}")
+            try:
+                span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
+            except SpanError as exc:
+                raise CaseFileError(f"{where}: evidence in {sid!r}: {exc}") from None
+            found.append(Located(sid, span))
+        located.append(dataclasses.replace(st, located=tuple(found)))
+    return dataclasses.replace(info, statements=tuple(located))
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> int:

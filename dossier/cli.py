@@ -182,11 +182,32 @@ def export(
     quiet: QuietOpt = False,
     workset: WorksetOpt = None,
     author: AuthorOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The case as it stood at a date (YYYY[-MM[-DD]]) or source id: only what the "
+            "sources published by then say.",
+            show_default=False,
+            metavar="DATE|SOURCE-ID",
+        ),
+    ] = None,
+    changes_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changes-since",
+            help="A what's-new brief: the facts new, changed or superseded since a date or "
+            "source id, each with its source.",
+            show_default=False,
+            metavar="DATE|SOURCE-ID",
+        ),
+    ] = None,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     commands.export(
         out, force, db, person, since, fmt, pinned,
         progress=progress, quiet=quiet, workset=workset, author=author,
+        as_of=as_of, changes_since=changes_since,
     )  # fmt: skip
 
 

@@ -340,7 +340,7 @@ def test_an_unknown_field_in_a_step_names_the_steps_line(cli: Cli, small_project
         f":{line}:",
         "'mendez-coup-charges'",
         "unknown field 'sentense'",
-        "a history item takes: status, date, evidence",
+        "a history item takes: status, date, offence, evidence",
     )
     assert text.splitlines()[line - 2].startswith('  { status = "indicted"'), msg  # 2nd step
 
