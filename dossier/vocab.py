@@ -219,7 +219,7 @@ def _check_steps(record: casefile.Charge, fail: Fail) -> None:
     for n, step in enumerate(record.history, start=1):
         if step.offence is not None and step.status != "convicted":
             raise fail(
-                "history",
+                f"history[{n - 1}]",
                 f"history step {n} ({step.status}): only a conviction names the offence "
                 "convicted of",
             )
@@ -257,38 +257,39 @@ def _name(by_id: Mapping[str, casefile.Record], rid: str) -> str:
 
 def _check_part(n: int, part: casefile.SentencePart, fail: Fail) -> None:
     what = f"part {n} ({part.penalty})"
+    key = f"parts[{n - 1}]"  # the part's own line
     if part.penalty in TERM_PENALTIES:
         if part.term is None:
             raise fail(
-                "parts", f"{what}: a {part.penalty} needs a term (an ISO 8601 duration like P2Y)"
+                key, f"{what}: a {part.penalty} needs a term (an ISO 8601 duration like P2Y)"
             )
         if part.amount is not None or part.currency is not None:
-            raise fail("parts", f"{what} has a term, not an amount")
+            raise fail(key, f"{what} has a term, not an amount")
     if part.term is not None:
         try:
             casefile.parse_term(part.term)
         except ValueError as exc:
-            raise fail("parts", f"{what}: {exc}") from None
+            raise fail(key, f"{what}: {exc}") from None
     if part.penalty in AMOUNT_PENALTIES:
         if part.term is not None:
-            raise fail("parts", f"{what} is an amount, not a term")
+            raise fail(key, f"{what} is an amount, not a term")
         if part.amount is None:
-            raise fail("parts", f'{what}: needs an amount (amount = 12000000, currency = "PEN")')
+            raise fail(key, f'{what}: needs an amount (amount = 12000000, currency = "PEN")')
     if part.amount is not None and part.currency is None:
         raise fail(
-            "parts",
+            key,
             f"{what}: the amount {part.amount:,} has no currency (an ISO 4217 code like PEN)",
         )
     if part.currency is not None:
         if part.amount is None:
-            raise fail("parts", f"{what}: a currency with no amount")
+            raise fail(key, f"{what}: a currency with no amount")
         if part.currency not in ISO_4217:
             near = _near(part.currency.upper(), ISO_4217)
-            raise fail("parts", f"{what}: currency {part.currency!r} is not an ISO 4217 code{near}")
+            raise fail(key, f"{what}: currency {part.currency!r} is not an ISO 4217 code{near}")
     if part.suspended and part.penalty != "prison":
-        raise fail("parts", f"{what}: only a prison term is suspended")
+        raise fail(key, f"{what}: only a prison term is suspended")
     if part.projected_end is not None and part.term is None:
-        raise fail("parts", f"{what}: a projected end needs a term")
+        raise fail(key, f"{what}: a projected end needs a term")
 
 
 def _check_appeal(

@@ -561,3 +561,22 @@ def test_a_source_with_neither_date_is_refused(cli: Cli, small_project: Project)
         f"[[sources]] '{OLD_ID}': a source needs published",
         "retrieved",
     )
+
+
+def test_a_bad_sentence_part_names_the_parts_line(cli: Cli, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "moving"
+    shutil.copytree(PROJECT_ROOT / "tests" / "cases" / "moving", root)
+    moving = Project(root, "tierra-orrego.toml")
+    moving.edit_case(
+        'currency = "PEN", description = "jointly with Marta',
+        'currency = "PNE", description = "jointly with Marta',
+    )
+    line = moving.line_of('currency = "PNE"')
+    assert line > moving.line_of("parts = [") + 1  # the third part, not the parts = [ line
+    assert_one_line_error(
+        cli("check", "--data", moving.case),
+        f":{line}:",
+        "part 3 (civil damages): currency 'PNE' is not an ISO 4217 code",
+    )
