@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import __version__, casefile, claims, files, filtering, kinds, schema, store
+from dossier import __version__, asof, casefile, claims, files, filtering, kinds, schema, store
 from dossier.casefile import Case
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
@@ -35,7 +35,7 @@ BULK_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "record": (
         "id", "kind", "title", "subtitle", "pane", "date", "date_precision", "names", "body",
-        "claim",
+        "claim", "known",
     ),
     "evidence": ("record", "seq", "source", "start", "end", "exact", "prefix", "suffix"),
     "link": ("src", "rel", "seq", "dst"),
@@ -149,6 +149,7 @@ def compile_case(case: Case) -> Compiled:
     link_rows = out.bulk["link"]
     located = case.located
     joins = {s.kind: s.join_tables() for s in kinds.specs()}
+    known = asof.record_known(case)
     for r in recs:
         rid = r.id
         spec = kinds.of(r)
@@ -166,6 +167,7 @@ def compile_case(case: Case) -> Compiled:
                 None if quote else " ".join(ctx.aliases.get(rid, [])) or None,
                 None if quote else kinds.search_text(spec, r),
                 (said[rid].full or None) if said[rid] is not None else None,  # type: ignore[union-attr]
+                known[rid] or None,
             )
         )
         for seq, loc in enumerate(located[rid]):
@@ -184,7 +186,7 @@ def compile_case(case: Case) -> Compiled:
 
     _listings(case, out, ctx, short)
 
-    sources = case.of(casefile.Source)
+    sources = [s for s in case.of(casefile.Source) if s.published is not None]
     newest = max(sources, key=lambda s: s.published.value) if sources else None
     out.meta = {
         "schema_version": str(schema.SCHEMA_VERSION),
