@@ -383,7 +383,6 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
         info = dataclasses.replace(
             case.info, summary=" ".join(s.text for s in summary), statements=summary
         )
-    from dossier import vocab  # an event dated after every source known then was scheduled then
 
     return dataclasses.replace(
         case,
