@@ -238,10 +238,9 @@ def pinned_rows_for(
     rows = pinned_rows(workset, reader, 0, min(total, MAX_PINNED), author=author)
     if view.filter.active:
         wanted = [f" {w}" for w in view.filter.words]
+        texts = [search_text(row.cells) for row in rows]
         rows = [
-            row
-            for row in rows
-            if all(w in (text := search_text(row.cells)) for w in wanted) and text
+            row for row, text in zip(rows, texts, strict=True) if all(w in text for w in wanted)
         ]
     keys = SORT_KEYS["pinned"]
     if view.sort is not None and keys[view.sort] not in (None, POS):

@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -155,6 +156,14 @@ class CaseBar(Static):
         bar.append(" " * max(width - len(left) - len(right) - 1, 1))
         bar.append(line(right))
         return bar
+
+
+class MainScreen(Screen[None]):
+    """The panes' screen. The Overview's table has the focus from the first frame: Textual's
+    default focused the tabs first, and moving it to the table once the case was read restyled
+    every tab on the first frame's path."""
+
+    AUTO_FOCUS = "#table-overview"
 
 
 class DossierApp(App[None]):
@@ -308,6 +317,14 @@ class DossierApp(App[None]):
         """The palette's provider of records, bound to this app's dossier."""
 
     # -- layout ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        # Born with its width's class (-narrow, -wide): added at the first resize instead, it
+        # restyled every widget on the first frame's path (a later resize still sets it).
+        width = self.size.width
+        breakpoints = sorted(self.HORIZONTAL_BREAKPOINTS or [], reverse=True)
+        classes = next((name for at, name in breakpoints if width >= at), "")
+        return MainScreen(id="_default", classes=classes)
 
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")

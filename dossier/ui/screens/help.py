@@ -33,6 +33,8 @@ def _key_label(key: str) -> str:
         "shift+tab": "Shift+Tab",
         "ctrl+p": "Ctrl+P",
         "ctrl+s": "Ctrl+S",
+        "ctrl+t": "Ctrl+T",
+        "ctrl+n": "Ctrl+N",
         "shift+up": "Shift+↑",
         "shift+down": "Shift+↓",
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -18,6 +17,7 @@ from dossier.queries import PANE_COLUMNS, PANE_TITLES, Overview, RecordDetail, R
 from dossier.safetext import line, safe
 from dossier.ui.messages import DetailLoaded, GoTo, ViewCounted, ViewLoaded, WorkerFailed
 from dossier.ui.widgets.detail import DetailPanel, LinkList
+from dossier.ui.widgets.figures import FigureRows
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.views import View, ViewRows, sortable
 from dossier.words import plural
@@ -361,16 +361,15 @@ class CaseSummary(VerticalScroll, can_focus=True):
                 plural(counts.get("source", 0), "source"),
             ]
             intro.append(", ".join(parts) + ".", style="dim")
-        figures = Table.grid(padding=(0, 1), expand=True)
-        figures.add_column(no_wrap=True, max_width=22)
-        figures.add_column(ratio=1)
+        rows: list[tuple[Text, Text | None]] = []
         person = None
         for f in overview.figures:
             # Labels are "Name: what"; each defendant's name heads their lines.
             name, _, what = f.label.partition(": ")
             if name != person:
                 person = name
-                figures.add_row(Text(line(name), style="bold"), "")
-            figures.add_row(Text(f"  {line(what or name)}", style="dim"), Text(safe(f.value)))
+                rows.append((Text(line(name), style="bold"), None))
+            rows.append((Text(f"  {line(what or name)}", style="dim"), Text(safe(f.value))))
+        figures = FigureRows(rows)  # a rich Table grid's lines, at a tenth of its cost
         # The key figures first: at 80×24 they are what fits above the timeline.
         self.query_one("#summary-text", Static).update(Group(figures, Text(""), intro))
