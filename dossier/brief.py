@@ -77,6 +77,11 @@ from dossier.records import (
 from dossier.words import join_and, plural
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
     from dossier.workset import WorkItem
 
 __all__ = [
@@ -273,6 +278,7 @@ def markdown_to_html(text: str, title: str, *, keep: str | None = None) -> str:
     # on a long brief and renders the same page.
     unused = "code fence hr lheading reference html_block html_inline autolink link image entity"
     md.disable([*unused.split(), "newline"])
+    _typeset_notes(md)
     parts = text.split(keep) if keep else [text]
     body = md.render((keep or "").join(safetext.safe(part) for part in parts))
     return (
@@ -282,6 +288,53 @@ def markdown_to_html(text: str, title: str, *, keep: str | None = None) -> str:
         f"<title>{html.escape(safetext.line(title))}</title>\n<style>\n{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
+
+
+def backlink_letter(n: int) -> str:
+    """The ``n``-th back-link's label (from 0): a … z, then aa, ab …, as a typesetter letters
+    the places a note is referred to from."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _typeset_notes(md: MarkdownIt) -> None:
+    """Footnotes as a typesetter sets them: every reference to a note shows the note's number
+    (never ``[39:1]``), and a note referred to from several places has one back-link per place,
+    lettered a, b, c after a single ↩ (never a row of ↩)."""
+
+    def ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        meta = tokens[idx].meta
+        n = meta["id"] + 1
+        sub = meta.get("subId", -1)
+        refid = f"{n}" if sub <= 0 else f"{n}-{backlink_letter(sub)}"
+        return f'<sup class="footnote-ref"><a href="#fn{n}" id="fnref{refid}">{n}</a></sup>'
+
+    def item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return f'<li id="fn{tokens[idx].meta["id"] + 1}" class="footnote-item">'
+
+    def anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        meta = tokens[idx].meta
+        n, sub = meta["id"] + 1, meta.get("subId", 0)
+        count = env["footnotes"]["list"][meta["id"]].get("count", 1)
+        if count <= 1:
+            return (
+                f' <a href="#fnref{n}" class="footnote-backref" aria-label="back">\u21a9\ufe0e</a>'
+            )
+        letter = backlink_letter(sub)
+        refid = f"{n}" if sub == 0 else f"{n}-{letter}"
+        link = (
+            f'<a href="#fnref{refid}" class="footnote-backref" '
+            f'aria-label="back to reference {letter}"><sup>{letter}</sup></a>'
+        )
+        return f" \u21a9\ufe0e {link}" if sub == 0 else f" {link}"
+
+    md.add_render_rule("footnote_ref", ref)
+    md.add_render_rule("footnote_open", item)
+    md.add_render_rule("footnote_anchor", anchor)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -318,6 +371,42 @@ def _term(term_text: str, penalty: str | None) -> str:
     if not penalty:
         return term_text
     return f"{term_text} in prison" if penalty == "prison" else f"{term_text} ({penalty})"
+
+
+COMMON_BODIES = frozenset(
+    {
+        "prosecutors",
+        "prosecution",
+        "the prosecution",
+        "police",
+        "the police",
+        "judges",
+        "the judges",
+        "the court",
+        "court",
+        "defence",
+        "the defence",
+        "defense",
+        "the defense",
+        "lawyers",
+        "government",
+        "the government",
+        "fiscalía",
+        "la fiscalía",
+        "fiscales",
+    }
+)
+"""Names of bodies that are common nouns, not proper names: lower case inside a sentence
+("requested by prosecutors"), as a typesetter writes them."""
+
+
+def _by(name: str, *, start: bool = False) -> str:
+    """Who requested or imposed a sentence, in sentence case: a common noun ("Prosecutors") in
+    lower case unless it opens the sentence; a proper name as written."""
+    if name.strip().casefold() in COMMON_BODIES:
+        lower = name[:1].lower() + name[1:]
+        return lower[:1].upper() + lower[1:] if start else lower
+    return name
 
 
 def _according(said: Said) -> str:
@@ -606,7 +695,11 @@ def _charges(conn: sqlite3.Connection, scope: Scope) -> Iterator[Charge]:
             steps = tuple(s for s in charge.history if s.date and since.keeps(s.date.value))
             if not steps:
                 continue
-            charge = replace(charge, history=steps)
+            dropped = {
+                span for step in charge.history if step not in steps for span in step.evidence
+            }
+            evidence = tuple(span for span in charge.evidence if span not in dropped)
+            charge = replace(charge, history=steps, evidence=evidence)
         yield charge
 
 
@@ -856,8 +949,8 @@ def render_head(g: Gathered) -> list[str]:
             + (
                 "The pinned record comes first, with the working note written on it."
                 if one
-                else "The pinned records come first, in the order they were pinned, with the "
-                "working notes written on them."
+                else "The pinned records come first, in the order of the pins list (as "
+                "pinned, or as rearranged), with the working notes written on them."
             )
         )
         orphans = sum(1 for pin in g.pins if pin.record is None)
@@ -885,7 +978,8 @@ def render_pins(g: Gathered) -> list[str]:
     notes on them: the user's annotations, escaped and labelled, never footnoted."""
     blocks = [
         "## Pinned records and working notes",
-        "The records pinned for this brief, in the order they were pinned, and the section "
+        "The records pinned for this brief, in the order of the pins list (as pinned, or as "
+        "rearranged), and the section "
         "that gives the facts about each, with their footnotes. A *working note* is the "
         "annotation written on a pinned record, copied as it was written: private notes, not "
         "from the sources and not evidence, so they carry no footnote. They are not the "
@@ -984,10 +1078,18 @@ def render_summary(g: Gathered) -> list[str]:
     return blocks
 
 
+def _marked(items: Sequence[tuple[str, str]]) -> str:
+    """Clauses joined by semicolons and ended with a full stop, each clause's footnote marks after
+    its punctuation, as a typesetter places them."""
+    last = len(items) - 1
+    return " ".join(
+        f"{text}{'.' if n == last else ';'}{marks}" for n, (text, marks) in enumerate(items)
+    )
+
+
 def _defendant_line(d: DefendantFigures) -> str:
     """A defendant's key figures: each fact footnoted with the first span of its record."""
     parts = []
-    spans: list[Span] = []
     if d.charges:
         texts = []
         for charge in d.charges:
@@ -996,31 +1098,37 @@ def _defendant_line(d: DefendantFigures) -> str:
                 f"{last.status} ({_when(last.date, how=False)})" if last else "status not stated"
             )
             inferred = " (inferred)" if "offence" in charge.said.inferred else ""
+            # the status is footnoted with the words that say it, else with the charge's own
+            spans = _first(last.evidence) if last and last.evidence else _first(charge.evidence)
             texts.append(
-                f"{inline(charge.offence)}{inferred}{_according(charge.said)}, {inline(latest)}"
-            )
-            spans += _first(charge.evidence)
-        parts.append("Charges: " + "; ".join(texts) + ".")
-    for found in (d.requested, d.imposed):
-        if found:
-            parts.append(
-                _sentence(
-                    "; ".join(
-                        f"{inline(s.by)} {s.kind} {inline(_term(s.term, s.penalty))}"
-                        + _according(s.said)
-                        for s in found
-                    )
+                (
+                    f"{inline(charge.offence)}{inferred}{_according(charge.said)}, "
+                    f"{inline(latest)}",
+                    _cite(spans),
                 )
             )
-            spans += [span for s in found for span in _first(s.evidence)]
+        parts.append("Charges: " + _marked(texts))
+    for found in (d.requested, d.imposed):
+        if found:
+            said = [
+                (
+                    f"{inline(_by(s.by, start=n == 0))} {s.kind} "
+                    f"{inline(_term(s.term, s.penalty))}{_according(s.said)}",
+                    _cite(_first(s.evidence)),
+                )
+                for n, s in enumerate(found)
+            ]
+            parts.append(_marked(said))
     if not d.imposed:
         parts.append(f"No sentence {_IMPOSED}.")
     if d.custody:
         c = d.custody
         since = f" since {_when(c.start, how=False)}" if c.start else ""
-        parts.append(f"Custody: {inline(f'{c.status}{since}')}{_according(c.said)}.")
-        spans += _first(c.evidence)
-    return f"- {strong(d.name)} — {' '.join(parts)}{_cite(spans)}"
+        parts.append(
+            _marked([(f"Custody: {inline(f'{c.status}{since}')}{_according(c.said)}",
+                      _cite(_first(c.evidence)))])
+        )  # fmt: skip
+    return f"- {strong(d.name)} — {' '.join(parts)}"
 
 
 # -- people -------------------------------------------------------------------------------------------
@@ -1075,27 +1183,54 @@ def _role(r: Role) -> str:
 # -- charges, sentences, custody ------------------------------------------------------------------------
 
 
+_PLEA_WORDS = re.compile(
+    r"(?i)\b(den(y|ies|ied|ial)|admit(s|ted)?|admission|plead(s|ed)?|pleas?|pled|guilty|"
+    r"niega|niegan|negó|admite|admiten|admitió|culpable)\b"
+)
+"""Words that state a plea: a span of a charge's own evidence holding one supports its plea."""
+
+
+def charge_citations(c: Charge) -> tuple[list[Span], list[list[Span]], list[Span]]:
+    """A charge's footnotes by the cell they support: the charge itself, each step of its
+    history (the words that say that step), and its plea (its own spans that state a plea)."""
+    stepped = {span for step in c.history for span in step.evidence}
+    own = [span for span in c.evidence if span not in stepped]
+    plea = [span for span in own if _PLEA_WORDS.search(span.exact)] if c.plea else []
+    charge = [span for span in own if span not in plea]
+    return charge, [list(step.evidence) for step in c.history], plea
+
+
 def render_charges(g: Gathered) -> list[str]:
     rows = []
     for c in g.charges:
+        on_charge, on_steps, on_plea = charge_citations(c)
         what = inline(c.offence) + _according(c.said)
         if "offence" in c.said.inferred:
             what += " (inferred: the source does not name this charge)"
         if c.alleges:
             what += f" — alleged: {_sentence(inline(c.alleges))}"
         status = (
-            "; ".join(f"{inline(step.status)}, {inline(_when(step.date))}" for step in c.history)
+            "; ".join(
+                f"{inline(step.status)}, {inline(_when(step.date))}{_cite(spans)}"
+                for step, spans in zip(c.history, on_steps, strict=True)
+            )
             if c.history
             else "status not stated"
         )
         rows.append(
-            [cell(c.defendant_name), what, status, cell(c.plea or "not stated") + _cite(c.evidence)]
+            [
+                cell(c.defendant_name),
+                what + _cite(on_charge),
+                status,
+                cell(c.plea or "not stated") + _cite(on_plea),
+            ]
         )
     return _section(
         "## Charges",
         table(["Defendant", "Charge", "Status", "Plea"], rows) if rows else [],
         f"No charges {g.scope.where}.",
-        "The status column lists each step of a charge's history, oldest first.",
+        "The status column lists each step of a charge's history, oldest first; each cell's "
+        "footnotes quote the words that say what it says.",
     )
 
 
@@ -1122,7 +1257,7 @@ def render_sentences(g: Gathered) -> list[str]:
 
 def _sentence_item(s: Sentence) -> str:
     line = f"- {strong(s.defendant_name)}: {inline(_term(s.term, s.penalty))}, {s.kind} by "
-    line += inline(s.by) + _according(s.said)
+    line += inline(_by(s.by)) + _according(s.said)
     if s.offence:
         line += f", on the charge {inline(s.offence)}"
         if "charge" in s.said.inferred:
@@ -1138,9 +1273,10 @@ def render_custody(g: Gathered) -> list[str]:
         rows.append(
             [
                 cell(c.person_name),
-                cell(c.status + (f" — {c.said.claim}" if c.said.claim else "")),
+                # the footnote on the state it gives (its dates come from the same words)
+                cell(c.status + (f" — {c.said.claim}" if c.said.claim else "")) + _cite(c.evidence),
                 cell(since),
-                cell(until) + _cite(c.evidence),
+                cell(until),
             ]
         )
     return _section(
@@ -1291,7 +1427,10 @@ def render_quotes(g: Gathered) -> list[str]:
             "order; quotes with no date come last."
         )
     for q in choice.quotes:
-        said, about = q.evidence[:1], q.evidence[1:] or q.evidence[:1]
+        # The words are footnoted once: the attribution line carries the other spans (who said
+        # it, when), or none when the quote's own words are all the evidence.
+        said = q.evidence[:1]
+        about = [span for span in q.evidence[1:] if span not in said]
         blocks.append(f"> {inline(q.text)}{_cite(said)}")
         line = (
             f"— {inline(q.speakers or 'unattributed')}; {inline(_when(q.date))}; "

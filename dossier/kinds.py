@@ -566,7 +566,22 @@ def clip(text: str, limit: int = 240) -> str:
     # not printable): without double or outer spaces it is already as the join would leave it.
     if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
         text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    return cut_words(text, limit - 1) + "…"
+
+
+def cut_words(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, ending at a whole word: cut at the last space
+    before the limit (a word longer than a third of the limit is cut where it must be)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace():
+        space = head.rfind(" ")
+        if space >= limit * 2 // 3:
+            head = head[:space]
+    return head.rstrip(" ,;:—–-")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -766,15 +781,21 @@ def _charge_timeline(r: S.Charge, ctx: Context) -> Iterator[TimelineEntry]:
 
 
 def _charge_steps(r: S.Charge, ctx: Context) -> list[dict[str, Any]]:
-    return [
-        {
-            "charge": r.id,
-            "seq": seq,
-            "status": step.status,
-            **{f"date{suffix}": _date_value(step.date, suffix) for suffix, _ in _DATE_PARTS},
-        }
-        for seq, step in enumerate(r.history)
-    ]
+    rows = []
+    first = len(r.evidence)  # a step's evidence follows the charge's own (``evidence_items``)
+    for seq, step in enumerate(r.history):
+        rows.append(
+            {
+                "charge": r.id,
+                "seq": seq,
+                "status": step.status,
+                **{f"date{suffix}": _date_value(step.date, suffix) for suffix, _ in _DATE_PARTS},
+                "evidence_from": first,
+                "evidence_to": first + len(step.evidence),
+            }
+        )
+        first += len(step.evidence)
+    return rows
 
 
 def _charge_detail(

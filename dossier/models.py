@@ -65,6 +65,10 @@ class ChargeStatus(SQLModel, table=True):
     date_text: str | None = None
     date_rule: str | None = None
     date_approx: bool = False
+    evidence_from: int = 0
+    evidence_to: int = 0
+    """The step's own evidence: the charge's evidence rows with ``evidence_from <= seq <
+    evidence_to`` (the brief footnotes each step with the words that say it)."""
 
 
 class Quote(SQLModel, table=True):

@@ -285,6 +285,8 @@ def said_of(
 class StatusStep:
     status: str
     date: PartialDate | None
+    evidence: tuple[Span, ...] = ()
+    """The words that say this step (a part of the charge's evidence)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,16 +534,19 @@ def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -
     where, params = among("c.defendant", defendants)
     for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
-        "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
-        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
+        "(SELECT json_group_array(json_array(seq, status, evidence_from, evidence_to, date, "
+        "date_precision, date_approx, date_text, date_rule)) FROM charge_status "
+        f"WHERE charge = c.id), {evidence_sql('c.id')}, "
         f"{said_sql('c')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
-        steps = tuple(StatusStep(st, partial_date(*date)) for _, st, *date in json_rows(history))
-        yield Charge(
-            cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
+        spans = spans_of(evidence)
+        steps = tuple(
+            StatusStep(st, partial_date(*date), spans[first:to])
+            for _, st, first, to, *date in json_rows(history)
         )
+        yield Charge(cid, defendant, name, offence, alleges, plea, steps, spans, said_of(*said))
 
 
 def sentences(
