@@ -311,7 +311,13 @@ def _typeset_notes(md: MarkdownIt) -> None:
         n = meta["id"] + 1
         sub = meta.get("subId", -1)
         refid = f"{n}" if sub <= 0 else f"{n}-{backlink_letter(sub)}"
-        return f'<sup class="footnote-ref"><a href="#fn{n}" id="fnref{refid}">{n}</a></sup>'
+        # notes side by side are set apart by a comma (³⁵,³⁶), never run together (³⁵³⁶)
+        comma = (
+            '<sup class="footnote-sep">,</sup>'
+            if idx and tokens[idx - 1].type == "footnote_ref"
+            else ""
+        )
+        return f'{comma}<sup class="footnote-ref"><a href="#fn{n}" id="fnref{refid}">{n}</a></sup>'
 
     def item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return f'<li id="fn{tokens[idx].meta["id"] + 1}" class="footnote-item">'

@@ -174,3 +174,9 @@ def test_help_shows_readable_metavars(cli: Cli, command: list[str]) -> None:
         assert "--out FILE" in result.out and "--format md|html|ftm" in result.out
     if command == ["search"]:
         assert re.search(r"^  QUERY  ", result.out, re.M)
+
+
+def test_html_sets_notes_side_by_side_apart() -> None:
+    """³⁵,³⁶ — never ³⁵³⁶, which reads as one number."""
+    page = markdown_to_html("One[^1][^2].\n\n[^1]: a\n\n[^2]: b\n", "t")
+    assert '>1</a></sup><sup class="footnote-sep">,</sup><sup class="footnote-ref">' in page
