@@ -93,6 +93,7 @@ __all__ = [
     "UnknownPersonError",
     "brief_html",
     "brief_markdown",
+    "brief_parts",
     "default_file_name",
     "gather",
     "markdown_to_html",
@@ -219,6 +220,24 @@ def brief_markdown(
     :class:`NothingPinnedError`; ``None`` is the whole case.
     """
     return safetext.safe(_make(source, persons, since, pins)[1])
+
+
+def brief_parts(
+    source: Reader | sqlite3.Connection,
+    *,
+    persons: Sequence[str] = (),
+    since: str | Since | None = None,
+    pins: Sequence[WorkItem] | None = None,
+) -> Iterator[str]:
+    """:func:`brief_markdown` in pieces, its head first (see :func:`render_parts`): joined, the
+    same text. For a preview that shows the top of a long brief at once."""
+    window = Since.parse(since) if isinstance(since, str) else since
+    if pins is not None and not pins:
+        raise NothingPinnedError()
+    with _borrow(source) as conn:
+        gathered = gather(conn, persons=persons, since=window, pins=pins)
+        for part in render_parts(gathered, lambda source_id: read.text_of(conn, source_id)):
+            yield safetext.safe(part)
 
 
 def brief_html(
@@ -853,36 +872,16 @@ def render(g: Gathered, text_of: Callable[[str], str], *, html: bool = False) ->
     """The brief's Markdown from what :func:`gather` read; ``text_of`` gives a cited source's
     text (for the line numbers and words of the footnotes). ``html``: the timeline chart as a
     placeholder for the HTML page's inline SVG, instead of a Mermaid block."""
-    sections: list[tuple[str, list[str]]] = [
-        ("People", render_people(g)),
-        ("Charges", render_charges(g)),
-        ("Sentences", render_sentences(g)),
-        ("Custody", render_custody(g)),
-        ("Asylum and diplomatic timeline", render_timeline(g)),
-        ("Other events", render_events(g)),
-    ]
-    picture = ("Timeline chart", chart.brief_blocks(g.picture, html=html))
-    for other in g.other:
-        blocks = render_other(other, g.scope, nested=other.title in dict(sections))
-        for title, written in sections:
-            if title == other.title:
-                written.extend(blocks)
-                break
-        else:
-            sections.append((other.title, blocks))
-    sections += [
-        picture,
-        ("Key quotes", render_quotes(g)),
-        ("Notes", render_notes(g)),
-        ("Sources", render_sources(g)),
-    ]
-    blocks = [*render_head(g)]
-    if g.pins is not None:
-        blocks += render_pins(g)
-    blocks += render_summary(g)
-    for _, written in sections:
-        blocks.extend(written)
-    text = "\n\n".join(blocks)
+    return "".join(render_parts(g, text_of, html=html))
+
+
+def render_parts(
+    g: Gathered, text_of: Callable[[str], str], *, html: bool = False
+) -> Iterator[str]:
+    """:func:`render`'s text in pieces, in reading order: the head (title, pins, summary), then
+    each section, then the footnotes. Footnotes are numbered in the order they appear, so each
+    piece is final when it is given: a preview shows the top of a long brief before its end is
+    written."""
     numbers: dict[str, int] = {}
 
     def number(match: re.Match[str]) -> str:
@@ -892,11 +891,43 @@ def render(g: Gathered, text_of: Callable[[str], str], *, html: bool = False) ->
             n = numbers[key] = len(numbers) + 1
         return f"[^{n}]"
 
-    text = _MARK.sub(number, text)
+    head = [*render_head(g)]
+    if g.pins is not None:
+        head += render_pins(g)
+    head += render_summary(g)
+    yield _MARK.sub(number, "\n\n".join(head))
+    for blocks in _section_blocks(g, html):
+        if blocks:
+            yield _MARK.sub(number, "\n\n" + "\n\n".join(blocks))
     notes = render_footnotes(numbers, g.sources, text_of)
-    if notes:
-        text += "\n\n" + "\n\n".join(notes)
-    return text + "\n"
+    yield ("\n\n" + "\n\n".join(notes) if notes else "") + "\n"
+
+
+def _section_blocks(g: Gathered, html: bool) -> Iterator[list[str]]:
+    """Each section's blocks, in order, made as they are asked for; the kinds with no section of
+    their own within the section of their name, or after the others."""
+    standard: list[tuple[str, Callable[[Gathered], list[str]]]] = [
+        ("People", render_people),
+        ("Charges", render_charges),
+        ("Sentences", render_sentences),
+        ("Custody", render_custody),
+        ("Asylum and diplomatic timeline", render_timeline),
+        ("Other events", render_events),
+    ]
+    titles = {title for title, _ in standard}
+    for title, make in standard:
+        blocks = make(g)
+        for other in g.other:
+            if other.title == title:
+                blocks.extend(render_other(other, g.scope, nested=True))
+        yield blocks
+    for other in g.other:
+        if other.title not in titles:
+            yield render_other(other, g.scope, nested=False)
+    yield chart.brief_blocks(g.picture, html=html)
+    yield render_quotes(g)
+    yield render_notes(g)
+    yield render_sources(g)
 
 
 def render_footnotes(

@@ -12,11 +12,11 @@ Never imports Textual: the screen calls :func:`make` from a worker thread.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from dossier.brief import Since, brief_markdown
+from dossier.brief import Since, brief_parts
 from dossier.errors import DossierError
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ class Mode:
     """What the screen asks for before making it."""
     what: Callable[[Choice], str]
     """What the preview shows, said in a few words: ``Betsy Chávez and the records linked``."""
-    make: Callable[[Reader, Choice, Sequence[WorkItem] | None], str]
-    """The brief's Markdown (from a worker thread)."""
+    make: Callable[[Reader, Choice, Sequence[WorkItem] | None], Iterator[str]]
+    """The brief's Markdown in pieces, its top first (from a worker thread)."""
     stem: Callable[[Choice], str]
     """The part of the file name that says which brief it is: ``brief``, ``pinned-brief``."""
     pins: bool = False
@@ -59,20 +59,20 @@ class Mode:
     """The question asked when ``ask`` is not ``nothing``."""
 
 
-def _whole(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> str:
-    return brief_markdown(reader)
+def _whole(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
+    return brief_parts(reader)
 
 
-def _pins(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> str:
-    return brief_markdown(reader, pins=list(pins or ()))
+def _pins(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
+    return brief_parts(reader, pins=list(pins or ()))
 
 
-def _person(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> str:
-    return brief_markdown(reader, persons=(choice.value or "",))
+def _person(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
+    return brief_parts(reader, persons=(choice.value or "",))
 
 
-def _since(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> str:
-    return brief_markdown(reader, since=Since.parse(choice.value or ""))
+def _since(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
+    return brief_parts(reader, since=Since.parse(choice.value or ""))
 
 
 def slug(text: str) -> str:
@@ -153,13 +153,18 @@ def file_name(meta: dict[str, str], choice: Choice, fmt: str = "md") -> str:
     return f"{stem}-{as_of}.{fmt}" if as_of else f"{stem}.{fmt}"
 
 
-def make(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None = None) -> str:
-    """The Markdown of the brief ``choice`` (the pins are those of the working set for a brief
-    from pins)."""
+def parts(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None = None) -> Iterator[str]:
+    """The Markdown of the brief ``choice`` in pieces, its top first (the pins are those of the
+    working set for a brief from pins): joined, :func:`make`'s text."""
     mode = MODES.get(choice.mode)
     if mode is None:
         raise DossierError(f"no brief of the kind {choice.mode!r}")
     return mode.make(reader, choice, pins)
+
+
+def make(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None = None) -> str:
+    """The Markdown of the brief ``choice``."""
+    return "".join(parts(reader, choice, pins))
 
 
 def what(choice: Choice) -> str:

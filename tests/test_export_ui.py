@@ -535,3 +535,58 @@ async def test_going_back_to_a_brief_already_made_serves_it_at_once(
         await pilot.pause()
         assert screen.text == pins
         assert made == []  # neither was made again
+
+
+async def test_the_top_of_a_long_brief_shows_before_its_end_is_written(
+    reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview draws the title and summary at once; the rest follows under them."""
+    import threading
+
+    from dossier import brief
+    from dossier.ui.screens import export
+
+    held = threading.Event()
+    whole = brief_markdown(reader)
+
+    def slow_parts(*args: Any, **kwargs: Any) -> Any:
+        pieces = brief.brief_parts(reader)
+        yield next(pieces)
+        held.wait(10)  # the rest of the brief is still being written
+        yield from pieces
+
+    monkeypatch.setattr(export, "parts", slow_parts)
+    app = BriefApp(reader, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.screen.query(BriefPreview) and app.screen.query_one(BriefPreview).source:
+                break
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        preview = screen.query_one(BriefPreview)
+        assert preview.source.startswith("# Ibarra and Méndez")
+        assert "## Summary" in preview.source and "## People" not in preview.source
+        assert screen.text is None  # nothing to save yet
+        assert title_and_status(app)[1] == "Writing the rest of the brief…"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        top = preview.scroll_y
+        held.set()
+        await settle_brief(app, pilot)
+        assert screen.text == whole and preview.source == whole
+        assert preview.scroll_y == top  # the rest came in under what was being read
+
+
+def test_extending_the_text_keeps_the_rows_wrapped() -> None:
+    view = TextView()
+    view.source = "a\nb"
+    view._restart()
+    view._width = 10
+    view._wrap_until(10)
+    assert view.complete and [r for r, _ in view._rows] == ["a", "b"]
+    view.extend("a\nb\n\nc d e f g h i j k\n")
+    assert not view.complete
+    view._wrap_until(100)
+    assert [r for r, _ in view._rows] == ["a", "b", "", "c d e f g", "h i j k"]
+    assert view._left == 0 and view.complete

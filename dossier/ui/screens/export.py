@@ -30,7 +30,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dossier.brief import NothingPinnedError, Since
-from dossier.briefchoice import MODES, Choice, check_date, file_name, make, what
+from dossier.briefchoice import MODES, Choice, check_date, file_name, parts, what
 from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
@@ -54,6 +54,14 @@ class BriefReady(Message):
     pins: int | None = None
     """How many pinned records the brief was made from (None: not a brief from pins)."""
     choice: Choice = field(default_factory=Choice)
+
+
+@dataclass
+class BriefBegun(Message):
+    """The top of a brief still being written: the preview shows it at once."""
+
+    text: str
+    generation: int = 0
 
 
 @dataclass
@@ -251,7 +259,12 @@ class ExportScreen(ModalScreen[None]):
             pins = self.workset.pinned() if mode.pins and self.workset is not None else None
             if mode.pins and not pins:
                 raise NothingPinnedError()
-            text = make(self.reader, choice, pins)
+            pieces: list[str] = []
+            for n, piece in enumerate(parts(self.reader, choice, pins)):
+                pieces.append(piece)
+                if n == 0:  # the title, the pins and the summary: the first screenful
+                    self.post_message(BriefBegun(piece, generation))
+            text = "".join(pieces)
         except NothingPinnedError:
             self.post_message(
                 BriefFailed(
@@ -267,6 +280,15 @@ class ExportScreen(ModalScreen[None]):
             count = None if pins is None else len(pins)
             self.post_message(BriefReady(text, generation, count, choice))
 
+    @on(BriefBegun)
+    def _brief_begun(self, event: BriefBegun) -> None:
+        if event.generation != self._generation:
+            return
+        viewer = self.query_one(BriefPreview)
+        viewer.show(event.text)
+        viewer.loading = False
+        self._status("Writing the rest of the brief…")
+
     @on(BriefReady)
     def _brief_ready(self, event: BriefReady) -> None:
         if event.generation != self._generation:
@@ -277,7 +299,7 @@ class ExportScreen(ModalScreen[None]):
     def _show(self, event: BriefReady) -> None:
         self.text = event.text
         viewer = self.query_one(BriefPreview)
-        viewer.show(event.text)
+        viewer.extend(event.text)  # the top shown already stays where it is
         viewer.loading = False
         size = f"{len(event.text.encode('utf-8')):,} bytes"
         if self.why is not None:
