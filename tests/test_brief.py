@@ -130,8 +130,9 @@ def test_the_brief_states_the_article(small_brief: str) -> None:
         "indicted, date not stated[^",
         "34 years, requested by prosecutors",
         "25 years in prison, requested by prosecutors",
-        "| Nora Méndez | released on bail | September 2025",
-        "| Mateo Ibarra | preventive detention | December 2022",
+        "| Nora Méndez | released on bail[^",
+        "| September 2025",
+        "| Mateo Ibarra | preventive detention[^",
         "**about 3 November 2025** (inferred from “hours after”) — Nora Méndez: asylum sought",
         "**3 November 2025** (inferred from “Monday”) — Andara → Veracia: relations severed "
         "(by Ramiro de Lasa)",
