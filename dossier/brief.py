@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from dossier import kinds, queries, safetext, store
 from dossier import records as read
@@ -100,6 +100,8 @@ __all__ = [
     "render",
     "working_note",
 ]
+
+T = TypeVar("T")
 
 KEY_QUOTES = 50
 """At most this many quotes are shown; the brief says how many more the dossier holds."""
@@ -576,6 +578,29 @@ class OtherSection:
     """Each kind of the section (in registry order) and its records kept."""
 
 
+class Later(Generic[T]):
+    """A value read when it is first asked for: what the top of the brief does not need (people,
+    sources) is read while the top is already shown. Read from the connection :func:`gather` was
+    given, so only while it is open (as :func:`render` is, in :func:`brief_parts`)."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Callable[[], T] | None = make
+        self._value: T | None = None
+
+    @classmethod
+    def now(cls, value: T) -> Later[T]:
+        later: Later[T] = cls(lambda: value)
+        later.get()
+        return later
+
+    def get(self) -> T:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Gathered:
     """Everything the brief writes, section by section, as the selection keeps it."""
@@ -585,8 +610,8 @@ class Gathered:
     scope: Scope
     pins: tuple[Pin, ...] | None
     """The brief from pins: the pinned records in the user's order, orphans included."""
-    people: tuple[Entity, ...]
-    organisations: tuple[Entity, ...]
+    entities: Later[tuple[tuple[Entity, ...], tuple[Entity, ...]]]
+    """The people, and the organisations (read when first asked for, for the whole case)."""
     charges: tuple[Charge, ...]
     requested: tuple[Sentence, ...]
     imposed: tuple[Sentence, ...]
@@ -597,9 +622,22 @@ class Gathered:
     quotes: QuoteChoice
     discrepancies: tuple[Note, ...]
     editorial: tuple[Note, ...]
-    sources: tuple[Source, ...]
+    source_list: Later[tuple[Source, ...]]
+    source_count: int
     picture: chart.Timeline
     """The dated records kept, as lanes of spans and marks (:mod:`dossier.timeline`)."""
+
+    @property
+    def people(self) -> tuple[Entity, ...]:
+        return self.entities.get()[0]
+
+    @property
+    def organisations(self) -> tuple[Entity, ...]:
+        return self.entities.get()[1]
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.source_list.get()
 
     def written(self) -> set[str]:
         """Every record the brief writes."""
@@ -650,16 +688,20 @@ def gather(
     facts = _facts_written(
         charges, (*requested, *imposed), held, timeline, events, quotes.quotes, other
     )
-    people, organisations = _people(conn, scope, facts)
-    about = facts | _people_written(people, organisations)
+    if scope.narrowed:  # the notes kept are those about a record written, people included
+        entities = Later.now(_people(conn, scope, facts))
+        people, organisations = entities.get()
+        about = facts | _people_written(people, organisations)
+    else:  # every note is kept: the people are read when their section is written
+        entities = Later(lambda: _people(conn, scope, facts))
+        about = set()
     discrepancies, editorial = _notes(conn, scope, pinned, about)
     return Gathered(
         title=meta.get("case_title") or "Case brief",
         meta=meta,
         scope=scope,
         pins=None if items is None else tuple(_pins(conn, items, pinned)),
-        people=people,
-        organisations=organisations,
+        entities=entities,
         charges=charges,
         requested=requested,
         imposed=imposed,
@@ -670,7 +712,8 @@ def gather(
         quotes=quotes,
         discrepancies=discrepancies,
         editorial=editorial,
-        sources=tuple(read.sources(conn)),
+        source_list=Later(lambda: tuple(read.sources(conn))),
+        source_count=read.source_count(conn),
         picture=chart.build(
             [
                 i
@@ -1095,7 +1138,7 @@ def render_summary(g: Gathered) -> list[str]:
         plural(len(g.discrepancies), "discrepancy note")
         + " and "
         + plural(len(g.editorial), "editorial note"),
-        plural(len(g.sources), "source"),
+        plural(g.source_count, "source"),
     ]
     blocks.append(f"{held} {'; '.join(figures)}.")
     shown = queries.key_figures(g.charges, (*g.requested, *g.imposed), g.custody)
