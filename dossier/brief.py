@@ -269,7 +269,8 @@ def _make(
     with _borrow(source) as conn:
         gathered = gather(conn, persons=persons, since=window, pins=pins)
         text = render(gathered, lambda source_id: read.text_of(conn, source_id), html=html)
-    return gathered.title, text, gathered.picture
+        picture = gathered.picture
+    return gathered.title, text, picture
 
 
 STYLE = """\
@@ -624,8 +625,12 @@ class Gathered:
     editorial: tuple[Note, ...]
     source_list: Later[tuple[Source, ...]]
     source_count: int
-    picture: chart.Timeline
+    timeline_chart: Later[chart.Timeline]
     """The dated records kept, as lanes of spans and marks (:mod:`dossier.timeline`)."""
+
+    @property
+    def picture(self) -> chart.Timeline:
+        return self.timeline_chart.get()
 
     @property
     def people(self) -> tuple[Entity, ...]:
@@ -714,13 +719,15 @@ def gather(
         editorial=editorial,
         source_list=Later(lambda: tuple(read.sources(conn))),
         source_count=read.source_count(conn),
-        picture=chart.build(
-            [
-                i
-                for i in timeline_items(conn)
-                if scope.keeps(i.record) and (scope.since is None or scope.since.keeps(i.start))
-            ],
-            meta.get("as_of"),
+        timeline_chart=Later(
+            lambda: chart.build(
+                [
+                    i
+                    for i in timeline_items(conn)
+                    if scope.keeps(i.record) and (scope.since is None or scope.since.keeps(i.start))
+                ],
+                meta.get("as_of"),
+            )
         ),
     )
 
