@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 Ask = Literal["nothing", "person", "date"]
 
+DATE_PROMPT = "Events from which date on? YYYY, YYYY-MM or YYYY-MM-DD"
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -57,6 +59,8 @@ class Mode:
     """Made from the working set's pinned records (the screen reads them first)."""
     prompt: str = ""
     """The question asked when ``ask`` is not ``nothing``."""
+    check: Callable[[str], Choice] | None = None
+    """For a date asked: what was typed, checked (one-line :class:`DossierError` if not)."""
 
 
 def _whole(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
@@ -73,6 +77,27 @@ def _person(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> 
 
 def _since(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
     return brief_parts(reader, since=Since.parse(choice.value or ""))
+
+
+def _changes(reader: Reader, choice: Choice, pins: Sequence[WorkItem] | None) -> Iterator[str]:
+    """What the sources published after a date or a source add (``export --changes-since``),
+    from the case file the dossier was built from (:mod:`dossier.asof`)."""
+    from dossier import asof
+
+    case = asof.case_of(reader.path, reader.meta)
+    know = asof.Knowledge(case)
+    cutoff = asof.resolve(choice.value or "", know.points, "changes since")
+    yield asof.changes_markdown(asof.changes_since(case, cutoff, know), case.info.title)
+
+
+def _typed(mode: str) -> Callable[[str], Choice]:
+    def check(value: str) -> Choice:
+        text = value.strip()
+        if not text:
+            raise DossierError("type a date (YYYY, YYYY-MM or YYYY-MM-DD) or a source id")
+        return Choice(mode, text, text)
+
+    return check
 
 
 def slug(text: str) -> str:
@@ -128,7 +153,20 @@ MODES: dict[str, Mode] = {
             lambda c: f"events from {c.label or c.value} on",
             _since,
             lambda c: f"brief-since-{slug(c.value or '')}",
-            prompt="Events from which date on? YYYY, YYYY-MM or YYYY-MM-DD",
+            prompt=DATE_PROMPT,
+            check=lambda value: check_date(value),
+        ),
+        Mode(
+            "changes",
+            "c",
+            "Changes since…",
+            "What the sources published after a date or a source added (export --changes-since)",
+            "date",
+            lambda c: f"what changed since {c.label or c.value}",
+            _changes,
+            lambda c: f"changes-since-{slug(c.value or '')}",
+            prompt="What changed since which date or source? YYYY[-MM[-DD]] or a source id",
+            check=_typed("changes"),
         ),
     )
 }

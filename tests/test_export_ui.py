@@ -590,3 +590,46 @@ def test_extending_the_text_keeps_the_rows_wrapped() -> None:
     view._wrap_until(100)
     assert [r for r, _ in view._rows] == ["a", "b", "", "c d e f g", "h i j k"]
     assert view._left == 0 and view.complete
+
+
+async def test_c_briefs_what_changed_since_a_source_as_export_changes_since_does(
+    tmp_path: Path, cli: Any
+) -> None:
+    """The same "what's new" brief as `export --changes-since`; a bad answer is said, not raised."""
+    import shutil
+
+    from dossier import build as builder
+    from tests.conftest import TESTS
+
+    root = tmp_path / "asof"
+    shutil.copytree(TESTS / "cases" / "asof", root, ignore=shutil.ignore_patterns("*.db*"))
+    db = root / "data" / "sorel.db"
+    builder.build(root / "data" / "sorel.toml", db)
+    expected = cli("export", "--db", db, "--changes-since", "sorel-on-trial").out
+    reader = Reader(db)
+    try:
+        app = BriefApp(reader, tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle_brief(app, pilot)
+            assert "c Changes since…" in modes_line(app)
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(app.screen, DatePrompt)
+            await pilot.press(*"sorel-on-trial", "enter")
+            await settle_brief(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, ExportScreen)
+            assert screen.text == expected
+            assert marked_modes(screen) == ["c"]
+            title = title_and_status(app)[0]
+            assert title == "Case brief of what changed since sorel-on-trial — preview"
+            # a date before every source: the one line of the CLI, in the status line
+            await pilot.press("c")
+            await pilot.pause()
+            app.screen.query_one(Input).value = "2020"
+            await pilot.press("enter")
+            await settle_brief(app, pilot)
+            assert screen.text is None
+            assert "before the first source" in title_and_status(app)[1]
+    finally:
+        reader.close()

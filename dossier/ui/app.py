@@ -8,7 +8,7 @@ import os
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -50,8 +50,9 @@ from dossier.ui.messages import (
     WorksetChanged,
 )
 from dossier.ui.widgets.detail import LinkList
-from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
+from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane, ViewReader
 from dossier.ui.widgets.record_table import Loader, RecordTable
+from dossier.views import pinned_rows_for, rows_for
 from dossier.workset import (
     AnnotationConflict,
     SqlWorkset,
@@ -63,12 +64,16 @@ from dossier.workset import (
     pinned_rows,
 )
 
+if TYPE_CHECKING:
+    from dossier.asof import Changes, Knowledge, Moment
+    from dossier.casefile import Case
+
 HISTORY_LIMIT = 200
 REBUILD_POLL = 2.0
 """Seconds between looks at the dossier's file identity (inode, mtime, size) for a rebuild."""
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
-PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None"]
+PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None", "ViewReader | None"]
 """A pane's rows (loader, detail reader, row count, cursor, first page), kept until it is shown."""
 NARROW_TABS = 96
 """Below this width the tabs drop their numbers so that all eight fit."""
@@ -82,6 +87,45 @@ def read_detail(
     source = reader.source_text(record) if detail and detail.kind == "source" else None
     annotation = workset.annotation(record) if workset is not None else None
     return detail, source, annotation
+
+
+class AsOfState:
+    """The case's points in time (its sources, read from the dossier), which one is shown
+    (``index`` None: now), the case file when a snapshot needs it, and where snapshots go."""
+
+    def __init__(self, points: tuple[Moment, ...]) -> None:
+        self.points = points
+        self.index: int | None = None
+        self.case: Case | None = None
+        self.knowledge: Knowledge | None = None
+        self._folder: Path | None = None
+        self.readers: list[Reader] = []
+        """Readers shown before, closed at exit."""
+
+    def known(self, db: Path, meta: dict[str, str]) -> tuple[Case, Knowledge]:
+        """The case file (read once: at a million records it is the slow part)."""
+        if self.case is None or self.knowledge is None:
+            from dossier import asof
+
+            self.case = asof.case_of(db, meta)
+            self.knowledge = asof.Knowledge(self.case)
+        return self.case, self.knowledge
+
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            from dossier.asof import snapshot_folder
+
+            self._folder = snapshot_folder()
+        return self._folder
+
+    def remove(self) -> None:
+        for reader in self.readers:
+            reader.close()
+        if self._folder is not None:
+            import shutil
+
+            shutil.rmtree(self._folder, ignore_errors=True)
 
 
 class CaseBar(Static):
@@ -171,6 +215,30 @@ class DossierApp(App[None]):
             tooltip="Move the pin down (Pinned pane)",
             id="app.pin_down",
         ),
+        Binding(
+            "left_square_bracket",
+            "step_as_of(-1)",
+            "Earlier",
+            tooltip="The case as of the source before (by publication date)",
+            id="app.asof.back",
+            show=False,
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_as_of(1)",
+            "Later",
+            tooltip="The case as of the next source; past the newest, the case now",
+            id="app.asof.forward",
+            show=False,
+        ),
+        Binding(
+            "c",
+            "changes",
+            "Changes",
+            tooltip="What changed since the date shown (now: since the source before the newest)",
+            id="app.changes",
+            show=False,
+        ),
         Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
         Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
         Binding(
@@ -230,6 +298,9 @@ class DossierApp(App[None]):
         """What a pane not yet mounted shows when it is (see _load_pane)."""
         self.case_ready = asyncio.Event()
         """Set once the case is read: the palette waits for it when opened during a first build."""
+        self.as_of: AsOfState | None = None
+        """The case as of a source (stepped with [ and ]), read from its case file when first
+        asked; ``as_of.index`` None: now."""
         self._record_commands = RecordCommands.bound(
             RecordFinder(self._find_records, self.case_ready)
         )
@@ -433,6 +504,7 @@ class DossierApp(App[None]):
 
     def _reloaded(self, reader: Reader, opening: Opening) -> None:
         self.reader = reader
+        self.as_of = None  # a rebuilt case: its sources may have changed
         self._status(None)
         self.notify(f"{self.db.name} was rebuilt: showing the new build.", timeout=4)
         self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
@@ -446,9 +518,10 @@ class DossierApp(App[None]):
         self.title = line(header.title)
         self.sub_title = f"as of {line(header.as_of)}"
         label = self.workset.label if self.workset is not None else ""
-        self.query_one(CaseBar).show(
-            header.title, header.as_of, label if is_team_url(label) else ""
-        )
+        shown_as_of = header.as_of
+        if self.as_of is not None and self.as_of.index is not None:
+            shown_as_of = self.as_of.points[self.as_of.index].label
+        self.query_one(CaseBar).show(header.title, shown_as_of, label if is_team_url(label) else "")
         self.query_one(CaseSummary).show(event.overview)
         reader = self.reader
         assert reader is not None
@@ -456,7 +529,13 @@ class DossierApp(App[None]):
         for pane in PANES:
             first = event.first_pages.get(pane)
             self._load_pane(
-                pane, partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
+                pane,
+                partial(reader.page, pane),
+                details,
+                header.pane_counts.get(pane, 0),
+                0,
+                first,
+                partial(rows_for, reader, pane),
             )
         self._loaded = True
         self._load_marks()
@@ -511,13 +590,15 @@ class DossierApp(App[None]):
         total: int,
         cursor: int = 0,
         first: list[RowData] | None = None,
+        viewer: ViewReader | None = None,
     ) -> None:
-        """Show these rows in ``pane`` now, or when it is first shown."""
+        """Show these rows in ``pane`` now, or when it is first shown (``viewer``: the rows of a
+        filter or sort)."""
         listpane = self._panes.get(pane)
         if listpane is None:
-            self._pane_loads[pane] = (loader, details, total, cursor, first)
+            self._pane_loads[pane] = (loader, details, total, cursor, first, viewer)
         else:
-            listpane.load(loader, details, total, cursor, first)
+            listpane.load(loader, details, total, cursor, first, viewer)
 
     @property
     def active_pane(self) -> str:
@@ -576,6 +657,7 @@ class DossierApp(App[None]):
             self._remember()
         listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
+        listpane.clear_view()  # the place is a row of the pane's own order
         listpane.select(place.pos)
 
     async def action_go_back(self) -> None:
@@ -613,6 +695,7 @@ class DossierApp(App[None]):
         from dossier.ui.screens.export import ExportScreen
         from dossier.ui.screens.help import HelpScreen
         from dossier.ui.screens.search import ResultList, SearchScreen
+        from dossier.ui.screens.timeline import TimelineScreen
         from dossier.ui.widgets.timeline_chart import TimelineChart
 
         sections: list[tuple[str, list[BindingType]]] = [
@@ -634,9 +717,18 @@ class DossierApp(App[None]):
                     Binding("shift+tab", "", "Previous area"),
                 ],
             ),
-            ("In a table", list(RecordTable.BINDINGS)),
+            (
+                "In a table",
+                [
+                    *RecordTable.BINDINGS,
+                    Binding("escape", "", "Clear the filter (with none: back)"),
+                ],
+            ),
             ("In a record's links", list(LinkList.BINDINGS)),
-            ("In the timeline (t)", list(TimelineChart.BINDINGS)),
+            (
+                "In the timeline (t)",
+                [*TimelineChart.BINDINGS, *TimelineScreen.BINDINGS[1:2]],
+            ),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
             ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),
@@ -655,7 +747,9 @@ class DossierApp(App[None]):
             if quote_id is not None:
                 self.goto(quote_id)
 
-        self.push_screen(SearchScreen(self.db, marks=lambda: self.marks), callback=opened)
+        # As of a date, search what was known then (the snapshot's quotes).
+        searched = self.reader.path
+        self.push_screen(SearchScreen(searched, marks=lambda: self.marks), callback=opened)
 
     def action_timeline(self) -> None:
         """The case over time as a chart; Enter on an item shows its record in its pane."""
@@ -682,6 +776,113 @@ class DossierApp(App[None]):
         pinned = self.workset is not None and self.active_pane == "pinned"
         why = "e on the Pinned pane opens on them; w: whole case." if pinned else None
         self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned, why=why))
+
+    # -- as of a date, and what changed since ---------------------------------------------------
+
+    def action_step_as_of(self, delta: int) -> None:
+        """``[``: the case as of the source before; ``]``: the next one, then now."""
+        if self.reader is None or not self._loaded:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        self._status("Reading the sources' dates…" if self.as_of is None else "As of…")
+        self._step_as_of(delta)
+
+    def _as_of_state(self) -> AsOfState:
+        """The sources as points in time, read from the dossier when first asked (in a worker)."""
+        if self.as_of is None:
+            from dossier import asof
+
+            assert self.reader is not None
+            self.as_of = AsOfState(asof.points_of(self.reader))
+        return self.as_of
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="asof")
+    def _step_as_of(self, delta: int) -> None:
+        from dossier import asof
+
+        try:
+            state = self._as_of_state()
+            points = state.points
+            now = len(points)
+            at = now if state.index is None else state.index
+            target = at + delta
+            if target < 0:
+                first = points[0] if points else None
+                why = (
+                    f"{first.when} ({first.source}) is the earliest source"
+                    if first
+                    else "the case has no sources"
+                )
+                self.call_from_thread(self._status, None)
+                self.call_from_thread(self.notify, f"Nothing earlier: {why}.", timeout=4)
+                return
+            if target >= now:
+                if state.index is None:
+                    self.call_from_thread(self._status, None)
+                    self.call_from_thread(self.notify, "Already the case now.", timeout=2)
+                    return
+                reader = Reader(self.db, meta=store.validate(self.db))
+                index: int | None = None
+            else:
+                moment = points[target]
+                cutoff = asof.Cutoff.at(moment)
+                snap = self.db
+                if not asof.is_whole(cutoff, points):  # as of the newest source: the case now
+                    self.call_from_thread(self._status, f"Reading the case as of {moment.label}…")
+                    case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+                    snap = asof.build_snapshot(case, cutoff, state.folder, knowledge)
+                reader = Reader(snap, meta=store.validate(snap))
+                index = target
+            opening = read_opening(reader)
+        except DossierError as exc:
+            self.call_from_thread(self._status, None)
+            self.call_from_thread(self.notify, exc.message, title="As of", severity="error")
+            return
+        self.call_from_thread(self._show_as_of, reader, opening, index)
+
+    def _show_as_of(self, reader: Reader, opening: Opening, index: int | None) -> None:
+        assert self.as_of is not None
+        old = self.reader
+        self.reader = reader
+        self.as_of.index = index
+        self._status(None)
+        self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
+        if old is not None and old is not reader:
+            self.as_of.readers.append(old)  # closed at exit: a pane's worker may still read it
+
+    def action_changes(self) -> None:
+        """What changed since the date shown; at "now", since the source before the newest."""
+        if self.reader is None or not self._loaded:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        self._changes()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="asof")
+    def _changes(self) -> None:
+        from dossier import asof
+
+        try:
+            state = self._as_of_state()
+            points = state.points
+            at = len(points) - 2 if state.index is None else state.index
+            if at < 0:
+                raise DossierError(
+                    "Nothing changed: the case has one source" if points else "No sources."
+                )
+            self.call_from_thread(self._status, "Reading what changed…")
+            case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+            changes = asof.changes_since(case, asof.Cutoff.at(points[at]), knowledge)
+            self.call_from_thread(self._status, None)
+        except DossierError as exc:
+            self.call_from_thread(self._status, None)
+            self.call_from_thread(self.notify, exc.message, title="Changes", timeout=4)
+            return
+        self.call_from_thread(self._show_changes, changes)
+
+    def _show_changes(self, changes: Changes) -> None:
+        from dossier.ui.screens.changes import ChangesScreen
+
+        self.push_screen(ChangesScreen(changes))
 
     # -- the working set: pins and annotations ----------------------------------------------------
 
@@ -899,10 +1100,14 @@ class DossierApp(App[None]):
                 partial(read_detail, reader, workset),
                 event.pinned,
                 cursor,
+                None,
+                partial(pinned_rows_for, workset, reader, self.pinned_author),
             )
 
     def on_unmount(self) -> None:
         if self.reader is not None:
             self.reader.close()
+        if self.as_of is not None:
+            self.as_of.remove()
         if self.workset is not None:
             self.workset.close()

@@ -30,7 +30,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dossier.brief import NothingPinnedError, Since
-from dossier.briefchoice import MODES, Choice, check_date, file_name, parts, what
+from dossier.briefchoice import MODES, Choice, Mode, check_date, file_name, parts, what
 from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
@@ -220,7 +220,7 @@ class ExportScreen(ModalScreen[None]):
         if mode.ask == "person":
             self.app.push_screen(PersonPrompt(self.reader, mode.prompt), self._chosen_choice)
         elif mode.ask == "date":
-            self.app.push_screen(DatePrompt(mode.prompt, self.choice), self._chosen_choice)
+            self.app.push_screen(DatePrompt(mode, self.choice), self._chosen_choice)
         elif name != self.choice.mode:
             self._choose(Choice(name))
 
@@ -539,13 +539,14 @@ class DatePrompt(ModalScreen[Choice | None]):
         Binding("escape", "cancel", "Cancel", id="export.date.cancel"),
     ]
 
-    def __init__(self, prompt: str, current: Choice) -> None:
+    def __init__(self, mode: Mode, current: Choice) -> None:
         super().__init__()
-        self.prompt = prompt
+        self.mode = mode
+        self.prompt = mode.prompt
         self.current = current
 
     def compose(self) -> ComposeResult:
-        value = self.current.value if self.current.mode == "since" else ""
+        value = self.current.value if self.current.mode == self.mode.name else ""
         with Vertical(id="date-dialog"):
             yield Static(Text(self.prompt, style="bold"))
             yield Input(value=value or "", placeholder="2025-03", id="date-value")
@@ -559,7 +560,7 @@ class DatePrompt(ModalScreen[Choice | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
-            choice = check_date(event.value)
+            choice = (self.mode.check or check_date)(event.value)
         except DossierError as exc:
             message = exc.message.replace("--since ", "", 1)
             self.query_one("#date-error", Static).update(Text(line(message)))

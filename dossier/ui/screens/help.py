@@ -17,6 +17,8 @@ from textual.widgets import Static
 def _key_label(key: str) -> str:
     names = {
         "question_mark": "?",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
         "slash": "/",
         "escape": "Esc",
         "backspace": "Backspace",
