@@ -290,6 +290,8 @@ class StatusStep:
     date: PartialDate | None
     offence: str | None = None
     """For a conviction: the offence convicted of, when the source names it."""
+    evidence: tuple[Span, ...] = ()
+    """The words that say this step (a part of the charge's evidence)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -609,20 +611,19 @@ def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -
     where, params = among("c.defendant", defendants)
     for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
-        "(SELECT json_group_array(json_array(seq, status, offence, date, date_precision, "
-        "date_approx, date_text, date_rule)) FROM charge_status WHERE charge = c.id), "
-        f"{evidence_sql('c.id')}, "
+        "(SELECT json_group_array(json_array(seq, status, offence, first_evidence, "
+        "evidence_count, date, date_precision, date_approx, date_text, date_rule)) "
+        f"FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
         f"{said_sql('c')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
+        spans = spans_of(evidence)
         steps = tuple(
-            StatusStep(st, partial_date(*date), offence)
-            for _, st, offence, *date in json_rows(history)
+            StatusStep(st, partial_date(*date), step_offence, spans[first : first + count])
+            for _, st, step_offence, first, count, *date in json_rows(history)
         )
-        yield Charge(
-            cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
-        )
+        yield Charge(cid, defendant, name, offence, alleges, plea, steps, spans, said_of(*said))
 
 
 def sentences(

@@ -785,16 +785,17 @@ class DossierApp(App[None]):
         self.push_screen(TimelineScreen.of(self.reader, self.title), callback=opened)
 
     def action_export(self) -> None:
-        """Preview the case brief (every fact with a footnote) and save it; in the preview, p
-        makes it the brief from the pinned records, w the whole case. From the Pinned pane it
-        opens on the brief from pins."""
+        """Preview the case brief (every fact with a footnote) and save it; in the preview, w
+        the whole case, p the pinned records, n a person, d events since a date. From the Pinned
+        pane it opens on the brief from pins, and says so."""
         if self.reader is None:
             self.notify("The dossier is still loading.", timeout=2)
             return
         from dossier.ui.screens.export import ExportScreen
 
         pinned = self.workset is not None and self.active_pane == "pinned"
-        self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned))
+        why = "e on the Pinned pane opens on them; w: whole case." if pinned else None
+        self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned, why=why))
 
     # -- as of a date, and what changed since ---------------------------------------------------
 
