@@ -200,6 +200,8 @@ class SourceSpan:
     end: int
     record: str
     kind: str
+    title: str = ""
+    """The citing record's title (the Sources pane lists the records citing each span)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1010,7 +1012,7 @@ class Reader:
             if row is None:
                 return None
             spans = conn.execute(
-                "SELECT e.start, e.end, e.record, r.kind FROM evidence e "
+                "SELECT e.start, e.end, e.record, r.kind, r.title FROM evidence e "
                 "JOIN record r ON r.id = e.record WHERE e.source = ? "
                 "ORDER BY e.start, e.end LIMIT ?",
                 (source, SPANS_PER_SOURCE + 1),

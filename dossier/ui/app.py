@@ -40,16 +40,18 @@ from dossier.ui.messages import (
     AnnotationNotSaved,
     BuildFinished,
     CaseLoaded,
+    Copied,
     EarlyReadFailed,
     GoTo,
     MarksChanged,
     MarksLoaded,
+    OpenInSource,
     PinRequested,
     PlaceFound,
     WorkerFailed,
     WorksetChanged,
 )
-from dossier.ui.widgets.detail import LinkList
+from dossier.ui.widgets.detail import EvidenceList, FieldList, LinkList
 from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.workset import (
@@ -125,6 +127,7 @@ class DossierApp(App[None]):
         (140, "-wide"),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, #status"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -170,6 +173,38 @@ class DossierApp(App[None]):
             key_display="⇧↓",
             tooltip="Move the pin down (Pinned pane)",
             id="app.pin_down",
+        ),
+        Binding(
+            "y",
+            "copy(False)",
+            "Copy",
+            tooltip="Copy the selected record, field, quote or evidence span with its citation",
+            id="app.copy",
+        ),
+        Binding(
+            "Y",
+            "copy(True)",
+            "Copy Markdown",
+            show=False,
+            tooltip="The same as Markdown, with a footnote quoting the source",
+            id="app.copy_markdown",
+        ),
+        Binding(
+            "o",
+            "open_evidence",
+            "In source",
+            show=False,
+            tooltip="Show the evidence span (the selected one, else the first) in its source, "
+            "highlighted, in the Sources pane",
+            id="app.open_evidence",
+        ),
+        Binding(
+            "z",
+            "maximize_detail",
+            "Zoom",
+            show=False,
+            tooltip="The detail on the whole screen, or back (Esc also restores)",
+            id="app.zoom",
         ),
         Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
         Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
@@ -221,6 +256,8 @@ class DossierApp(App[None]):
         self.error_message: str | None = None
         self._identity: store.Identity | None = None
         self._pending_place: PlaceFound | None = None
+        self._span: tuple[str, int, int] | None = None
+        """A cited span being opened in the Sources pane (``o``)."""
         self._loaded = False
         self._numbered = True
         """Whether the tabs show their numbers (as composed); see on_resize."""
@@ -577,8 +614,14 @@ class DossierApp(App[None]):
         listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
         listpane.select(place.pos)
+        span, self._span = self._span, None
+        if span is not None and span[0] == place.record:
+            listpane.show_span(*span)
 
     async def action_go_back(self) -> None:
+        if self.screen.maximized is not None:
+            self._restore()
+            return
         table = self.pane(self.active_pane).table
         if self.focused is not table:
             # From a record's detail or links, Escape returns to its table first.
@@ -681,6 +724,99 @@ class DossierApp(App[None]):
 
         pinned = self.workset is not None and self.active_pane == "pinned"
         self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned))
+
+    # -- copy with citation, evidence to source, the detail on the whole screen ------------------
+
+    def _copy_target(self) -> tuple[str, tuple[str, str] | None, int | None] | None:
+        """What ``y`` copies: (record, field, evidence span index), from where the focus is: a
+        detail field, an evidence span, a record citing a span (a source's), else the row."""
+        focused = self.focused
+        panel = self.pane(self.active_pane).detail
+        detail = panel.detail
+        if detail is not None and focused is not None and focused.parent is panel:
+            if isinstance(focused, FieldList) and focused.selected is not None:
+                return detail.id, focused.selected, None
+            if isinstance(focused, EvidenceList) and focused.highlighted is not None:
+                return detail.id, None, focused.highlighted
+            if isinstance(focused, LinkList) and focused.highlighted is not None:
+                option = focused.get_option_at_index(focused.highlighted)
+                if option.id:
+                    return option.id.split("#")[0], None, None
+        selected = self._selected()
+        return None if selected is None else (selected[0], None, None)
+
+    def action_copy(self, markdown: bool) -> None:
+        target = self._copy_target() if self.reader is not None and self._loaded else None
+        if target is None:
+            self.notify("Select a record to copy.", timeout=2)
+            return
+        self._read_citation(*target, markdown)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
+    def _read_citation(
+        self, record: str, field: tuple[str, str] | None, span: int | None, markdown: bool
+    ) -> None:
+        from dossier.citation import cite
+
+        assert self.reader is not None
+        with self.reader.connection() as conn:
+            found = cite(conn, record, field=field, span=span)
+        if found is None:
+            self.post_message(Copied("", f"no record {record!r} in this dossier", markdown))
+            return
+        self.post_message(Copied(found.markdown if markdown else found.text, found.what, markdown))
+
+    @on(Copied)
+    def _copied(self, event: Copied) -> None:
+        from dossier.ui.clipboard import clipboard_caveat
+
+        if not event.text:
+            self.notify(f"Nothing copied: {event.what}.", severity="warning", timeout=4)
+            return
+        self.copy_to_clipboard(event.text)
+        form = "as Markdown with its footnote" if event.markdown else "with its citation"
+        said = f"Copied {event.what} {form}."
+        caveat = clipboard_caveat(os.environ)
+        if caveat:
+            self.notify(f"{said} But {caveat}.", title="Copied", severity="warning", timeout=10)
+        else:
+            self.notify(said, title="Copied", timeout=4)
+
+    def action_open_evidence(self) -> None:
+        """The selected evidence span (else the record's first) in its source, highlighted."""
+        panel = self.pane(self.active_pane).detail
+        detail = panel.detail
+        if detail is None or not detail.evidence:
+            self.notify("This record cites no span of a source.", timeout=3)
+            return
+        focused = self.focused
+        index = 0
+        if isinstance(focused, EvidenceList) and focused.highlighted is not None:
+            index = focused.highlighted
+        ev = detail.evidence[min(index, len(detail.evidence) - 1)]
+        self.post_message(OpenInSource(ev.source, ev.start, ev.end))
+
+    @on(OpenInSource)
+    async def _open_in_source(self, event: OpenInSource) -> None:
+        self._restore()
+        listpane = await self._open_pane("sources")
+        self._span = (event.source, event.start, event.end)
+        listpane.show_span(*self._span)
+        self.goto(event.source)
+
+    def _restore(self) -> None:
+        """Out of the maximized detail, back to the pane."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+
+    def action_maximize_detail(self) -> None:
+        if self.screen.maximized is not None:
+            self._restore()
+            return
+        panel = self.pane(self.active_pane).detail
+        inside = self.focused is not None and self.focused.parent is panel
+        if self.screen.maximize(panel, container=False) and not inside:
+            panel.focus()
 
     # -- the working set: pins and annotations ----------------------------------------------------
 

@@ -124,3 +124,21 @@ class MarksChanged(Message, bubble=False):
     shows marks (the search results) draws them again."""
 
     marks: dict[str, str]
+
+
+@dataclass
+class OpenInSource(Message):
+    """Show a cited span in its source, in the Sources pane (``o``, or Enter on an evidence span)."""
+
+    source: str
+    start: int
+    end: int
+
+
+@dataclass
+class Copied(Message):
+    """A citation was read (in a worker) and is to be copied to the clipboard."""
+
+    text: str
+    what: str
+    markdown: bool

@@ -11,12 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from dossier.queries import PANE_COLUMNS, Overview, RecordDetail, RowData, SourceText
 from dossier.safetext import line, safe
-from dossier.ui.messages import DetailLoaded, GoTo, WorkerFailed
+from dossier.ui.messages import DetailLoaded, GoTo, OpenInSource, WorkerFailed
 from dossier.ui.widgets.detail import DetailPanel, LinkList
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.words import plural
@@ -49,6 +49,8 @@ class ListPane(Container):
             pane, PANE_COLUMNS[pane], empty_text=EMPTY_TEXT[pane], id=f"table-{pane}"
         )
         self.detail = DetailPanel(id=f"detail-{pane}", classes="detail")
+        self.span: tuple[str, int, int] | None = None
+        """A cited span of a source to show highlighted when that source's detail is shown."""
 
     def compose(self) -> ComposeResult:
         if self._top is not None:
@@ -76,6 +78,13 @@ class ListPane(Container):
         row = self.table.current
         if row is not None:
             self._load_detail(row.record)
+
+    def show_span(self, source: str, start: int, end: int) -> None:
+        """Show ``source`` with the span highlighted, once its detail is read (now if selected)."""
+        self.span = (source, start, end)
+        row = self.table.current
+        if row is not None and row.record == source:
+            self._load_detail(source)
 
     def select(self, pos: int, *, focus: bool = True) -> None:
         table = self.table
@@ -111,8 +120,15 @@ class ListPane(Container):
             return
         if event.detail is None:
             self.detail.show_orphan(event.record, event.annotation)
+            return
+        span = None
+        if self.span is not None and self.span[0] == event.record:
+            span = self.span[1:]
         else:
-            self.detail.show(event.detail, event.source, event.annotation)
+            self.span = None
+        self.detail.show(event.detail, event.source, event.annotation, span)
+        if span is not None:
+            self.detail.focus()
 
     @on(RecordTable.Chosen)
     def _chosen(self, event: RecordTable.Chosen) -> None:
@@ -122,17 +138,25 @@ class ListPane(Container):
         if self.pane == "overview" and detail is not None and detail.pane != "overview":
             self.post_message(GoTo(event.row.record))
             return
-        links = self.detail.query_one(LinkList)
+        links = self.detail.query_one("#detail-links", LinkList)
         if links.display and links.option_count:
             links.focus()
         else:
             self.notify("This record has no links to follow.", timeout=3)
 
-    @on(LinkList.OptionSelected)
-    def _follow(self, event: LinkList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#detail-links, #detail-cited")
+    def _follow(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
             self.post_message(GoTo(event.option.id.split("#")[0]))
+
+    @on(OptionList.OptionSelected, "EvidenceList")
+    def _open_evidence(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        detail = self.detail.detail
+        if detail is not None and event.option_index < len(detail.evidence):
+            ev = detail.evidence[event.option_index]
+            self.post_message(OpenInSource(ev.source, ev.start, ev.end))
 
 
 class CaseSummary(VerticalScroll, can_focus=True):
