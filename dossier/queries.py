@@ -35,6 +35,9 @@ class Column:
     """Minimum width in cells."""
     grow: int = 0
     """Share of the spare width (0: fixed)."""
+    hide_below: int = 0
+    """Left out when the table is narrower than this many cells (the detail still shows it), so
+    that the columns before it are read whole."""
 
 
 PANE_TITLES = {
@@ -49,7 +52,7 @@ PANE_TITLES = {
 }
 
 PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 10)),
+    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 18)),
     "people": (
         Column("Name", 18, 1),
         Column("Type", 11),
@@ -72,9 +75,11 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "asylum": (
         Column("Date", 13),
-        Column("Event", 16, 3),  # wide enough for "asylum granted — according to …"
-        Column("Who", 14, 1),
-        Column("Where / with", 14, 1),
+        # Wide enough for "asylum granted — according to Hugo de Zera" from 80 columns up: the
+        # place (in the detail) makes room for it below 110.
+        Column("Event", 16, 4),
+        Column("Who", 12, 1),
+        Column("Where / with", 14, 1, hide_below=110),
     ),
     "quotes": (
         Column("Date", 13),

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
@@ -52,6 +52,7 @@ from dossier.ui.messages import (
     WorksetChanged,
 )
 from dossier.ui.widgets.detail import EvidenceList, FieldList, LinkList
+from dossier.ui.widgets.footer import FittingFooter
 from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.workset import (
@@ -284,7 +285,7 @@ class DossierApp(App[None]):
                         self._panes[pane] = overview
                         yield overview
         yield Static(id="status", classes="status")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CaseBar).show(self.db.stem, "…")
@@ -617,6 +618,8 @@ class DossierApp(App[None]):
         span, self._span = self._span, None
         if span is not None and span[0] == place.record:
             listpane.show_span(*span)
+        if place.record != event.record:  # a role: its holder's row, its own detail
+            listpane.show_instead(place.record, event.record)
 
     async def action_go_back(self) -> None:
         if self.screen.maximized is not None:
@@ -678,7 +681,14 @@ class DossierApp(App[None]):
                 ],
             ),
             ("In a table", list(RecordTable.BINDINGS)),
-            ("In a record's links", list(LinkList.BINDINGS)),
+            ("In a record's links (and a source's cited spans)", list(LinkList.BINDINGS)),
+            (
+                "In a record's fields and evidence (Tab to them)",
+                [
+                    Binding("y", "", "Copy the highlighted field or span with its citation"),
+                    *EvidenceList.BINDINGS,
+                ],
+            ),
             ("In the timeline (t)", list(TimelineChart.BINDINGS)),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
@@ -840,8 +850,8 @@ class DossierApp(App[None]):
         if row is None:
             return None
         detail = pane.detail.detail
-        if detail is not None and detail.id == row.record:
-            return row.record, detail.title, detail.kind
+        if detail is not None and detail.id == pane.shown_for(row.record):
+            return detail.id, detail.title, detail.kind
         return row.record, row.cells[1] if len(row.cells) > 1 else row.record, row.kind
 
     def action_pin(self) -> None:

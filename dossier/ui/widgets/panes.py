@@ -18,6 +18,7 @@ from dossier.queries import PANE_COLUMNS, Overview, RecordDetail, RowData, Sourc
 from dossier.safetext import line, safe
 from dossier.ui.messages import DetailLoaded, GoTo, OpenInSource, WorkerFailed
 from dossier.ui.widgets.detail import DetailPanel, LinkList
+from dossier.ui.widgets.glance import glance_text
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.words import plural
 
@@ -49,6 +50,9 @@ class ListPane(Container):
             pane, PANE_COLUMNS[pane], empty_text=EMPTY_TEXT[pane], id=f"table-{pane}"
         )
         self.detail = DetailPanel(id=f"detail-{pane}", classes="detail")
+        self.instead: tuple[str, str] | None = None
+        """(row record, record shown): a record with no row of its own (a role) is shown in the
+        detail while the cursor is on the row it is listed under (its holder's)."""
         self.span: tuple[str, int, int] | None = None
         """A cited span of a source to show highlighted when that source's detail is shown."""
 
@@ -74,10 +78,22 @@ class ListPane(Container):
         if not total:
             self.detail.clear(EMPTY_TEXT[self.pane])
 
+    def shown_for(self, row: str) -> str:
+        """The record the detail shows for the row of ``row``."""
+        instead = self.instead
+        return instead[1] if instead is not None and instead[0] == row else row
+
     def refresh_detail(self) -> None:
         row = self.table.current
         if row is not None:
-            self._load_detail(row.record)
+            self._load_detail(self.shown_for(row.record))
+
+    def show_instead(self, row: str, record: str) -> None:
+        """Show ``record`` in the detail while the cursor is on the row of ``row``."""
+        self.instead = (row, record)
+        current = self.table.current
+        if current is not None and current.record == row:
+            self._load_detail(record)
 
     def show_span(self, source: str, start: int, end: int) -> None:
         """Show ``source`` with the span highlighted, once its detail is read (now if selected)."""
@@ -97,7 +113,9 @@ class ListPane(Container):
         event.stop()
         if event.row is None:
             return
-        self._load_detail(event.row.record)
+        if self.instead is not None and self.instead[0] != event.row.record:
+            self.instead = None
+        self._load_detail(self.shown_for(event.row.record))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def _load_detail(self, record: str) -> None:
@@ -116,7 +134,7 @@ class ListPane(Container):
     def _detail_loaded(self, event: DetailLoaded) -> None:
         event.stop()
         row = self.table.current
-        if row is not None and row.record != event.record:
+        if row is not None and self.shown_for(row.record) != event.record:
             return
         if event.detail is None:
             self.detail.show_orphan(event.record, event.annotation)
@@ -132,7 +150,8 @@ class ListPane(Container):
 
     @on(RecordTable.Chosen)
     def _chosen(self, event: RecordTable.Chosen) -> None:
-        """Enter on a row: on the timeline, go to the record's own pane; elsewhere, to its links."""
+        """Enter on a row: on the timeline, go to the record's own pane (an event has none: it
+        lives on the timeline); elsewhere, and for an event, into its links."""
         event.stop()
         detail = self.detail.detail
         if self.pane == "overview" and detail is not None and detail.pane != "overview":
@@ -162,10 +181,33 @@ class ListPane(Container):
 class CaseSummary(VerticalScroll, can_focus=True):
     """The Overview's top: what the case is, as of when, and its key figures."""
 
+    GLANCE_BELOW = 140
+    """Narrower than this (the stacked layout), the key figures at a glance come first."""
+
+    _overview: Overview | None = None
+
     def compose(self) -> ComposeResult:
+        yield Static(id="summary-glance")
         yield Static(Text("Loading the case…", style="italic"), id="summary-text")
 
+    def on_resize(self) -> None:
+        self._show_glance()
+
+    def _show_glance(self) -> None:
+        glance = self.query_one("#summary-glance", Static)
+        overview = self._overview
+        shown = (
+            overview is not None
+            and bool(overview.defendants)
+            and self.app.size.width < self.GLANCE_BELOW
+        )
+        glance.display = shown
+        if shown and overview is not None:
+            glance.update(glance_text(overview.defendants))
+
     def show(self, overview: Overview) -> None:
+        self._overview = overview
+        self._show_glance()
         h = overview.header
         intro = Text()
         intro.append(safe(h.summary) if h.summary else "This dossier has no summary.")

@@ -37,9 +37,14 @@ Loader = Callable[[int, int], list[RowData]]
 
 
 def layout_columns(columns: tuple[Column, ...], width: int) -> list[int]:
-    """Widths of ``columns`` in ``width`` cells: minimums, then the spare shared by ``grow``."""
+    """Widths of ``columns`` in ``width`` cells: minimums, then the spare shared by ``grow``; 0
+    for a column left out at this width (``hide_below``)."""
     if not columns:
         return []
+    if any(c.hide_below > width for c in columns):
+        shown = [c for c in columns if c.hide_below <= width]
+        kept = iter(layout_columns(tuple(shown), width))
+        return [next(kept) if c.hide_below <= width else 0 for c in columns]
     usable = max(width - GAP * (len(columns) - 1), len(columns))
     mins = [c.width for c in columns]
     total_min = sum(mins)
@@ -74,7 +79,8 @@ class RecordTable(ScrollView, can_focus=True):
             "enter",
             "choose",
             "Open",
-            tooltip="Into the record's links (on the timeline: go to the record's pane)",
+            tooltip="Into the record's links (on the timeline: go to the record's own pane; "
+            "an event, which lives on the timeline, opens its links)",
             id="table.open",
         ),
     ]
@@ -379,13 +385,16 @@ class RecordTable(ScrollView, can_focus=True):
         if gutter:
             mark_style = self.get_component_rich_style("record-table--mark")
             line.append(mark.ljust(gutter)[:gutter], mark_style)
+        last = max((i for i, w in enumerate(widths) if w), default=0)
         for i, (cell, w) in enumerate(zip(cells, widths, strict=False)):
+            if not w:
+                continue  # left out at this width
             piece = Text(
                 safetext.line(" ".join(cell.split())), no_wrap=True, overflow="ellipsis", end=""
             )
             piece.truncate(w, overflow="ellipsis", pad=True)
             line.append_text(piece)
-            if i < len(widths) - 1:
+            if i < last:
                 line.append(" " * GAP)
         line.truncate(width, overflow="ellipsis", pad=True)
         line.stylize_before(style)
