@@ -833,6 +833,8 @@ class DossierApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("move_pin", "toggle_mine"):
             return self.active_pane == "pinned"
+        if action in ("copy", "open_evidence", "maximize_detail"):
+            return len(self.screen_stack) == 1  # the panes', not a screen above them
         return True
 
     def action_toggle_mine(self) -> None:
