@@ -103,7 +103,9 @@ async def test_y_on_a_field_and_on_an_evidence_span(small_db: Path) -> None:
 
 def test_the_terminal_is_named_when_the_clipboard_may_not_be_reached() -> None:
     assert clipboard_caveat({"TERM": "xterm-256color"}) is None
-    assert "set-clipboard on" in (clipboard_caveat({"TMUX": "/tmp/tmux-0/default,1,0"}) or "")
+    inside = {"TMUX": "/tmp/tmux-0/default,1,0"}
+    assert "set-clipboard on" in (clipboard_caveat(inside, lambda: "external") or "")
+    assert clipboard_caveat(inside, lambda: "on") is None
     assert "macOS Terminal may not support OSC 52" in (
         clipboard_caveat({"TERM_PROGRAM": "Apple_Terminal"}) or ""
     )
@@ -113,6 +115,7 @@ async def test_y_inside_tmux_says_how_to_enable_the_clipboard(
     small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    monkeypatch.setattr("dossier.ui.clipboard.tmux_set_clipboard", lambda: "external")
     app = DossierApp(small_db)
     async with app.run_test(size=SIZE) as pilot:
         sent = capture(app)

@@ -767,6 +767,7 @@ class DossierApp(App[None]):
         self, record: str, field: tuple[str, str] | None, span: int | None, markdown: bool
     ) -> None:
         from dossier.citation import cite
+        from dossier.ui.clipboard import clipboard_caveat
 
         assert self.reader is not None
         with self.reader.connection() as conn:
@@ -774,19 +775,18 @@ class DossierApp(App[None]):
         if found is None:
             self.post_message(Copied("", f"no record {record!r} in this dossier", markdown))
             return
-        self.post_message(Copied(found.markdown if markdown else found.text, found.what, markdown))
+        text = found.markdown if markdown else found.text
+        self.post_message(Copied(text, found.what, markdown, clipboard_caveat(os.environ)))
 
     @on(Copied)
     def _copied(self, event: Copied) -> None:
-        from dossier.ui.clipboard import clipboard_caveat
-
         if not event.text:
             self.notify(f"Nothing copied: {event.what}.", severity="warning", timeout=4)
             return
         self.copy_to_clipboard(event.text)
         form = "as Markdown with its footnote" if event.markdown else "with its citation"
         said = f"Copied {event.what} {form}."
-        caveat = clipboard_caveat(os.environ)
+        caveat = event.caveat
         if caveat:
             self.notify(f"{said} But {caveat}.", title="Copied", severity="warning", timeout=10)
         else:

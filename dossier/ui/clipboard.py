@@ -8,7 +8,9 @@ passes it on only with ``set-clipboard on``. Read from the environment only; not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping
 
 NO_OSC52 = {
     "Apple_Terminal": "macOS Terminal",
@@ -16,11 +18,35 @@ NO_OSC52 = {
 """``TERM_PROGRAM`` values of terminals that ignore OSC 52 (Textual's own note names this one)."""
 
 
-def clipboard_caveat(env: Mapping[str, str]) -> str | None:
-    """A sentence on why the copy may not reach the clipboard in this terminal, or None."""
+def tmux_set_clipboard() -> str | None:
+    """tmux's ``set-clipboard`` option (``on``, ``external``, ``off``), asked of the tmux server
+    the app runs in; None if it cannot be asked."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return None
+    try:
+        done = subprocess.run(
+            [tmux, "show-options", "-gv", "set-clipboard"],
+            capture_output=True,
+            text=True,
+            timeout=1,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def clipboard_caveat(
+    env: Mapping[str, str], tmux_option: Callable[[], str | None] | None = None
+) -> str | None:
+    """A sentence on why the copy may not reach the clipboard in this terminal, or None.
+    ``tmux_option`` asks tmux for its ``set-clipboard`` (run in a worker: it starts a process)."""
     program = env.get("TERM_PROGRAM", "")
     term = env.get("TERM", "")
     if env.get("TMUX"):
+        if (tmux_option or tmux_set_clipboard)() == "on":
+            return None
         return (
             "inside tmux, it reaches the clipboard only with `set -g set-clipboard on` "
             "(in ~/.tmux.conf, or `tmux set -g set-clipboard on` now)"

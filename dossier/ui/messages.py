@@ -142,3 +142,5 @@ class Copied(Message):
     text: str
     what: str
     markdown: bool
+    caveat: str | None = None
+    """Why the terminal may not put it on the clipboard (:mod:`dossier.ui.clipboard`)."""

@@ -338,14 +338,24 @@ class DetailPanel(VerticalScroll, can_focus=True):
                 at if at is not None else next(i for i, o in enumerate(options) if not o.disabled)
             )
 
-    def _scroll_to_span(self, source: SourceText, span: tuple[int, int]) -> None:
-        """Scroll the source's text so that ``span`` is near the top of the panel."""
+    def _scroll_to_span(self, source: SourceText, span: tuple[int, int], tries: int = 20) -> None:
+        """Scroll the source's text so that ``span`` is near the top of the panel, once the text
+        is laid out (a pane shown for the first time takes a few refreshes)."""
+        if self.source is not source or not self.is_attached:
+            return  # another record is shown now
         text = self.query_one("#detail-text", Static)
-        width = max(text.content_region.width, 10)
+        width = text.content_region.width
+        if width <= 0 or text.size.height <= 1:
+            if tries:
+                self.call_after_refresh(self._scroll_to_span, source, span, tries - 1)
+            return
         before = Text(safe(source.text[: span[0]]))
         rows = len(before.wrap(self.app.console, width)) if span[0] else 1
-        y = text.virtual_region.y + 1 + max(rows - 1, 0)  # + the heading line
-        self.scroll_to(y=max(y - 2, 0), animate=False, immediate=True)
+        y = max(text.virtual_region.y + 1 + max(rows - 1, 0) - 2, 0)  # + the heading line
+        if y > self.max_scroll_y and tries:
+            self.call_after_refresh(self._scroll_to_span, source, span, tries - 1)
+            return
+        self.scroll_to(y=y, animate=False, immediate=True)
 
     @staticmethod
     def _source(source: SourceText, span: tuple[int, int] | None = None) -> RenderableType:
