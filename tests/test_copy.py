@@ -180,3 +180,19 @@ async def test_z_puts_the_detail_on_the_whole_screen_and_back(small_db: Path) ->
         await pilot.press("z", "escape")
         await pilot.pause()
         assert app.screen.maximized is None
+
+
+async def test_enter_on_an_evidence_span_opens_it_in_its_source(small_db: Path) -> None:
+    app = DossierApp(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_record(app, pilot, "de-lasa-asylum-regret")
+        evidence = app.pane(app.active_pane).query_one(EvidenceList)
+        evidence.focus()
+        evidence.highlighted = 1  # its second span: the words that say who speaks
+        await pilot.pause()
+        await pilot.press("enter")
+        assert await wait_until(
+            pilot, lambda: app.active_pane == "sources" and shown_detail(app) == SOURCE
+        )
+        await settle(pilot)
+        assert app.pane("sources").query_one(DetailPanel).span == (716, 782)
