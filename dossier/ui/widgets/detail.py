@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -301,9 +302,12 @@ class DetailPanel(VerticalScroll, can_focus=True):
             quote.append(safe(ev.before), style="dim")
             quote.append(safe(ev.exact), style=EVIDENCE_STYLE)
             quote.append(safe(ev.after.rstrip("\n")), style="dim")
-            where = Text(
-                f"   — {line(ev.source_title)}, line {ev.line}, characters {ev.start}–{ev.end}",
-                style="dim",
+            where = Padding(
+                Text(
+                    f"— {line(ev.source_title)}, line {ev.line}, characters {ev.start}–{ev.end}",
+                    style="dim",
+                ),
+                (0, 0, 0, 3),  # a wrapped line stays under the dash
             )
             options.append(Option(Group(quote, where)))
         return options
