@@ -11,6 +11,8 @@
     probe.py export REPORT DB RUNS          the case brief of DB
     probe.py preview REPORT DB              the app on DB: ``e`` to the brief preview's first
                                             screenful; then ``p``/``w`` switches (pins first made)
+    probe.py filters REPORT DB CASES        the app on DB: the Quotes pane's first rows, then each
+                                            filter or sort of CASES to its first rows on screen
 
 Start-up probes run the real program headless (``TEXTUAL_DRIVER`` names Textual's headless
 driver, ``COLUMNS``/``LINES`` its size) and leave as soon as a frame with rows (or the label) has
@@ -527,6 +529,89 @@ def export(report: str, db: str, runs: str) -> None:
     )
 
 
+# ---------------------------------------------------------------------------------------------------
+# Filter and sort a pane
+
+
+async def _filters(db: Path, cases: list[list[Any]]) -> dict[str, Any]:
+    """The Quotes pane (key 6) to its first rows, unfiltered: the baseline; then, for each
+    ``[pane, filter, sort]`` case, from setting the pane's filter (or pressing s) to the frame that
+    shows the first rows of that view; and the same view read bare through the Reader."""
+    from textual.widgets import Input
+
+    from dossier.filtering import Filter
+    from dossier.queries import PAGE_ROWS, Reader
+    from dossier.ui.app import DossierApp
+    from dossier.views import View
+
+    keys = {"overview": "1", "people": "2", "sources": "7", "quotes": "6"}
+    watch = Watch()
+    watch.install()
+    out: dict[str, Any] = {"cases": []}
+    app = DossierApp(db)
+    reader = Reader(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await watch.until(lambda: bool(watch.rows.get("overview")))
+        await pilot.pause()
+        watch.rows.pop("quotes", None)
+        shown_rows = watch.expect(lambda: bool(watch.rows.get("quotes")))
+        t0 = time.perf_counter()
+        await pilot.press("6")
+        out["unfiltered_first_rows"] = await watch.wait(shown_rows) - t0
+        await pilot.pause()
+        for pane, text, sort in cases:
+            await pilot.press(keys[pane])
+            await pilot.pause()
+            listpane = app.pane(pane)
+            table = listpane.table
+            view = View(Filter(text), sort)
+
+            def ready(listpane: Any = listpane, view: View = view) -> bool:
+                loaded = listpane.loaded_view
+                return (
+                    loaded is not None
+                    and loaded.filter.text == view.filter.text
+                    and loaded.sort == view.sort
+                    and (listpane.shown == 0 or listpane.table.row_at(0) is not None)
+                )
+
+            if sort is None:
+                await pilot.press("f")  # the filter box opens: then the words are typed
+                await pilot.pause()
+            table.column = sort or 0
+            future = watch.expect(ready)
+            t0 = time.perf_counter()
+            if sort is not None:
+                table.action_sort()  # what s does
+            else:
+                listpane.query_one(Input).value = text
+            ui = await watch.wait(future) - t0
+            t0 = time.perf_counter()
+            total = reader.view_count(pane, view)
+            reader.view_page(pane, view, 0, PAGE_ROWS)
+            bare = time.perf_counter() - t0
+            out["cases"].append({"pane": pane, "filter": text, "sort": sort, "ui": ui,
+                                 "bare": bare, "rows": total})  # fmt: skip
+            # Back to the pane's own rows for the next case.
+            if sort is not None:
+                await pilot.press("s", "s")
+            else:
+                await pilot.press("escape")
+            for _ in range(1000):
+                await pilot.pause(0.01)
+                loaded = listpane.loaded_view
+                if not listpane.view.active and loaded is not None and not loaded.active:
+                    break
+    reader.close()
+    return out
+
+
+def filters(report: str, db: str, cases: str) -> None:
+    import asyncio
+
+    write_report(report, asyncio.run(_filters(Path(db), json.loads(cases))))
+
+
 COMMANDS: dict[str, Callable[..., None]] = {
     "start-baseline": start_baseline,
     "start-dossier": start_dossier,
@@ -536,6 +621,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "build": build,
     "export": export,
     "preview": preview,
+    "filters": filters,
 }
 
 if __name__ == "__main__":

@@ -420,6 +420,63 @@ def bench_session(settings: Settings, report: Report) -> None:
         )
 
 
+FILTER_CASES: tuple[tuple[str, str, int | None], ...] = (
+    ("quotes", "zarigüeya", None),
+    ("quotes", "chavez", None),
+    ("quotes", "castillo de", None),
+    ("quotes", "de", None),
+    ("quotes", "", 1),
+    ("people", "chavez", None),
+    ("overview", "castillo", None),
+)
+"""(pane, filter, column sorted by): a rare word, a common name, two words, the commonest word
+(in most quotes), the Quotes pane sorted by speaker; a name in the People pane and the timeline."""
+
+
+def bench_filter(settings: Settings, report: Report) -> None:
+    """Each pane filter (or sort) to its first rows on screen, beside the unfiltered Quotes pane's
+    first rows in the same process."""
+    db = dossier_for(settings, settings.big, report)
+    cases = json.dumps([list(c) for c in FILTER_CASES])
+    runs = [probe("filters", db, cases) for _ in range(settings.runs)]
+    base = median([r["unfiltered_first_rows"] for r in runs])
+    size = f"{settings.big:,} quotes"
+    rows = [
+        "| pane | filter / sort | rows kept | first rows on screen | ratio to unfiltered | "
+        "bare count + first page |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    worst = 0.0
+    for n, (pane, text, sort) in enumerate(FILTER_CASES):
+        ui = median([r["cases"][n]["ui"] for r in runs])
+        bare = median([r["cases"][n]["bare"] for r in runs])
+        worst = max(worst, ui)
+        what = f"`{text}`" if text else f"sorted by column {sort}"
+        rows.append(
+            f"| {pane} | {what} | {runs[0]['cases'][n]['rows']:,} | {ms(ui)} | "
+            f"{ui / base if base else float('nan'):.2f}× | {ms(bare)} |"
+        )
+    report.sections.append(
+        f"### Filter and sort, {size}\n\nFrom setting a pane's filter (or pressing `s`) to the "
+        f"frame that shows the first rows of that view, median of {len(runs)} processes; the "
+        "baseline is the unfiltered Quotes pane's first rows (key 6) in the same process. 'Bare' "
+        "is the same view's count and first page read through the Reader, no UI.\n\n"
+        + "\n".join(rows)
+    )
+    report.figures.append(
+        Figure(
+            "pane filter or sort: first rows on screen (worst of the mix)",
+            size,
+            worst,
+            "s",
+            base,
+            "unfiltered Quotes pane, first rows",
+            "first rows ≤ 300 ms",
+            worst <= 0.3,
+        )
+    )
+
+
 def bench_build(settings: Settings, report: Report) -> None:
     rows = [
         "| quotes | records | build median | check | compile | write | bare executemany | ratio "
@@ -708,7 +765,18 @@ def write(report: Report, command: str, started: float, machine_text: str) -> st
 # ---------------------------------------------------------------------------------------------------
 
 
-PARTS = ("startup", "panes", "search", "memory", "build", "export", "visidata", "preview", "cli")
+PARTS = (
+    "startup",
+    "panes",
+    "filter",
+    "search",
+    "memory",
+    "build",
+    "export",
+    "visidata",
+    "preview",
+    "cli",
+)
 
 
 def parse(argv: Sequence[str] | None = None) -> Settings:
@@ -764,6 +832,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench_startup(settings, report)
     if only & {"panes", "search", "memory"}:
         bench_session(settings, report)
+    if "filter" in only:
+        bench_filter(settings, report)
     if "build" in only:
         bench_build(settings, report)
     if "export" in only:

@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from dossier import kinds, queries, safetext, store
+from dossier import kinds, queries, safetext, store, vocab
 from dossier import records as read
 from dossier import timeline as chart
 from dossier.claims import VERB
@@ -486,6 +486,9 @@ class Gathered:
     sources: tuple[Source, ...]
     picture: chart.Timeline
     """The dated records kept, as lanes of spans and marks (:mod:`dossier.timeline`)."""
+    legal: tuple[queries.LegalStatus, ...] = ()
+    """Legal status beside custody (capture ordered, in an embassy...): for the summary, which
+    no longer says a custody status they supersede."""
 
     def written(self) -> set[str]:
         """Every record the brief writes."""
@@ -564,6 +567,11 @@ def gather(
                 if scope.keeps(i.record) and (scope.since is None or scope.since.keeps(i.start))
             ],
             meta.get("as_of"),
+        ),
+        legal=tuple(
+            st
+            for st in queries.legal_statuses(conn)
+            if scope.keeps(st.id) and scope.dated(st.start, st.end)
         ),
     )
 
@@ -804,9 +812,7 @@ def render_footnotes(
     numbers: dict[str, int], sources: Sequence[Source], text_of: Callable[[str], str]
 ) -> list[str]:
     """One footnote per cited span, in the order of their numbers."""
-    about = {
-        s.id: (s.title, display_iso(s.published.value, s.published.precision)) for s in sources
-    }
+    about = {s.id: (s.title, s.published.display() if s.published else UNDATED) for s in sources}
     lines: dict[str, tuple[str, list[int]]] = {}
     out = []
     for key, n in numbers.items():  # in the order of their numbers
@@ -938,7 +944,7 @@ def render_summary(g: Gathered) -> list[str]:
     if summary:
         blocks.append(f"*The case file's summary, written by the analyst:* {inline(summary)}")
     held = "This selection holds" if g.scope.narrowed else "The dossier holds"
-    defendants = len({c.defendant for c in g.charges})
+    defendants = len({c.defendant for c in g.charges} | {s.defendant for s in g.imposed})
     figures = [
         (
             plural(defendants, "defendant") + " facing " + plural(len(g.charges), "charge")
@@ -967,7 +973,7 @@ def render_summary(g: Gathered) -> list[str]:
         plural(len(g.sources), "source"),
     ]
     blocks.append(f"{held} {'; '.join(figures)}.")
-    shown = queries.key_figures(g.charges, (*g.requested, *g.imposed), g.custody)
+    shown = queries.key_figures(g.charges, (*g.requested, *g.imposed), g.custody, legal=g.legal)
     items = [_defendant_line(d) for d in shown]
     more = defendants - len(shown)
     if more > 0:
@@ -993,7 +999,9 @@ def _defendant_line(d: DefendantFigures) -> str:
         for charge in d.charges:
             last = charge.last
             latest = (
-                f"{last.status} ({_when(last.date, how=False)})" if last else "status not stated"
+                f"{vocab.step_text(last.status, last.offence)} ({_when(last.date, how=False)})"
+                if last
+                else "status not stated"
             )
             inferred = " (inferred)" if "offence" in charge.said.inferred else ""
             texts.append(
@@ -1020,6 +1028,10 @@ def _defendant_line(d: DefendantFigures) -> str:
         since = f" since {_when(c.start, how=False)}" if c.start else ""
         parts.append(f"Custody: {inline(f'{c.status}{since}')}{_according(c.said)}.")
         spans += _first(c.evidence)
+    for st in d.legal:
+        since = f" since {_when(st.start, how=False)}" if st.start else ""
+        parts.append(f"Legal status: {inline(f'{st.status}{since}')}{_according(st.said)}.")
+        spans += _first(st.evidence)
     return f"- {strong(d.name)} — {' '.join(parts)}{_cite(spans)}"
 
 
@@ -1084,7 +1096,10 @@ def render_charges(g: Gathered) -> list[str]:
         if c.alleges:
             what += f" — alleged: {_sentence(inline(c.alleges))}"
         status = (
-            "; ".join(f"{inline(step.status)}, {inline(_when(step.date))}" for step in c.history)
+            "; ".join(
+                f"{inline(vocab.step_text(step.status, step.offence))}, {inline(_when(step.date))}"
+                for step in c.history
+            )
             if c.history
             else "status not stated"
         )
@@ -1338,7 +1353,7 @@ def render_sources(g: Gathered) -> list[str]:
         line = f"- {strong(s.title)}"
         if s.title_editorial:
             line += " (title supplied by the analyst: the source prints none)"
-        line += f". Published {display_iso(s.published.value, s.published.precision)}"
+        line += f". Published {s.published.display() if s.published else UNDATED}"
         if s.publisher:
             line += f" by {inline(s.publisher)}"
         line += f". Language: {inline(s.language)}."

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import __version__, casefile, claims, files, kinds, schema, store
+from dossier import __version__, asof, casefile, claims, files, filtering, kinds, schema, store
 from dossier.casefile import Case
 from dossier.dates import PartialDate
 from dossier.errors import DossierError
@@ -35,11 +35,11 @@ BULK_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "record": (
         "id", "kind", "title", "subtitle", "pane", "date", "date_precision", "names", "body",
-        "claim",
+        "claim", "known",
     ),
     "evidence": ("record", "seq", "source", "start", "end", "exact", "prefix", "suffix"),
     "link": ("src", "rel", "seq", "dst"),
-    "listing": ("pane", "pos", "record", "c1", "c2", "c3", "c4", "c5"),
+    "listing": ("pane", "pos", "record", "c1", "c2", "c3", "c4", "c5", "search"),
 }  # fmt: skip
 """The tables with a row per record or more, kept as tuples in this column order (checked against
 the declaration before writing): a dict per row cost more than the rest of the build."""
@@ -149,6 +149,7 @@ def compile_case(case: Case) -> Compiled:
     link_rows = out.bulk["link"]
     located = case.located
     joins = {s.kind: s.join_tables() for s in kinds.specs()}
+    known = asof.record_known(case)
     for r in recs:
         rid = r.id
         spec = kinds.of(r)
@@ -166,6 +167,7 @@ def compile_case(case: Case) -> Compiled:
                 None if quote else " ".join(ctx.aliases.get(rid, [])) or None,
                 None if quote else kinds.search_text(spec, r),
                 (said[rid].full or None) if said[rid] is not None else None,  # type: ignore[union-attr]
+                known[rid] or None,
             )
         )
         for seq, loc in enumerate(located[rid]):
@@ -184,7 +186,7 @@ def compile_case(case: Case) -> Compiled:
 
     _listings(case, out, ctx, short)
 
-    sources = case.of(casefile.Source)
+    sources = [s for s in case.of(casefile.Source) if s.published is not None]
     newest = max(sources, key=lambda s: s.published.value) if sources else None
     out.meta = {
         "schema_version": str(schema.SCHEMA_VERSION),
@@ -230,22 +232,29 @@ def _listings(case: Case, out: Compiled, ctx: kinds.Context, said: dict[str, str
             continue  # the Quotes pane lists the quote table itself (Reader.page)
         o = ctx.order[r.id]
         who = f" — {said[r.id]}" if r.id in said else ""
+        # What a pane's filter matches besides the cells: every spelling of the record and of the
+        # people and organisations it refers to (filtering.py).
+        spellings = [
+            a for t in (r.id, *(t for _, t in kinds.references(r))) for a in ctx.aliases.get(t, ())
+        ]
         for row in spec.listing(r, ctx):
             cells = list(row.cells)
             if who and 0 <= spec.claim_cell < len(cells):
                 cells[spec.claim_cell] += who
-            rows[row.pane].append((row.key, (r.id, *cells, "", "", "", "", "")[:6]))
+            cells = (cells + [""] * 5)[:5]
+            rows[row.pane].append(
+                (row.key, (r.id, *cells, filtering.search_text([*cells, *spellings])))
+            )
         for entry in kinds.timeline_of(spec, r, ctx):
             # Same date: what happened first comes first.
             key = (kinds.date_key(entry.date), spec.timeline_order, o)
-            text = entry.text + who
-            rows["overview"].append((key, (r.id, kinds.cell(entry.date), text, entry.kind)))
+            cells = [kinds.cell(entry.date), entry.text + who, entry.kind, "", ""]
+            search = filtering.search_text([*cells, *spellings])
+            rows["overview"].append((key, (r.id, *cells, search)))
     listing = out.bulk["listing"]
     for pane in schema.PANES:
         ordered = sorted(rows.get(pane, []), key=lambda kv: kv[0])
-        listing.extend(
-            (pane, pos, *row, "", "", "", "", "")[:8] for pos, (_, row) in enumerate(ordered)
-        )
+        listing.extend((pane, pos, *row) for pos, (_, row) in enumerate(ordered))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -78,15 +78,50 @@ class Evidence:
     suffix: str | None = None
 
 
+VERDICTS = ("convicted", "acquitted", "dismissed", "time-barred")
+"""The steps of a charge's history that are a court's verdict on it (an appeal is of one)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StatusStep:
-    """One step in a charge's history: charged, indicted, on trial..."""
+    """One step in a charge's history: charged, indicted, on trial, a verdict (convicted,
+    acquitted, dismissed, time-barred), appealed."""
 
-    status: str = choice(
-        "charged", "indicted", "on trial", "convicted", "acquitted", "dismissed", "appealed"
-    )
+    status: str = choice("charged", "indicted", "on trial", *VERDICTS[:3], "appealed", VERDICTS[3])
     date: PartialDate | None = None
+    offence: str | None = None
+    """For a conviction: the offence the defendant was convicted of, when the source names it
+    (``"conspiracy to commit rebellion"`` on a charge of rebellion)."""
     evidence: tuple[Evidence, ...] = ()
+    """The words that support this step ("acquitted her of abuse of authority")."""
+
+
+PENALTIES = ("prison", "disqualification", "fine", "civil damages")
+"""The parts a sentence is made of: a term (prison, disqualification) or an amount (fine, civil
+damages)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentencePart:
+    """One part of a sentence: a prison term (suspended or not), a disqualification for a term, a
+    fine or civil damages as an amount in a currency."""
+
+    penalty: str = choice(*PENALTIES)
+    term: str | None = None
+    """An ISO 8601 duration (``P2Y``): required for prison and disqualification."""
+    suspended: bool = False
+    """A prison term the person does not serve unless the terms of the suspension are broken."""
+    amount: int | None = None
+    """A fine or civil damages, in whole units of ``currency``: S/12 million is ``12000000``."""
+    currency: str | None = None
+    """The ISO 4217 code of the amount's currency (``PEN``, ``USD``, ``EUR``): required with it."""
+    description: str | None = None
+    """What it bars from, who pays whom, as the source says it (``from holding public office``)."""
+    projected_end: PartialDate | None = None
+    """When the term would end, as computed by the court or the source: shown as projected,
+    never as a fact."""
+    evidence: tuple[Evidence, ...] = ()
+    """The words that state this part."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +188,9 @@ class Record:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source(Record):
+    """A text file in seeds/, checked against its sha256; its evidence (words showing what it
+    is: its title, its date) is in itself unless it names another source."""
+
     TABLE: ClassVar[str] = "sources"
     KIND: ClassVar[str] = "source"
 
@@ -160,11 +198,25 @@ class Source(Record):
     title_editorial: bool = False
     """True when the title is the analyst's, because the source prints none."""
     file: str
-    published: PartialDate
+    published: PartialDate | None = None
+    """Publication date, as far as the source states it; left out when it states none (then
+    ``retrieved`` says when it was read)."""
     language: str
     sha256: str
     publisher: str | None = None
     url: str | None = None
+    retrieved: PartialDate | None = None
+    """When the text was retrieved (saved) from ``url``: a source may be read long after, or
+    before a correction of, its publication."""
+
+    @property
+    def known_from(self) -> PartialDate:
+        """From when what it says is known: its publication, else its retrieval (a checked case
+        has one of them)."""
+        date = self.published or self.retrieved
+        if date is None:  # pragma: no cover - the loader refuses such a source
+            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
+        return date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,11 +296,20 @@ class Sentence(Record):
     """``requested`` by prosecutors, or ``imposed`` by a court: never to be confused."""
     by: str = ref(*ENTITY)
     charge: str | None = ref("charge", required=False)
+    """The charge it is for: one of the defendant's own."""
     penalty: str | None = None
     """Only when the source says it ("a 25-year prison sentence")."""
-    term: str
-    """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``."""
+    term: str | None = None
+    """An ISO 8601 duration: ``P34Y``, ``P11Y5M15D``. Required unless the sentence has ``parts``."""
     date: PartialDate | None = None
+    parts: tuple[SentencePart, ...] = ()
+    """The sentence as parts: ``[{ penalty = "prison", term = "P4Y", suspended = true },
+    { penalty = "disqualification", term = "P2Y" }, { penalty = "civil damages",
+    amount = 12000000, currency = "PEN" }]``."""
+
+    def evidence_items(self) -> tuple[Evidence, ...]:
+        parts = tuple(e for part in self.parts for e in part.evidence)
+        return self.evidence + parts + self.disputed_evidence()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -267,6 +328,54 @@ class Custody(Record):
     )
     start: PartialDate | None = None
     end: PartialDate | None = None
+
+
+LEGAL_STATUSES = (
+    "capture ordered",
+    "wanted abroad",
+    "sheltering in embassy",
+    "extradition requested",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegalStatus(Record):
+    TABLE: ClassVar[str] = "legal_status"
+    KIND: ClassVar[str] = "legal_status"
+
+    person: str = ref("person")
+    status: str = choice(*LEGAL_STATUSES)
+    """Beside custody: a capture ordered, wanted abroad (an Interpol notice), sheltering in an
+    embassy, extradition requested. A later one supersedes an earlier custody status."""
+    where: str | None = None
+    """Where it holds, as the source says it (``in Peru and abroad``)."""
+    by: str | None = ref(*ENTITY, required=False)
+    """Who ordered or requested it (a court, a government, Interpol)."""
+    embassy: str | None = ref("organization", required=False)
+    """Where the person shelters."""
+    state: str | None = ref("organization", required=False)
+    """The state asked to extradite, or whose embassy it is."""
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Appeal(Record):
+    TABLE: ClassVar[str] = "appeals"
+    KIND: ClassVar[str] = "appeal"
+
+    by: str = ref(*ENTITY)
+    """Who appeals (the defendant, the prosecution)."""
+    charge: str | None = ref("charge", required=False)
+    """The charge whose verdict is appealed: it must have one (convicted, acquitted...)."""
+    sentence: str | None = ref("sentence", required=False)
+    """The imposed sentence appealed."""
+    court: str | None = ref("organization", required=False)
+    """The court that hears the appeal."""
+    status: str = choice("announced", "filed", "pending", "decided")
+    outcome: str | None = choice("upheld", "overturned", "modified", required=False)
+    """Only for a decided appeal: the verdict or sentence upheld, overturned or modified."""
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -314,6 +423,9 @@ class Event(Record):
     participants: tuple[str, ...] = refs(*ENTITY)
     description: str | None = None
     date: PartialDate | None = None
+    scheduled: bool = False
+    """Announced for a later date than its source's publication: shown as scheduled, not as a
+    past fact. An event dated after every source citing it is scheduled without saying so."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -360,11 +472,26 @@ def record_kinds() -> dict[str, type[Record]]:
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryStatement:
+    """One dated statement of the case summary (``[[case.summary]]``): its words, and the evidence
+    that dates it (:mod:`dossier.asof` shows the summary as of a date from them)."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+    source: str | None = None
+    line: int = 0
+    located: tuple[Located, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CaseInfo:
     id: str
     title: str
     summary: str
+    """The summary's words: the free text, or the dated statements joined."""
     default_source: str | None = None
+    statements: tuple[SummaryStatement, ...] = ()
+    """The summary as dated statements, when written as ``[[case.summary]]`` tables."""
 
 
 @dataclass(frozen=True)
@@ -401,6 +528,7 @@ class _Lines:
     """Line numbers of each ``[[table]]`` occurrence and of each key inside it."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.headers: dict[tuple[str, int], int] = {}
         self.keys: dict[tuple[str, int, str], int] = {}
         counts: dict[str, int] = {}
@@ -435,17 +563,47 @@ class _Lines:
             return self.keys[(table, index, key)]
         return self.headers.get((table, index), 1)
 
+    def item_line(self, table: str, index: int, key: str, item: int) -> int:
+        """The line where item ``item`` of the array ``key = [ … ]`` starts (a history step, an
+        evidence item); the key's line when it cannot be told. Read only for an error message."""
+        start = self.line(table, index, key)
+        if (table, index, key) not in self.keys:
+            return start
+        from dossier.authoring import array_item_lines
+
+        found = array_item_lines(self.text, start)
+        return found[item] if item < len(found) else start
+
 
 # --------------------------------------------------------------------------------------------------
 # Conversion of TOML values to the declared field types.
 
 
 class _Where:
-    def __init__(self, path: str, lines: _Lines, table: str, index: int, rid: str | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: _Lines,
+        table: str,
+        index: int,
+        rid: str | None,
+        item: tuple[str, int] | None = None,
+    ) -> None:
         self.path, self.lines, self.table, self.index, self.rid = path, lines, table, index, rid
+        self.item = item
+        """(key, position) of the array item this place is inside (a history step)."""
+
+    def at(self, key: str, position: int) -> _Where:
+        """The place of item ``position`` of the array ``key`` (its errors name its own line)."""
+        if self.item is not None:  # an item inside an item: its enclosing item's line
+            return self
+        return _Where(self.path, self.lines, self.table, self.index, self.rid, (key, position))
 
     def fail(self, key: str | None, message: str) -> CaseFileError:
-        line = self.lines.line(self.table, self.index, key)
+        if self.item is not None:
+            line = self.lines.item_line(self.table, self.index, *self.item)
+        else:
+            line = self.lines.line(self.table, self.index, key)
         who = (
             f"[[{self.table}]] {self.rid!r}" if self.rid else f"[[{self.table}]] #{self.index + 1}"
         )
@@ -477,7 +635,12 @@ def _date(value: Any, where: _Where, key: str) -> PartialDate:
         if isinstance(value, dict):
             unknown = set(value) - {"value", "text", "rule", "approx"}
             if unknown:
-                raise where.fail(key, f"date has unknown key {sorted(unknown)[0]!r}")
+                bad = sorted(unknown)[0]
+                near = _did_you_mean(bad, dict.fromkeys(("value", "text", "rule", "approx")))
+                raise where.fail(
+                    key,
+                    f"date has unknown key {bad!r}{near}; a date takes: value, text, rule, approx",
+                )
             if not isinstance(value.get("value"), str):
                 raise where.fail(key, 'date table needs value = "YYYY[-MM[-DD]]"')
             for k in ("text", "rule"):
@@ -499,7 +662,13 @@ def _evidence(value: Any, where: _Where, key: str) -> Evidence:
         allowed = {"quote", "source", "prefix", "suffix"}
         unknown = set(value) - allowed
         if unknown:
-            raise where.fail(key, f"evidence has unknown key {sorted(unknown)[0]!r}")
+            bad = sorted(unknown)[0]
+            near = _did_you_mean(bad, dict.fromkeys(allowed))
+            raise where.fail(
+                key,
+                f"evidence has unknown key {bad!r}{near}; "
+                "an evidence item takes: quote, source, prefix, suffix",
+            )
         if not isinstance(value.get("quote"), str):
             raise where.fail(key, 'evidence table needs quote = "the exact words"')
         for k in ("source", "prefix", "suffix"):
@@ -528,6 +697,10 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
         if not isinstance(value, bool):
             raise where.fail(key, f"{key} must be true or false, not {_type_name(value)}")
         return value
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise where.fail(key, f"{key} must be a whole number, not {_type_name(value)}")
+        return value
     if hint is PartialDate:
         return _date(value, where, key)
     if typing.get_origin(hint) is tuple:
@@ -542,11 +715,9 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
                 out.append(v)
             return tuple(out)
         if item is Evidence:
-            return tuple(_evidence(v, where, key) for v in value)
-        if item is StatusStep:
-            return tuple(_table(StatusStep, v, where, key) for v in value)
-        if item is Variant:
-            return tuple(_table(Variant, v, where, key) for v in value)
+            return tuple(_evidence(v, where.at(key, i), key) for i, v in enumerate(value))
+        if isinstance(item, type) and dataclasses.is_dataclass(item):  # a step, a disputed value
+            return tuple(_table(item, v, where.at(key, i), key) for i, v in enumerate(value))
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
 
@@ -578,7 +749,14 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
     for name, value in raw.items():
         if name not in fields:
             near = _did_you_mean(name, fields)
-            raise where.fail(key or name, f"unknown field {name!r}{near}")
+            table = getattr(cls, "TABLE", "")
+            what = f"{key} item" if key else f"[[{table}]]" if table else cls.__name__
+            base = _shape(Record)[1] if isinstance(cls, type) and issubclass(cls, Record) else {}
+            own = [n for n in fields if n not in base]  # the kind's own fields first
+            allowed = ", ".join([*own, *(n for n in fields if n in base)])
+            raise where.fail(
+                key or name, f"unknown field {name!r}{near}; a {what} takes: {allowed}"
+            )
         f = fields[name]
         if f.metadata.get("pairs"):
             values[name] = _pairs(value, fields, where, key or name)
@@ -587,7 +765,8 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
         choices = f.metadata.get("choices")
         if choices and values[name] not in choices:
             allowed = ", ".join(repr(c) for c in choices)
-            raise where.fail(key or name, f"{name} {values[name]!r} is not one of {allowed}")
+            near = _did_you_mean(values[name], dict.fromkeys(choices))
+            raise where.fail(key or name, f"{name} {values[name]!r} is not one of {allowed}{near}")
     for name, f in fields.items():
         missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if missing and name not in values:
@@ -661,11 +840,17 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
             "default_source",
             f"default_source {info.default_source!r} is not a source id",
         )
+    from dossier import vocab  # verdicts, sentence parts, appeals, scheduled events
+
+    for record in records:
+        vocab.check(record, placed.by_id, placed.of(record).fail, info.default_source)
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info, progress)
+    info = _locate_summary(info, texts, shown)
     from dossier import claims
 
     records = claims.attribute(records, located, placed.of)
+    records = vocab.mark_scheduled(list(records), info.default_source)
     return Case(
         path=path,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
@@ -780,17 +965,27 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                 if target is None:
                     continue
                 if target not in placed.kinds:
-                    raise w.fail(name, f"{name} refers to unknown id {target!r}")
+                    near = _did_you_mean(
+                        target,
+                        {k: v for k, v in placed.kinds.items() if not kinds or v in kinds},
+                    )
+                    raise w.fail(name, f"{name} refers to unknown id {target!r}{near}")
                 if kinds and placed.kinds[target] not in kinds:
                     want = " or ".join(kinds)
                     raise w.fail(
                         name, f"{name} {target!r} is a {placed.kinds[target]}, expected a {want}"
                     )
-        if isinstance(record, Sentence):
+        if isinstance(record, Sentence) and record.term is not None:
             try:
                 parse_term(record.term)
             except ValueError as exc:
                 raise w.fail("term", str(exc)) from None
+        if isinstance(record, Source) and record.published is None and record.retrieved is None:
+            raise w.fail(
+                None,
+                "a source needs published (as far as it states it) or, when it states no date, "
+                "retrieved (when its text was saved)",
+            )
         if isinstance(record, Note) and record.kind == "editorial" and not record.basis:
             raise w.fail(
                 "basis", "an editorial note needs a basis: where the analyst's knowledge comes from"
@@ -841,22 +1036,31 @@ def _locate_evidence(
                 "evidence", "no evidence: every record cites at least one span of a source"
             )
         found: list[Located] = []
+        places = _evidence_places(record)
         for ev in items:
-            sid = ev.source or record.source or info.default_source
+            place = places.get(id(ev))
+            wi = w.at(*place) if place is not None else w
+            sid = ev.source or record.source or _own_source(record) or info.default_source
             if sid is None:
-                raise w.fail(
+                raise wi.fail(
                     "evidence", "evidence names no source and the case has no default_source"
                 )
             if sid not in texts:
-                raise w.fail("evidence", f"evidence cites unknown source {sid!r}")
+                near = _did_you_mean(sid, texts)
+                raise wi.fail("evidence", f"evidence cites unknown source {sid!r}{near}")
             try:
                 span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
             except SpanError as exc:
-                raise w.fail(
+                message = f"evidence in {sid!r}: {exc}"
+                if len(texts) > 1 and not finder.occurrences(sid, ev.quote):
+                    from dossier.authoring import elsewhere
+
+                    message = elsewhere(finder, sid, ev.quote, message)
+                raise wi.fail(
                     "text"
                     if isinstance(record, Quote) and ev.quote == getattr(record, "text", None)
                     else "evidence",
-                    f"evidence in {sid!r}: {exc}",
+                    message,
                 ) from None
             found.append(Located(sid, span))
         located[record.id] = tuple(found)
@@ -873,13 +1077,37 @@ def _locate_evidence(
     return located
 
 
+def _own_source(record: Record) -> str | None:
+    """A source's own words are the default source of its evidence (its title, its date)."""
+    return record.id if isinstance(record, Source) else None
+
+
+def _evidence_places(record: Record) -> dict[int, tuple[str, int]]:
+    """Where each evidence item of a record is written: (the array's key, the item's position),
+    by the item's identity — an item of ``evidence``, or inside a history step or a disputed
+    value (the step's position), so that an error names its own line."""
+    places: dict[int, tuple[str, int]] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if not isinstance(value, tuple):
+            continue
+        for i, item in enumerate(value):
+            if isinstance(item, Evidence):
+                places[id(item)] = (f.name, i)
+            elif dataclasses.is_dataclass(item):
+                for ev in getattr(item, "evidence", ()):
+                    if isinstance(ev, Evidence):
+                        places[id(ev)] = (f.name, i)
+    return places
+
+
 def _wanted(
     records: list[Record], default: str | None, texts: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
     """(source id, words) of every span and printed name the checks will look for."""
     for record in records:
         for ev in record.evidence_items():
-            sid = ev.source or record.source or default
+            sid = ev.source or record.source or _own_source(record) or default
             if sid is not None:
                 yield sid, ev.quote
                 if ev.prefix or ev.suffix:
@@ -898,37 +1126,47 @@ def _indexed(records: list[Record]) -> Iterator[tuple[Record, int]]:
         yield r, i
 
 
-def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate]]:
+def _dates_of(record: Record) -> Iterator[tuple[str, PartialDate, int | None]]:
+    """(key, date, position of the item of the array ``key`` it is in, or None) of every date of
+    a record, those of its history steps (and any other items) included."""
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         if isinstance(value, PartialDate):
-            yield f.name, value
-    if isinstance(record, Charge):
-        for step in record.history:
-            if step.date is not None:
-                yield "history", step.date
+            yield f.name, value, None
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if dataclasses.is_dataclass(item) and not isinstance(item, Evidence):
+                    for g in dataclasses.fields(item):
+                        date = getattr(item, g.name)
+                        if isinstance(date, PartialDate):
+                            yield f.name, date, i
 
 
 def _check_date_words(record: Record, found: list[Located], w: _Where) -> None:
     """A date's ``text`` (the source's own words for it) must be in one of the record's spans."""
-    for key, date in _dates_of(record):
+    for key, date, position in _dates_of(record):
         if not date.text:
             continue
         if not any(date.text in loc.span.exact for loc in found):
-            raise w.fail(
+            raise (w.at(key, position) if position is not None else w).fail(
                 key,
-                f"{key} text {date.text!r} is not inside any of this record's evidence spans",
+                f"{key} text {date.text!r} is not inside any of this record's evidence spans "
+                f'(cite the words that hold it: dossier cite "{date.text}")',
             )
 
 
 def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
     where = _Where(shown, lines, "case", 0, None)
     allowed = {"id", "title", "summary", "default_source"}
+    statements: tuple[SummaryStatement, ...] = ()
     for key, value in raw.items():
         if key not in allowed:
             raise where.fail(
                 key, f"unknown field {key!r}{_did_you_mean(key, dict.fromkeys(allowed))}"
             )
+        if key == "summary" and isinstance(value, list):
+            statements = _summary_statements(value, shown, lines)
+            continue
         if not isinstance(value, str) or not value.strip():
             raise where.fail(key, f"{key} must be a non-empty string")
     for key in ("id", "title", "summary"):
@@ -936,7 +1174,78 @@ def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
             raise where.fail(None, f"missing required field {key!r}")
     if not SLUG.match(raw["id"]):
         raise where.fail("id", f"id {raw['id']!r} is not a slug")
-    return CaseInfo(raw["id"], raw["title"], raw["summary"], raw.get("default_source"))
+    summary = " ".join(st.text for st in statements) if statements else raw["summary"]
+    return CaseInfo(raw["id"], raw["title"], summary, raw.get("default_source"), statements)
+
+
+def _summary_statements(
+    value: list[Any], shown: str, lines: _Lines
+) -> tuple[SummaryStatement, ...]:
+    """``[[case.summary]]`` tables: ``text`` and ``evidence`` (and optionally ``source``)."""
+    out: list[SummaryStatement] = []
+    if not value:
+        raise _Where(shown, lines, "case", 0, None).fail("summary", "summary has no statements")
+    for index, item in enumerate(value):
+        where = _Where(shown, lines, "case.summary", index, None)
+        if not isinstance(item, dict):
+            raise where.fail(None, "each summary statement must be a table with text and evidence")
+        for key in item:
+            if key not in ("text", "evidence", "source"):
+                raise where.fail(
+                    key,
+                    f"unknown field {key!r} (a summary statement has text, evidence and source)",
+                )
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise where.fail("text", 'a summary statement needs text = "…"')
+        evidence = item.get("evidence")
+        if not isinstance(evidence, list) or not evidence:
+            raise where.fail(
+                "evidence", "a summary statement needs evidence: the words that date it"
+            )
+        source = item.get("source")
+        if source is not None and not isinstance(source, str):
+            raise where.fail("source", "source must be a source id")
+        out.append(
+            SummaryStatement(
+                " ".join(text.split()),
+                tuple(_evidence(e, where, "evidence") for e in evidence),
+                source,
+                lines.line("case.summary", index, None),
+            )
+        )
+    return tuple(out)
+
+
+def _locate_summary(info: CaseInfo, texts: Mapping[str, str], shown: str) -> CaseInfo:
+    """Find each summary statement's evidence in its sources, as a record's is."""
+    if not info.statements:
+        return info
+    wanted = [
+        (e.source or st.source or info.default_source or "", e.quote)
+        for st in info.statements
+        for e in st.evidence
+    ]
+    finder = SpanFinder(texts, wanted)
+    located = []
+    for st in info.statements:
+        found = []
+        for ev in st.evidence:
+            sid = ev.source or st.source or info.default_source
+            where = f"{shown}:{st.line}: case summary"
+            if sid is None:
+                raise CaseFileError(
+                    f"{where}: evidence names no source and the case has no default_source"
+                )
+            if sid not in texts:
+                raise CaseFileError(f"{where}: evidence cites unknown source {sid!r}")
+            try:
+                span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
+            except SpanError as exc:
+                raise CaseFileError(f"{where}: evidence in {sid!r}: {exc}") from None
+            found.append(Located(sid, span))
+        located.append(dataclasses.replace(st, located=tuple(found)))
+    return dataclasses.replace(info, statements=tuple(located))
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> int:

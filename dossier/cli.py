@@ -182,11 +182,32 @@ def export(
     quiet: QuietOpt = False,
     workset: WorksetOpt = None,
     author: AuthorOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The case as it stood at a date (YYYY[-MM[-DD]]) or source id: only what the "
+            "sources published by then say.",
+            show_default=False,
+            metavar="DATE|SOURCE-ID",
+        ),
+    ] = None,
+    changes_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changes-since",
+            help="A what's-new brief: the facts new, changed or superseded since a date or "
+            "source id, each with its source.",
+            show_default=False,
+            metavar="DATE|SOURCE-ID",
+        ),
+    ] = None,
 ) -> None:
     """Export a case brief in which every fact carries a footnote quoting its source."""
     commands.export(
         out, force, db, person, since, fmt, pinned,
         progress=progress, quiet=quiet, workset=workset, author=author,
+        as_of=as_of, changes_since=changes_since,
     )  # fmt: skip
 
 
@@ -502,6 +523,110 @@ def pins_pull(url: TeamUrl, db: DbOpt = None, author: AuthorOpt = None) -> None:
     from dossier.teamset import PgWorkset
 
     _move(PgWorkset(url, author), Workset(path_beside(path), author), "pulled")
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing the case: sources, citations, the case-file reference (dossier.authoring, dossier.casedoc)
+
+
+source_app = typer.Typer(help="The case's sources: add one.", no_args_is_help=True)
+app.add_typer(source_app, name="source")
+
+CaseOpt = Annotated[
+    Path, typer.Option("--case", help="The case file (TOML).", show_default="the bundled case")
+]
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="The article's text (UTF-8).", show_default=False)],
+    title: Annotated[str, typer.Option("--title", help="The source's title.", show_default=False)],
+    published: Annotated[
+        str,
+        typer.Option(
+            "--published",
+            help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY as far as the source states it, "
+            "or 'unknown' (then give --retrieved).",
+            show_default=False,
+        ),
+    ],
+    retrieved: Annotated[
+        str | None,
+        typer.Option(
+            "--retrieved", help="When you saved the text (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where the text was read.", show_default=False)
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", help="The text's language (ISO 639-1).")
+    ] = "en",
+    publisher: Annotated[
+        str | None,
+        typer.Option("--publisher", help="Only when the text states it.", show_default=False),
+    ] = None,
+    source_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id", help="The source's id (default: from title and date).", show_default=False
+        ),
+    ] = None,
+    case: CaseOpt = BUNDLED_CASE,
+) -> None:
+    """Copy FILE byte-for-byte into seeds/ and append its [[sources]] record (with its sha256)
+    to the case file; nothing is written when anything is wrong."""
+    from dossier import authoring
+
+    added = authoring.add_source(
+        case, file, title=title, published=published, retrieved=retrieved, url=url,
+        language=language, publisher=publisher, source_id=source_id,
+    )  # fmt: skip
+    _say(
+        f"added source {added.id!r}: {shown(added.seed)} ({added.size:,} bytes, sha256 "
+        f"{added.sha256[:12]}…) as {shown(added.case)}:{added.line}"
+    )
+    _say(f'next: dossier cite "words of the article" --source {added.id}')
+
+
+@app.command()
+def cite(
+    words: Annotated[str, typer.Argument(help="The words to cite, as you read them.")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only this source.", show_default=False)
+    ] = None,
+    case: CaseOpt = BUNDLED_CASE,
+) -> None:
+    """Find WORDS in every source (case, accents, quote marks and spacing aside) and print the
+    evidence entry to paste, with the shortest prefix/suffix that makes it unique; exit 1 with
+    the closest passage of each source when they are in none."""
+    from dossier import authoring
+
+    text = authoring.read_case(case)
+    texts = authoring.source_texts(text, source)
+    found = authoring.find_words(texts, words)
+    for cited in found:
+        _say(f"# {cited.source}, line {cited.line}")
+        _say(cited.entry())
+    if found:
+        return
+    _say(f"not found in {plural(len(texts), 'source')}; the closest passages:")
+    for near in authoring.nearest(texts, words):
+        _say(f'# {near.source}, line {near.line}: "{near.passage}"')
+    raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    fmt: Annotated[str, typer.Option("--format", help="text or md (the README's copy).")] = "text",
+) -> None:
+    """The case-file reference: every kind of record, its fields, their types, whether each is
+    required, the values allowed, generated from the kinds registry."""
+    from dossier import casedoc
+
+    if fmt not in ("text", "md"):
+        raise DossierError(f"--format: {fmt!r} is not text or md")
+    sys.stdout.write(casedoc.markdown() if fmt == "md" else casedoc.text())
 
 
 def main() -> None:

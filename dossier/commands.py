@@ -20,6 +20,7 @@ from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
 
 if TYPE_CHECKING:
+    from dossier.asof import Cutoff
     from dossier.queries import Reader
     from dossier.workset import SqlWorkset
 
@@ -87,6 +88,11 @@ def check(data: Path = BUNDLED_CASE, *, progress: bool = False, quiet: bool = Fa
         case = casefile.load(data, progress=reporter)
     summary = coverage.summary(case)  # inside the time printed: it reads every source
     say(f"ok: {shown(data)}: {summary} in {time.perf_counter() - started:.2f} s")
+    from dossier.asof import summary_staleness
+
+    stale = summary_staleness(case)
+    if stale is not None:
+        warn(f"note: {shown(data)}: {stale}")
 
 
 def search(
@@ -186,8 +192,11 @@ def export(
     quiet: bool = False,
     workset: str | None = None,
     author: str | None = None,
+    as_of: str | None = None,
+    changes_since: str | None = None,
 ) -> None:
-    """Export a case brief in which every fact carries a footnote quoting its source."""
+    """Export a case brief in which every fact carries a footnote quoting its source; ``as_of``
+    (a date or source id): the case as it stood then; ``changes_since``: a "what's new" brief."""
     import sqlite3
 
     from dossier import brief
@@ -202,11 +211,36 @@ def export(
         raise DossierError(
             f"--format {fmt!r}: not a format; use md or html (a brief), or ftm (FollowTheMoney)"
         )
+    if as_of is not None or changes_since is not None:
+        refused = [
+            name
+            for name, given in (
+                ("--format ftm", kind == "ftm"),
+                ("--pinned", pinned and changes_since is not None),
+                ("--person", bool(person) and changes_since is not None),
+                ("--since", since is not None and changes_since is not None),
+            )
+            if given
+        ]
+        if as_of is not None and changes_since is not None:
+            raise DossierError("--as-of and --changes-since: give one or the other")
+        if refused:
+            what = "--as-of" if changes_since is None else "--changes-since"
+            raise DossierError(f"{what}: cannot be combined with {refused[0]}")
+    if changes_since is not None:
+        export_changes(db, out, force, changes_since, kind)
+        return
     if kind == "ftm":
         export_ftm(db, out, force, pinned=pinned, person=person, since=since)
         return
     window = brief.Since.parse(since) if since is not None else None
-    reader = open_reader(db)
+    cutoff = None
+    if as_of is not None:
+        reader, cutoff, home = open_as_of(db, as_of)
+        check_out(out, force)
+    else:
+        reader = open_reader(db)
+        home = reader.path
     path = reader.path
     try:  # every page, whatever the size: a damaged page must not give a wrong brief
         check_integrity(path)
@@ -217,7 +251,7 @@ def export(
     try:
         pins: list[WorkItem] | None = None
         if pinned:  # the working set; nothing pinned is an error (exit 2)
-            store = open_workset(path, workset, author)
+            store = open_workset(home, workset, author)
             try:
                 pins = store.pinned()
             finally:
@@ -240,7 +274,58 @@ def export(
         reader.close()
     if deliver(text, out, force):
         what = "case brief from your pins" if pinned else "case brief"
+        if cutoff is not None:
+            what += f" as of {cutoff.label}"
         say(f"wrote {shown(out)}: {what}, {len(text.encode('utf-8')):,} bytes")
+
+
+def open_as_of(db: Path | None, spec: str) -> tuple[Reader, Cutoff, Path]:
+    """The dossier as it stood at ``spec`` (a date or a source id), built from its case file into
+    a temporary folder removed at exit; the cutoff; and the dossier's own path (its pins)."""
+    import atexit
+    import shutil
+
+    from dossier import asof, store
+    from dossier.queries import Reader
+
+    path, meta = dossier(db)
+    reader = Reader(path, meta=meta)
+    cutoff = asof.resolve(spec, asof.points_of(reader))
+    if asof.is_whole(cutoff, asof.points_of(reader)):
+        return reader, cutoff, path  # as of the newest source: the case now, no case file read
+    reader.close()
+    case = asof.case_of(path, meta)
+    know = asof.Knowledge(case)
+    cutoff = asof.resolve(spec, know.points)
+    folder = asof.snapshot_folder()
+    atexit.register(shutil.rmtree, folder, True)
+    snap = asof.build_snapshot(case, cutoff, folder, know)
+    return Reader(snap, meta=store.validate(snap)), cutoff, path
+
+
+def export_changes(db: Path | None, out: Path | None, force: bool, spec: str, kind: str) -> None:
+    """`export --changes-since`: what the sources published after a date or source add, as a
+    Markdown (or HTML) "what's new" brief, each fact with its source."""
+    from dossier import asof
+
+    if kind not in ("md", "html"):
+        raise DossierError(f"--changes-since: --format {kind} is not a brief; use md or html")
+    path, meta = dossier(db)
+    case = asof.case_of(path, meta)
+    know = asof.Knowledge(case)
+    cutoff = asof.resolve(spec, know.points, "--changes-since")
+    check_out(out, force)
+    changes = asof.changes_since(case, cutoff, know)
+    text = asof.changes_markdown(changes, case.info.title)
+    if kind == "html":
+        from dossier.brief import markdown_to_html
+
+        text = markdown_to_html(text, f"What changed since {cutoff.moment.when}")
+    if deliver(text, out, force):
+        say(
+            f"wrote {shown(out)}: what changed since {cutoff.label}, "
+            f"{len(changes.items)} facts, {len(text.encode('utf-8')):,} bytes"
+        )
 
 
 def export_ftm(

@@ -28,7 +28,13 @@ TABLES: dict[str, str] = {
     "charge_status": "The history of each charge: charged, indicted, on trial, convicted…",
     "sentence": "Sentences requested (by prosecutors) or imposed (by a court). A requested "
     "sentence is not a sanction.",
+    "sentence_part": "The parts of a sentence: a prison term (suspended or not), a "
+    "disqualification for a term, a fine or civil damages as an amount in an ISO 4217 currency.",
+    "appeal": "Appeals of a verdict (a charge's last verdict step) or of an imposed sentence: "
+    "filed, pending, decided.",
     "custody": "Custody of a person: arrested, preventive detention, released on bail…",
+    "legal_status": "Legal status beside custody: capture ordered, wanted abroad, sheltering in an "
+    "embassy, extradition requested. A later one supersedes an earlier custody status.",
     "asylum": "Asylum sought, intercepted, granted or refused, by a state, often at an embassy.",
     "diplomatic": "Diplomatic events between two states: ambassadors expelled or recalled, "
     "relations severed…",
@@ -76,7 +82,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "language": "The article's language (ISO 639-1).",
         "sha256": "SHA-256 of the saved text, checked at every build.",
         "publisher": "The publisher, when the text states it.",
-        "url": "The address, when the text states it.",
+        "url": "The address the text was read at.",
+        "retrieved": "When the text was saved from its address, an ISO partial date.",
         "text": "The article's full text.",
     },
     "entity": {
@@ -108,7 +115,40 @@ COLUMNS: dict[str, dict[str, str]] = {
     "charge_status": {
         "charge": "The charge.",
         "seq": "Order in the charge's history.",
-        "status": "charged, indicted, on trial, convicted, acquitted…",
+        "status": "charged, indicted, on trial, convicted, acquitted, dismissed, time-barred…",
+        "offence": "For a conviction: the offence convicted of, when not the one charged.",
+        "words": "The step's own cited words.",
+        "first_evidence": "The first of the charge's evidence rows (seq) that are this step's.",
+        "evidence_count": "How many evidence rows are this step's.",
+    },
+    "sentence_part": {
+        "sentence": "The sentence.",
+        "seq": "Order among its parts.",
+        "penalty": "prison, disqualification, fine or civil damages.",
+        "term": "The term, an ISO 8601 duration (P2Y); for prison and disqualification.",
+        "term_text": "The term in words.",
+        "suspended": "A suspended prison term.",
+        "amount": "A fine or civil damages, in whole units of the currency.",
+        "currency": "The amount's ISO 4217 currency code (PEN, USD…).",
+        "description": "What it bars from, who pays whom, as the source says it.",
+        "projected_end": "When the term would end: projected, never a fact.",
+        "words": "The part's own cited words.",
+    },
+    "appeal": {
+        "by": "Who appeals.",
+        "charge": "The charge whose verdict is appealed.",
+        "sentence": "The imposed sentence appealed.",
+        "court": "The court that hears it.",
+        "status": "announced, filed, pending or decided.",
+        "outcome": "For a decided appeal: upheld, overturned or modified.",
+    },
+    "legal_status": {
+        "person": "Whose status it is.",
+        "status": "capture ordered, wanted abroad, sheltering in embassy, extradition requested.",
+        "where": "Where it holds, as the source says it (in Peru and abroad).",
+        "by": "Who ordered or requested it.",
+        "embassy": "The embassy where the person shelters.",
+        "state": "The state asked to extradite, or whose embassy it is.",
     },
     "sentence": {
         "defendant": "Who the sentence is for.",
@@ -117,7 +157,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "charge": "The charge it answers.",
         "penalty": "The kind of penalty, e.g. prison.",
         "term": "The term, an ISO 8601 duration (P25Y).",
-        "term_text": "The term in words.",
+        "term_text": "The term in words; a sentence of parts: every part in words.",
     },
     "custody": {
         "person": "Who is in custody.",
@@ -135,7 +175,11 @@ COLUMNS: dict[str, dict[str, str]] = {
         "counterpart": "The state it acted towards.",
         "by": "The person who acted for it, when the source says.",
     },
-    "event": {"type": "What kind of event.", "title": "A one-line title."},
+    "event": {
+        "type": "What kind of event.",
+        "title": "A one-line title.",
+        "scheduled": "Announced for a date after its source: not a past fact.",
+    },
     "quote": {
         "pos": "Place in date order, from 1: the app's display order. Changes when quotes are "
         "added; link to a quote by its id.",
@@ -164,6 +208,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "date": "The record's date, an ISO partial date.",
         "names": "Every name and spelling of a person or organisation (what search matches).",
         "body": "The record's kind and words (what search matches).",
+        "known": "The day (YYYY-MM-DD) the record is known from: the earliest publication of "
+        "the sources its evidence cites, a month- or year-dated source counting from the end of "
+        "its month or year. `known <= '2025-11-04'` is the case as of that day.",
     },
     "listing": {
         "pane": "The pane.",
@@ -199,6 +246,7 @@ _DATES: dict[str, str] = {
     "start": "Since when, an ISO partial date kept at its precision.",
     "end": "Until when, an ISO partial date kept at its precision.",
     "published": "Publication date, an ISO partial date.",
+    "retrieved": "When the text was saved, an ISO partial date.",
 }
 
 LABEL_COLUMNS: dict[str, str] = {"entity": "name", "record": "title", "source": "title"}

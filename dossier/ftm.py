@@ -332,7 +332,9 @@ def _charges(ex: _Export, conn: sqlite3.Connection) -> None:
 
 def _sentences(ex: _Export, conn: sqlite3.Connection) -> None:
     for r in _rows(conn, "sentences"):
-        term = f"{r['term_text']} ({r['penalty']}, {r['term']})"
+        term = (
+            f"{r['term_text']} ({r['penalty']}, {r['term']})" if r["term"] else r["term_text"]
+        )  # a sentence of parts: every part in words
         reason = ex.title(r["charge"]) if r["charge"] else None
         approx = _approx_note((r["date"], r["date_approx"]))
         if r["kind"] == "imposed":

@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dossier import casefile
+from dossier import casefile, vocab
 from dossier.casefile import Record
-from dossier.dates import UNDATED, UNDATED_CELL, PartialDate
+from dossier.dates import UNDATED, UNDATED_CELL, PartialDate, display_date
 
 # ---------------------------------------------------------------------------------------------------
 # What a spec produces.
@@ -475,7 +475,12 @@ REVERSE_LABEL: dict[str, str] = {
     "responds_to": "Answered by",
 }
 """How any record's detail labels the records attributed to it, carried by it or answering it."""
-DATE_LABEL: dict[str, str] = {"start": "From", "end": "Until", "published": "Published"}
+DATE_LABEL: dict[str, str] = {
+    "start": "From",
+    "end": "Until",
+    "published": "Published",
+    "retrieved": "Retrieved",
+}
 
 
 def field_label(kind: str, name: str) -> str:
@@ -586,7 +591,7 @@ def _role_subtitle(r: S.Role, ctx: Context) -> str:
 
 def _source_listing(r: S.Source, ctx: Context) -> Iterable[ListingRow]:
     yield ListingRow(
-        "sources", (0, ctx.order[r.id]), ("source", r.title, r.published.short(), r.language)
+        "sources", (0, ctx.order[r.id]), ("source", r.title, cell(r.published), r.language)
     )
 
 
@@ -607,12 +612,14 @@ register(
         table="source",
         pane="sources",
         title=lambda r, ctx: r.title,
-        subtitle=lambda r, ctx: f"published {r.published.display()}",
+        subtitle=lambda r, ctx: f"published {shown(r.published)}",
         main_date=lambda r: r.published,
         timeline_order=6,
-        timeline=lambda r, ctx: [
-            TimelineEntry(r.published, f"Source published: {r.title}", "source")
-        ],
+        timeline=lambda r, ctx: (
+            [TimelineEntry(r.published, f"Source published: {r.title}", "source")]
+            if r.published
+            else []
+        ),
         listing=_source_listing,
         extra_columns=(Extra("text", str, False, lambda r, ctx: ctx.case.texts[r.id]),),
         hidden_columns=frozenset({"title_editorial"}),
@@ -738,9 +745,11 @@ def _charge_last(r: S.Charge) -> S.StatusStep | None:
 
 def _charge_subtitle(r: S.Charge, ctx: Context) -> str:
     last = _charge_last(r)
+    status = vocab.step_text(last.status, last.offence) if last else ""
     if last and last.date:
-        return f"{last.status} since {shown(last.date)}"
-    return last.status if last else "status not stated"
+        at = "on" if last.status in vocab.VERDICT_STEPS else "since"
+        return f"{status} {at} {shown(last.date)}"
+    return status if last else "status not stated"
 
 
 def _charge_listing(r: S.Charge, ctx: Context) -> Iterable[ListingRow]:
@@ -751,7 +760,7 @@ def _charge_listing(r: S.Charge, ctx: Context) -> Iterable[ListingRow]:
         (
             ctx.name(r.defendant),
             r.offence,
-            last.status if last else "",
+            vocab.step_text(last.status, last.offence) if last else "",
             cell(last.date) if last and last.date else "",
             r.plea or "",
         ),
@@ -760,21 +769,32 @@ def _charge_listing(r: S.Charge, ctx: Context) -> Iterable[ListingRow]:
 
 def _charge_timeline(r: S.Charge, ctx: Context) -> Iterator[TimelineEntry]:
     for step in r.history:
-        yield TimelineEntry(
-            step.date, f"{ctx.name(r.defendant)} {step.status}: {r.offence}", "charge"
+        what = (
+            f"convicted of {step.offence} (charged: {r.offence})"
+            if step.status == "convicted" and step.offence
+            else f"{step.status}: {r.offence}"
         )
+        yield TimelineEntry(step.date, f"{ctx.name(r.defendant)} {what}", "charge")
 
 
 def _charge_steps(r: S.Charge, ctx: Context) -> list[dict[str, Any]]:
-    return [
-        {
-            "charge": r.id,
-            "seq": seq,
-            "status": step.status,
-            **{f"date{suffix}": _date_value(step.date, suffix) for suffix, _ in _DATE_PARTS},
-        }
-        for seq, step in enumerate(r.history)
-    ]
+    rows = []
+    first = len(r.evidence)  # a step's spans follow the charge's own in its evidence
+    for seq, step in enumerate(r.history):
+        rows.append(
+            {
+                "charge": r.id,
+                "seq": seq,
+                "status": step.status,
+                **{f"date{suffix}": _date_value(step.date, suffix) for suffix, _ in _DATE_PARTS},
+                "offence": step.offence,
+                "words": " … ".join(e.quote for e in step.evidence) or None,
+                "first_evidence": first,
+                "evidence_count": len(step.evidence),
+            }
+        )
+        first += len(step.evidence)
+    return rows
 
 
 def _charge_detail(
@@ -783,6 +803,7 @@ def _charge_detail(
     from dossier.dates import display_date
 
     history = []
+    verdict = ""
     for step in children.get("charge_status", []):
         date = step["date"]
         when = (
@@ -792,8 +813,17 @@ def _charge_detail(
         )
         text, rule = step["date_text"], step["date_rule"]
         how = f' ("{text}": {rule})' if text and rule else (f" ({rule})" if rule else "")
-        history.append(f"{step['status']} — {when}{how}")
-    return [(None, "History", "; ".join(history))] if history else []
+        what = vocab.step_text(step["status"], step.get("offence"), row.get("offence"))
+        words = f" — “{step['words']}”" if step.get("words") else ""
+        history.append(f"{what} — {when}{how}{words}")
+        if step["status"] in vocab.VERDICT_STEPS:
+            verdict = f"{what} — {when}"
+    out: list[tuple[int | None, str, str]] = []
+    if verdict:
+        out.append((None, "Verdict", verdict))
+    if history:
+        out.append((None, "History", "; ".join(history)))
+    return out
 
 
 def _last_step(attr: str) -> Callable[[S.Charge, Context], Any]:
@@ -838,12 +868,46 @@ register(
 
 
 def _term(r: S.Sentence) -> str:
-    return casefile.describe_term(r.term)
+    """The term in words; a sentence of parts: every part (a ban is a ban, not a second prison
+    term; a projected end is said to be projected)."""
+    return vocab.parts_text(r.parts) if r.parts else vocab.main_term(r)
 
 
 def _term_penalty(r: S.Sentence) -> str:
     """``25 years (prison)``; only the term when the source does not say what penalty."""
     return f"{_term(r)} ({r.penalty})" if r.penalty else _term(r)
+
+
+def _short_term(r: S.Sentence) -> str:
+    """The parts without their descriptions and projected ends: for a title or a cell."""
+    if not r.parts:
+        return _term_penalty(r)
+    return "; ".join(
+        vocab.part_words(p.penalty, p.term, p.suspended, p.amount, p.currency, None)
+        for p in r.parts
+    )
+
+
+def _sentence_parts(r: S.Sentence, ctx: Context) -> list[dict[str, Any]]:
+    return [
+        {
+            "sentence": r.id,
+            "seq": seq,
+            "penalty": p.penalty,
+            "term": p.term,
+            "term_text": casefile.describe_term(p.term) if p.term else None,
+            "suspended": p.suspended,
+            "amount": p.amount,
+            "currency": p.currency,
+            "description": p.description,
+            **{
+                f"projected_end{suffix}": _date_value(p.projected_end, suffix)
+                for suffix, _ in _DATE_PARTS
+            },
+            "words": " … ".join(e.quote for e in p.evidence) or None,
+        }
+        for seq, p in enumerate(r.parts)
+    ]
 
 
 def asylum_event(kind: str) -> str:
@@ -855,7 +919,7 @@ def _sentence_listing(r: S.Sentence, ctx: Context) -> Iterable[ListingRow]:
     yield ListingRow(
         "sentences",
         (ctx.order[r.defendant], 0, date_key(r.date), ctx.order[r.id]),
-        (ctx.name(r.defendant), r.kind, _term_penalty(r), ctx.name(r.by), cell(r.date)),
+        (ctx.name(r.defendant), r.kind, _short_term(r), ctx.name(r.by), cell(r.date)),
     )
 
 
@@ -863,6 +927,8 @@ def _sentence_timeline(r: S.Sentence, ctx: Context) -> Iterable[TimelineEntry]:
     if not r.date:
         return ()
     what = f"{_term(r)} sentence {sentence_kind(r.kind)} for {ctx.name(r.defendant)}"
+    if r.parts:
+        what = f"Sentence {sentence_kind(r.kind)} for {ctx.name(r.defendant)}: {_short_term(r)}"
     return (TimelineEntry(r.date, what, "sentence"),)
 
 
@@ -872,7 +938,17 @@ def _sentence_detail(
     kind = sentence_kind(row["kind"])
     if row["kind"] == "requested":
         kind += " (not a court's sentence)"
-    return [(0, "Kind", kind)]
+    out: list[tuple[int | None, str, str]] = [(0, "Kind", kind)]
+    for n, p in enumerate(children.get("sentence_part", []), start=1):
+        end = p["projected_end"]
+        projected = display_date(end, p["projected_end_precision"] or "day") if end else None
+        what = vocab.part_words(
+            p["penalty"], p["term"], p["suspended"], p["amount"], p["currency"],
+            p["description"], projected,
+        )  # fmt: skip
+        words = f" — “{p['words']}”" if p["words"] else ""
+        out.append((None, f"Part {n}", what + words))
+    return out
 
 
 register(
@@ -883,9 +959,7 @@ register(
         table="sentence",
         pane="sentences",
         claim_cell=2,
-        title=lambda r, ctx: (
-            f"{ctx.name(r.defendant)} — {_term_penalty(r)}, {sentence_kind(r.kind)}"
-        ),
+        title=lambda r, ctx: f"{ctx.name(r.defendant)} — {_short_term(r)}, {sentence_kind(r.kind)}",
         subtitle=lambda r, ctx: f"{r.kind} by {ctx.name(r.by)}",
         timeline_order=4,
         timeline=_sentence_timeline,
@@ -896,8 +970,82 @@ register(
             "charge": "Sentences",
         },
         extra_columns=(Extra("term_text", str, False, lambda r, ctx: _term(r), after="term"),),
+        children=(Child("sentence_part", "sentence", _sentence_parts),),
         detail=_sentence_detail,
         brief_section="Sentences",
+    )
+)
+
+
+def _appeal_defendant(r: S.Appeal, ctx: Context) -> str | None:
+    target = ctx.by_id.get(r.charge or r.sentence or "")
+    return getattr(target, "defendant", None)
+
+
+def _appeal_what(r: S.Appeal, ctx: Context) -> str:
+    """``the conviction (Rebellion) and the sentence``."""
+    what = []
+    charge = ctx.by_id.get(r.charge or "")
+    if isinstance(charge, S.Charge):
+        verdict = vocab.verdict_of(charge.history)
+        name = {"convicted": "conviction", "acquitted": "acquittal"}.get(
+            verdict.status if verdict else "", "verdict"
+        )
+        what.append(f"the {name} ({charge.offence})")
+    if r.sentence:
+        what.append("the sentence")
+    return " and ".join(what)
+
+
+def _appeal_title(r: S.Appeal, ctx: Context) -> str:
+    status = f"appeal {r.status}" + (f": {r.outcome}" if r.outcome else "")
+    return f"{ctx.name(r.by)} — {status} against {_appeal_what(r, ctx)}"
+
+
+def _appeal_listing(r: S.Appeal, ctx: Context) -> Iterable[ListingRow]:
+    defendant = _appeal_defendant(r, ctx)
+    yield ListingRow(
+        "charges",
+        (ctx.order.get(defendant or "", 0), 1 << 30, ctx.order[r.id]),
+        (
+            ctx.name(defendant),
+            f"appeal by {ctx.name(r.by)} against {_appeal_what(r, ctx)}",
+            f"appeal {r.status}" + (f": {r.outcome}" if r.outcome else ""),
+            cell(r.date) if r.date else "",
+            "",
+        ),
+    )
+
+
+register(
+    KindSpec(
+        kind="appeal",
+        record=S.Appeal,
+        label="Appeal",
+        table="appeal",
+        pane="charges",
+        title=_appeal_title,
+        subtitle=lambda r, ctx: f"{r.status} · {shown(r.date)}",
+        timeline_order=5,
+        timeline=lambda r, ctx: (
+            [TimelineEntry(r.date, _appeal_title(r, ctx), "appeal")] if r.date else []
+        ),
+        listing=_appeal_listing,
+        rel_labels={
+            "by": "Appellant",
+            "charge": "Verdict appealed",
+            "sentence": "Sentence appealed",
+            "court": "Court",
+        },
+        reverse_labels={
+            "by": "Appeals",
+            "charge": "Appeals",
+            "sentence": "Appeals",
+            "court": "Appeals heard",
+        },
+        field_labels={"status": "Appeal", "outcome": "Outcome"},
+        brief_section="Charges",
+        prose=lambda title, subtitle, when: title,
     )
 )
 
@@ -944,6 +1092,67 @@ def _asylum_listing(r: S.Asylum, ctx: Context) -> Iterable[ListingRow]:
         (date_key(r.date), ctx.order[r.id]),
         (cell(r.date), asylum_event(r.type), ctx.name(r.person), where),
     )
+
+
+def legal_status_text(status: str, where: str | None, embassy: str | None) -> str:
+    """``capture ordered in Peru and abroad``; ``sheltering in embassy (the embassy of …)``."""
+    out = status + (f" {where}" if where else "")
+    return out + (f" ({embassy})" if embassy else "")
+
+
+def _legal_title(r: S.LegalStatus, ctx: Context) -> str:
+    embassy = ctx.name(r.embassy) if r.embassy else None
+    return f"{ctx.name(r.person)} — {legal_status_text(r.status, r.where, embassy)}"
+
+
+def _legal_listing(r: S.LegalStatus, ctx: Context) -> Iterable[ListingRow]:
+    since = f"since {cell(r.start)}" if r.start else ""
+    embassy = ctx.name(r.embassy) if r.embassy else None
+    yield ListingRow(
+        "sentences",
+        (ctx.order[r.person], 1, date_key(r.start), ctx.order[r.id]),
+        (
+            ctx.name(r.person),
+            "status",  # beside "custody"; "legal status" does not fit at 80 columns
+            legal_status_text(r.status, r.where, embassy),
+            since,
+            cell(r.end) if r.end else "",
+        ),
+    )
+
+
+register(
+    KindSpec(
+        kind="legal_status",
+        record=S.LegalStatus,
+        label="Legal status",
+        plural="legal status records",
+        table="legal_status",
+        pane="sentences",
+        claim_cell=2,
+        title=_legal_title,
+        subtitle=lambda r, ctx: f"since {shown(r.start)}" if r.start else UNDATED,
+        main_date=lambda r: r.start,
+        timeline_order=2,
+        timeline=lambda r, ctx: (
+            [TimelineEntry(r.start, _legal_title(r, ctx).replace(" — ", ": ", 1), "status")]
+            if r.start
+            else []
+        ),
+        listing=_legal_listing,
+        rel_labels={"by": "Ordered or requested by"},
+        reverse_labels={
+            "person": "Legal status",
+            "by": "Legal status it ordered or requested",
+            "embassy": "Sheltering here",
+            "state": "Legal status involving it",
+        },
+        field_labels={"where": "Where"},
+        date_labels={"start": "Since"},
+        brief_section="Custody",
+        prose=lambda title, subtitle, when: f"{title}, {subtitle}",
+    )
+)
 
 
 register(
@@ -1008,6 +1217,15 @@ register(
     )
 )
 
+
+def _event_detail(
+    row: Mapping[str, Any], children: Mapping[str, list[Mapping[str, Any]]]
+) -> list[tuple[int | None, str, str]]:
+    if not row.get("scheduled"):
+        return []
+    return [(0, "Scheduled", "announced for a date after its source: not a past fact")]
+
+
 register(
     KindSpec(
         kind="event",
@@ -1015,10 +1233,20 @@ register(
         label="Event",
         table="event",
         pane="overview",
-        title=lambda r, ctx: r.title,
-        subtitle=lambda r, ctx: f"{r.type} · {shown(r.date)}",
+        title=lambda r, ctx: f"{r.title} (scheduled)" if r.scheduled else r.title,
+        subtitle=lambda r, ctx: (
+            f"{r.type} · scheduled for {shown(r.date)}"
+            if r.scheduled
+            else f"{r.type} · {shown(r.date)}"
+        ),
         timeline_order=0,
-        timeline=lambda r, ctx: [TimelineEntry(r.date, r.title, r.type)],
+        timeline=lambda r, ctx: [
+            TimelineEntry(r.date, f"Scheduled: {r.title}", "scheduled")
+            if r.scheduled
+            else TimelineEntry(r.date, r.title, r.type)
+        ],
+        hidden_columns=frozenset({"scheduled"}),
+        detail=_event_detail,
         reverse_labels={"participants": "Events"},
         brief_section="Other events",
     )

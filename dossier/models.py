@@ -65,11 +65,48 @@ class ChargeStatus(SQLModel, table=True):
     date_text: str | None = None
     date_rule: str | None = None
     date_approx: bool = False
+    offence: str | None = None
+    """For a conviction: the offence convicted of, when not the one charged."""
+    words: str | None = None
+    """The step's own cited words (its spans are the charge's ``evidence`` rows from
+    ``first_evidence`` on, ``evidence_count`` of them)."""
+    first_evidence: int = 0
+    evidence_count: int = 0
+
+
+class SentencePart(SQLModel, table=True):
+    """One part of a sentence: a prison term (suspended or not), a disqualification for a term,
+    a fine or civil damages as an amount in an ISO 4217 currency."""
+
+    __tablename__ = "sentence_part"
+
+    sentence: str = Field(primary_key=True, foreign_key="sentence.id")
+    seq: int = Field(primary_key=True)
+    penalty: str
+    term: str | None = None
+    term_text: str | None = None
+    suspended: bool = False
+    amount: int | None = None
+    currency: str | None = None
+    description: str | None = None
+    projected_end: str | None = None
+    """When the term would end: projected, never a fact."""
+    projected_end_precision: str | None = None
+    projected_end_text: str | None = None
+    projected_end_rule: str | None = None
+    projected_end_approx: bool = False
+    words: str | None = None
 
 
 class Quote(SQLModel, table=True):
     """A direct quote, reported statement or epithet. ``pos`` is its place in date order, so the
     Quotes pane pages by it and search can list newest first without sorting."""
+
+    # The Quotes pane sorted by speaker or kind pages through these (filtering.py).
+    __table_args__ = (
+        Index("ix_quote_speaker", "speaker_names", "pos"),
+        Index("ix_quote_kind", "kind", "pos"),
+    )
 
     id: str = Field(primary_key=True)
     pos: int = Field(unique=True)
@@ -143,6 +180,9 @@ class Record(SQLModel, table=True):
     claim: str | None = None
     """Who says so, when not the source in its own voice, and the other parties' answers:
     "according to Hugo de Zera (3 Nov 2025); Mexico: no immediate comment" (:mod:`dossier.claims`)."""
+    known: str | None = Field(default=None, index=True)
+    """The date (``YYYY-MM-DD``) it is known from: the earliest publication of the sources its
+    evidence cites, a partial date counting from the end of its period (:mod:`dossier.asof`)."""
 
 
 class Listing(SQLModel, table=True):
@@ -159,6 +199,9 @@ class Listing(SQLModel, table=True):
     c3: str = ""
     c4: str = ""
     c5: str = ""
+    search: str = ""
+    """What the pane's filter matches: the cells and every spelling of the record and of those it
+    refers to, lower case without accents (:mod:`dossier.filtering`)."""
 
 
 class Link(SQLModel, table=True):
@@ -183,7 +226,9 @@ class Evidence(SQLModel, table=True):
     suffix: str
 
 
-FIXED_TABLES: tuple[type[SQLModel], ...] = (Meta, Alias, ChargeStatus, Quote, Inference, Dispute)
+FIXED_TABLES: tuple[type[SQLModel], ...] = (
+    Meta, Alias, ChargeStatus, SentencePart, Quote, Inference, Dispute,
+)  # fmt: skip
 READ_TABLES: tuple[type[SQLModel], ...] = (Record, Listing, Link, Evidence)
 CUSTOM_KIND_TABLES: dict[str, type[SQLModel]] = {"quote": Quote}
 """Kinds whose table is declared above instead of derived from their fields."""
@@ -264,7 +309,17 @@ def tables(specs: tuple[kinds.KindSpec, ...] | None = None) -> list[Table]:
         if table.name not in seen:
             seen.add(table.name)
             out.append(table)
-    for model in (Meta, Alias, ChargeStatus, Inference, Dispute, Listing, Link, Evidence):
+    for model in (
+        Meta,
+        Alias,
+        ChargeStatus,
+        SentencePart,
+        Inference,
+        Dispute,
+        Listing,
+        Link,
+        Evidence,
+    ):
         out.append(model.__table__)  # type: ignore[union-attr]
     for spec in specs:
         for join in spec.join_tables():

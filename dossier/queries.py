@@ -15,14 +15,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from dossier import kinds, store
+from dossier import kinds, store, vocab
 from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
 from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
 from dossier.schema import PANES
 from dossier.timeline import CASE_LANE, TimelineItem
+
+if TYPE_CHECKING:
+    from dossier.views import View
 
 # ---------------------------------------------------------------------------------------------------
 # What the panes show.
@@ -292,6 +295,8 @@ def said_of(
 class StatusStep:
     status: str
     date: PartialDate | None
+    offence: str | None = None
+    """For a conviction: the offence convicted of, when the source names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +367,22 @@ class Asylum:
 
 
 @dataclass(frozen=True, slots=True)
+class LegalStatus:
+    """Beside custody: capture ordered, wanted abroad, sheltering in an embassy, extradition
+    requested (:mod:`dossier.vocab`)."""
+
+    id: str
+    person: str
+    person_name: str
+    status: str
+    """In words: ``capture ordered in Peru and abroad``."""
+    start: PartialDate | None
+    end: PartialDate | None
+    evidence: tuple[Span, ...]
+    said: Said = SOURCE_SAYS
+
+
+@dataclass(frozen=True, slots=True)
 class DefendantFigures:
     """The key figures of one defendant: their charges, the sentences requested and imposed, and
     their latest custody and asylum (the last dated, else the first listed)."""
@@ -373,6 +394,11 @@ class DefendantFigures:
     imposed: tuple[Sentence, ...]
     custody: Custody | None = None
     asylum: Asylum | None = None
+    legal: tuple[LegalStatus, ...] = ()
+    """Legal statuses in force, latest first; a custody status older than them is superseded and
+    is not ``custody``."""
+    appeals: tuple[str, ...] = ()
+    """Appeals of their verdicts or sentences, in words (``appeal filed against …``)."""
 
 
 SUMMARY_DEFENDANTS = 12
@@ -384,6 +410,8 @@ def key_figures(
     sentences: Iterable[Sentence] = (),
     custody: Iterable[Custody] = (),
     asylum: Iterable[Asylum] = (),
+    legal: Iterable[LegalStatus] = (),
+    appeals: Iterable[tuple[str, str]] = (),
     *,
     limit: int = SUMMARY_DEFENDANTS,
 ) -> tuple[DefendantFigures, ...]:
@@ -403,6 +431,15 @@ def key_figures(
     asked: dict[str, list[Sentence]] = {}
     given: dict[str, list[Sentence]] = {}
     for sentence in sentences:
+        if (
+            sentence.kind == "imposed"
+            and sentence.defendant not in charged
+            and len(charged) < limit
+        ):
+            # sentenced with no charge in the dossier: a defendant all the same (a sentence
+            # only requested makes no one a defendant)
+            charged[sentence.defendant] = []
+            names[sentence.defendant] = sentence.defendant_name
         if sentence.defendant in charged:
             into = given if sentence.kind == "imposed" else asked
             into.setdefault(sentence.defendant, []).append(sentence)
@@ -414,6 +451,20 @@ def key_figures(
     for a in asylum:
         if a.person in charged and (a.date is not None or a.person not in sought):
             sought[a.person] = a
+    appealed: dict[str, list[str]] = {}
+    for defendant, text in appeals:
+        if defendant in charged:
+            appealed.setdefault(defendant, []).append(text)
+    standing: dict[str, list[LegalStatus]] = {}
+    for status in legal:
+        if status.person in charged and status.end is None:
+            standing.setdefault(status.person, []).append(status)
+    for pid, found_legal in standing.items():
+        found_legal.sort(key=lambda x: x.start.value if x.start else "", reverse=True)
+        latest = found_legal[0].start
+        kept = held.get(pid)
+        if kept is not None and latest is not None and _later(latest, kept.start):
+            del held[pid]  # superseded by a later legal status: no longer "since …"
     return tuple(
         DefendantFigures(
             pid,
@@ -423,9 +474,18 @@ def key_figures(
             tuple(given.get(pid, ())),
             held.get(pid),
             sought.get(pid),
+            tuple(standing.get(pid, ())),
+            tuple(appealed.get(pid, ())),
         )
         for pid, found in charged.items()
     )
+
+
+def _later(date: PartialDate, than: PartialDate | None) -> bool:
+    """Whether ``date`` begins after ``than`` could have (an undated ``than``: yes)."""
+    if than is None:
+        return True
+    return date.value > than.value and not date.value.startswith(than.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,11 +493,15 @@ class Overview:
     header: CaseHeader
     defendants: tuple[DefendantFigures, ...]
     """Key figures: of the first defendants (:data:`SUMMARY_DEFENDANTS`)."""
+    scheduled: tuple[Field, ...] = ()
+    """Events announced for a date after their source: ``Scheduled: hearing`` → its title and
+    date."""
 
     @property
     def figures(self) -> tuple[Field, ...]:
-        """The key figures as the Overview lists them: labelled lines, by defendant."""
-        return tuple(f for d in self.defendants for f in _figure_lines(d))
+        """The key figures as the Overview lists them: labelled lines, by defendant, then what is
+        scheduled."""
+        return (*(f for d in self.defendants for f in _figure_lines(d)), *self.scheduled)
 
 
 EARLY_STATUSES = frozenset({"charged", "indicted"})
@@ -452,17 +516,18 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
     parts = []
     for charge in d.charges[:OVERVIEW_CHARGES]:
         last = charge.last
+        at = " on" if last and last.status in vocab.VERDICT_STEPS else " since"
         since = (
-            f" since {display_iso(last.date.value, last.date.precision)}"
+            f"{at} {display_iso(last.date.value, last.date.precision)}"
             if last and last.date
             else ""
         )
         if last and last.status in EARLY_STATUSES:
             since += "; no later status in the source"
         how = "charge inferred; " if "offence" in charge.said.inferred else ""
-        status = last.status if last else "status not stated"
+        status = vocab.step_text(last.status, last.offence) if last else "status not stated"
         parts.append(f"{charge.offence} ({how}{status}{since}){charge.said.suffix}")
-    yield Field(f"{d.name}: charges", "; ".join(parts))
+    yield Field(f"{d.name}: charges", "; ".join(parts) or "no charge in the dossier")
     for s in d.requested:
         yield Field(f"{d.name}: sentence requested", f"{_term(s)} by {s.by}{s.said.suffix}")
     for s in d.imposed:
@@ -471,6 +536,18 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
         start = d.custody.start
         since = f" since {display_iso(start.value, start.precision)}" if start else ""
         yield Field(f"{d.name}: custody", f"{d.custody.status}{since}{d.custody.said.suffix}")
+    for text in d.appeals:
+        yield Field(f"{d.name}: appeal", text)
+    if d.legal:
+        yield Field(
+            f"{d.name}: legal status",
+            "; ".join(
+                st.status
+                + (f" since {display_iso(st.start.value, st.start.precision)}" if st.start else "")
+                + st.said.suffix
+                for st in d.legal
+            ),
+        )
     if d.asylum:
         a = d.asylum
         when = f", {a.date.display()}" if a.date else ""
@@ -539,13 +616,17 @@ def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -
     where, params = among("c.defendant", defendants)
     for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
-        "(SELECT json_group_array(json_array(seq, status, date, date_precision, date_approx, "
-        f"date_text, date_rule)) FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
+        "(SELECT json_group_array(json_array(seq, status, offence, date, date_precision, "
+        "date_approx, date_text, date_rule)) FROM charge_status WHERE charge = c.id), "
+        f"{evidence_sql('c.id')}, "
         f"{said_sql('c')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
-        steps = tuple(StatusStep(st, partial_date(*date)) for _, st, *date in json_rows(history))
+        steps = tuple(
+            StatusStep(st, partial_date(*date), offence)
+            for _, st, offence, *date in json_rows(history)
+        )
         yield Charge(
             cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
         )
@@ -599,6 +680,55 @@ def custody(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> It
             spans_of(dates[10]),
             said_of(*dates[11:]),
         )
+
+
+def legal_statuses(
+    conn: sqlite3.Connection, people: Sequence[str] | None = None
+) -> Iterator[LegalStatus]:
+    """Legal status by person (in case-file order), then from the earliest (undated last)."""
+    where, params = among("l.person", people)
+    for lid, person, name, status, place, embassy, *dates in conn.execute(
+        f'SELECT l.id, l.person, e.name, l.status, l."where", m.name, {date_sql("l", "start")}, '
+        f"{date_sql('l', 'end')}, {evidence_sql('l.id')}, {said_sql('l')} FROM legal_status l "
+        "JOIN entity e ON e.id = l.person LEFT JOIN entity m ON m.id = l.embassy "
+        f"WHERE {where} ORDER BY e.rowid, l.start IS NULL, l.start, l.rowid",
+        params,
+    ):
+        yield LegalStatus(
+            lid,
+            person,
+            name,
+            kinds.legal_status_text(status, place, embassy),
+            partial_date(*dates[:5]),
+            partial_date(*dates[5:10]),
+            spans_of(dates[10]),
+            said_of(*dates[11:]),
+        )
+
+
+def appeals(
+    conn: sqlite3.Connection, people: Sequence[str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(defendant, the appeal in words) of appeals of a verdict or sentence, in case-file order."""
+    where, params = among("d", people)
+    for defendant, title in conn.execute(
+        "SELECT d, title FROM (SELECT coalesce(c.defendant, s.defendant) AS d, r.title AS title, "
+        "a.rowid AS n FROM appeal a JOIN record r ON r.id = a.id "
+        "LEFT JOIN charge c ON c.id = a.charge LEFT JOIN sentence s ON s.id = a.sentence) "
+        f"WHERE {where} ORDER BY n",
+        params,
+    ):
+        yield defendant, title.split(" — ", 1)[-1]
+
+
+def scheduled(conn: sqlite3.Connection) -> Iterator[Field]:
+    """Events announced for a date after their source, soonest first."""
+    for title, kind, date, precision in conn.execute(
+        "SELECT title, type, date, date_precision FROM event WHERE scheduled "
+        "ORDER BY date IS NULL, date, rowid"
+    ):
+        when = f" — {display_iso(date, precision or 'day')}" if date else ""
+        yield Field(f"Scheduled: {kind}", f"{title}{when}")
 
 
 def asylum(conn: sqlite3.Connection, people: Sequence[str] | None = None) -> Iterator[Asylum]:
@@ -741,15 +871,22 @@ class Reader:
             ids = [
                 pid
                 for (pid,) in conn.execute(
-                    "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge) "
+                    "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge "
+                    "UNION SELECT defendant FROM sentence WHERE kind = 'imposed') "
                     "ORDER BY e.rowid LIMIT ?",
                     (SUMMARY_DEFENDANTS,),
                 )
             ]
             figures = key_figures(
-                charges(conn, ids), sentences(conn, ids), custody(conn, ids), asylum(conn, ids)
+                charges(conn, ids),
+                sentences(conn, ids),
+                custody(conn, ids),
+                asylum(conn, ids),
+                legal_statuses(conn, ids),
+                appeals(conn, ids),
             )
-        return Overview(header, figures)
+            coming = tuple(scheduled(conn))
+        return Overview(header, figures, coming)
 
     # -- panes --------------------------------------------------------------------------------
 
@@ -761,6 +898,24 @@ class Reader:
             return int(conn.execute("SELECT count(*) FROM quote").fetchone()[0])
         row = conn.execute("SELECT count(*) FROM listing WHERE pane=?", (pane,)).fetchone()
         return int(row[0])
+
+    def view_page(self, pane: str, view: View, offset: int, limit: int) -> list[RowData]:
+        """Rows ``offset`` to ``offset + limit`` of a pane filtered and sorted (:mod:`.views`)."""
+        from dossier import views
+
+        if not view.active:
+            return self.page(pane, offset, limit)
+        with self.connection() as conn:
+            return views.page(conn, pane, view, offset, limit)
+
+    def view_count(self, pane: str, view: View, cap: int | None = None) -> int:
+        """How many rows of a pane ``view`` keeps (of the quotes, at most ``cap``)."""
+        from dossier import views
+
+        with self.connection() as conn:
+            if not view.filter.active:
+                return self._pane_count(conn, pane)
+            return views.count(conn, pane, view, cap)
 
     def page(self, pane: str, offset: int, limit: int) -> list[RowData]:
         """Rows ``offset`` to ``offset + limit`` of a pane: a range scan of its primary key."""
@@ -1166,17 +1321,37 @@ def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
             chain=f"custody:{person}",
             approx=bool(sa),
         )
-    for cid, defendant, offence, status, d, p, a in conn.execute(
-        "SELECT c.id, c.defendant, c.offence, s.status, s.date, s.date_precision, s.date_approx "
-        "FROM charge_status s JOIN charge c ON c.id = s.charge ORDER BY c.rowid, s.seq"
+    for lid, person, status, place, embassy, s, sp, sa, e, ep in conn.execute(
+        'SELECT id, person, status, "where", embassy, start, start_precision, start_approx, '
+        '"end", end_precision FROM legal_status ORDER BY rowid'
+    ):
+        label = kinds.legal_status_text(status, place, names.get(embassy) if embassy else None)
+        add(
+            person,
+            record=lid,
+            kind="legal status",
+            label=status,
+            title=f"{names.get(person, person)}: {label}",
+            start=s,
+            start_precision=sp,
+            end=e,
+            end_precision=ep,
+            span=True,
+            chain=f"legal:{lid}",
+            approx=bool(sa),
+        )
+    for cid, defendant, offence, status, convicted, d, p, a in conn.execute(
+        "SELECT c.id, c.defendant, c.offence, s.status, s.offence, s.date, s.date_precision, "
+        "s.date_approx FROM charge_status s JOIN charge c ON c.id = s.charge "
+        "ORDER BY c.rowid, s.seq"
     ):
         who = names.get(defendant, defendant)
         add(
             defendant,
             record=cid,
             kind="charge",
-            label=status,
-            title=f"{who} {status}: {offence}",
+            label=vocab.step_text(status, convicted),
+            title=f"{who} {vocab.step_text(status, convicted, offence)}: {offence}",
             start=d,
             start_precision=p,
             span=status in TIMELINE_SPAN_STATUS,
@@ -1188,7 +1363,9 @@ def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
         "ORDER BY rowid"
     ):
         who = names.get(defendant, defendant)
-        label = f"{term} {'imposed' if kind == 'imposed' else 'requested'}"
+        first = term.split("; ")[0].split(" — ")[0]  # of parts: the first, the others counted
+        more = f" and {term.count('; ')} more" if "; " in term else ""
+        label = f"{first}{more} {'imposed' if kind == 'imposed' else 'requested'}"
         add(
             defendant,
             record=sid,

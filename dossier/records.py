@@ -146,7 +146,7 @@ class Source:
     title: str
     title_editorial: bool
     file: str
-    published: PartialDate
+    published: PartialDate | None
     language: str
     sha256: str
     publisher: str | None
@@ -154,6 +154,15 @@ class Source:
     length: int
     """Characters of text."""
     evidence: tuple[Span, ...]
+    retrieved: PartialDate | None = None
+
+    @property
+    def known_from(self) -> PartialDate:
+        """From when what it says is known: its publication, else its retrieval."""
+        date = self.published or self.retrieved
+        if date is None:  # pragma: no cover - the build refuses such a source
+            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
+        return date
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +251,8 @@ def asylum_and_diplomacy(conn: sqlite3.Connection) -> Iterator[Asylum | Diplomat
 def events(conn: sqlite3.Connection) -> Iterator[Event]:
     """Events by date (undated last), then in case-file order."""
     for vid, vtype, title, description, *rest in conn.execute(
-        f"SELECT v.id, v.type, v.title, v.description, {date_sql('v')}, "
+        "SELECT v.id, v.type, v.title || CASE WHEN v.scheduled THEN ' (scheduled)' ELSE '' END, "
+        f"v.description, {date_sql('v')}, "
         "(SELECT json_group_array(json_array(l.seq, e.name)) FROM link l "
         "JOIN entity e ON e.id = l.dst WHERE l.src = v.id AND l.rel = 'participants'), "
         f"{evidence_sql('v.id')}, {said_sql('v')} FROM event v "
@@ -307,17 +317,21 @@ def notes(conn: sqlite3.Connection) -> Iterator[Note]:
         yield Note(nid, kind, text, basis, targets, spans_of(evidence))
 
 
+def _published(value: str | None, precision: str | None) -> PartialDate | None:
+    return PartialDate(value, precision or "day") if value else None  # type: ignore[arg-type]
+
+
 def sources(conn: sqlite3.Connection) -> Iterator[Source]:
     """Sources in case-file order, without their text (its length instead)."""
     for row in conn.execute(
         "SELECT s.id, s.title, s.title_editorial, s.file, s.published, s.published_precision, "
-        f"s.language, s.sha256, s.publisher, s.url, length(s.text), {evidence_sql('s.id')} "
-        "FROM source s ORDER BY s.rowid"
+        f"s.language, s.sha256, s.publisher, s.url, length(s.text), {evidence_sql('s.id')}, "
+        "s.retrieved, s.retrieved_precision FROM source s ORDER BY s.rowid"
     ):
         sid, title, editorial, file, published, precision, language, sha, publisher, url = row[:10]
         yield Source(
-            sid, title, bool(editorial), file, PartialDate(published, precision), language, sha,
-            publisher, url, row[10], spans_of(row[11]),
+            sid, title, bool(editorial), file, _published(published, precision), language, sha,
+            publisher, url, row[10], spans_of(row[11]), _published(row[12], row[13]),
         )  # fmt: skip
 
 

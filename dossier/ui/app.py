@@ -8,7 +8,7 @@ import os
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -53,8 +54,9 @@ from dossier.ui.messages import (
 )
 from dossier.ui.widgets.detail import EvidenceList, FieldList, LinkList
 from dossier.ui.widgets.footer import FittingFooter
-from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane
+from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane, ViewReader
 from dossier.ui.widgets.record_table import Loader, RecordTable
+from dossier.views import pinned_rows_for, rows_for
 from dossier.workset import (
     AnnotationConflict,
     SqlWorkset,
@@ -66,12 +68,16 @@ from dossier.workset import (
     pinned_rows,
 )
 
+if TYPE_CHECKING:
+    from dossier.asof import Changes, Knowledge, Moment
+    from dossier.casefile import Case
+
 HISTORY_LIMIT = 200
 REBUILD_POLL = 2.0
 """Seconds between looks at the dossier's file identity (inode, mtime, size) for a rebuild."""
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
-PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None"]
+PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None", "ViewReader | None"]
 """A pane's rows (loader, detail reader, row count, cursor, first page), kept until it is shown."""
 NARROW_TABS = 96
 """Below this width the tabs drop their numbers so that all eight fit."""
@@ -85,6 +91,45 @@ def read_detail(
     source = reader.source_text(record) if detail and detail.kind == "source" else None
     annotation = workset.annotation(record) if workset is not None else None
     return detail, source, annotation
+
+
+class AsOfState:
+    """The case's points in time (its sources, read from the dossier), which one is shown
+    (``index`` None: now), the case file when a snapshot needs it, and where snapshots go."""
+
+    def __init__(self, points: tuple[Moment, ...]) -> None:
+        self.points = points
+        self.index: int | None = None
+        self.case: Case | None = None
+        self.knowledge: Knowledge | None = None
+        self._folder: Path | None = None
+        self.readers: list[Reader] = []
+        """Readers shown before, closed at exit."""
+
+    def known(self, db: Path, meta: dict[str, str]) -> tuple[Case, Knowledge]:
+        """The case file (read once: at a million records it is the slow part)."""
+        if self.case is None or self.knowledge is None:
+            from dossier import asof
+
+            self.case = asof.case_of(db, meta)
+            self.knowledge = asof.Knowledge(self.case)
+        return self.case, self.knowledge
+
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            from dossier.asof import snapshot_folder
+
+            self._folder = snapshot_folder()
+        return self._folder
+
+    def remove(self) -> None:
+        for reader in self.readers:
+            reader.close()
+        if self._folder is not None:
+            import shutil
+
+            shutil.rmtree(self._folder, ignore_errors=True)
 
 
 class CaseBar(Static):
@@ -114,6 +159,14 @@ class CaseBar(Static):
         bar.append(" " * max(width - len(left) - len(right) - 1, 1))
         bar.append(line(right))
         return bar
+
+
+class MainScreen(Screen[None]):
+    """The panes' screen. The Overview's table has the focus from the first frame: Textual's
+    default focused the tabs first, and moving it to the table once the case was read restyled
+    every tab on the first frame's path."""
+
+    AUTO_FOCUS = "#table-overview"
 
 
 class DossierApp(App[None]):
@@ -207,6 +260,30 @@ class DossierApp(App[None]):
             tooltip="The detail on the whole screen, or back (Esc also restores)",
             id="app.zoom",
         ),
+        Binding(
+            "left_square_bracket",
+            "step_as_of(-1)",
+            "Earlier",
+            tooltip="The case as of the source before (by publication date)",
+            id="app.asof.back",
+            show=False,
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_as_of(1)",
+            "Later",
+            tooltip="The case as of the next source; past the newest, the case now",
+            id="app.asof.forward",
+            show=False,
+        ),
+        Binding(
+            "c",
+            "changes",
+            "Changes",
+            tooltip="What changed since the date shown (now: since the source before the newest)",
+            id="app.changes",
+            show=False,
+        ),
         Binding("slash", "search", "Search", tooltip="Search the quotes", id="app.search"),
         Binding("e", "export", "Brief", tooltip="Preview and save the case brief", id="app.export"),
         Binding(
@@ -268,12 +345,23 @@ class DossierApp(App[None]):
         """What a pane not yet mounted shows when it is (see _load_pane)."""
         self.case_ready = asyncio.Event()
         """Set once the case is read: the palette waits for it when opened during a first build."""
+        self.as_of: AsOfState | None = None
+        """The case as of a source (stepped with [ and ]), read from its case file when first
+        asked; ``as_of.index`` None: now."""
         self._record_commands = RecordCommands.bound(
             RecordFinder(self._find_records, self.case_ready)
         )
         """The palette's provider of records, bound to this app's dossier."""
 
     # -- layout ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        # Born with its width's class (-narrow, -wide): added at the first resize instead, it
+        # restyled every widget on the first frame's path (a later resize still sets it).
+        width = self.size.width
+        breakpoints = sorted(self.HORIZONTAL_BREAKPOINTS or [], reverse=True)
+        classes = next((name for at, name in breakpoints if width >= at), "")
+        return MainScreen(id="_default", classes=classes)
 
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")
@@ -471,6 +559,7 @@ class DossierApp(App[None]):
 
     def _reloaded(self, reader: Reader, opening: Opening) -> None:
         self.reader = reader
+        self.as_of = None  # a rebuilt case: its sources may have changed
         self._status(None)
         self.notify(f"{self.db.name} was rebuilt: showing the new build.", timeout=4)
         self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
@@ -484,9 +573,10 @@ class DossierApp(App[None]):
         self.title = line(header.title)
         self.sub_title = f"as of {line(header.as_of)}"
         label = self.workset.label if self.workset is not None else ""
-        self.query_one(CaseBar).show(
-            header.title, header.as_of, label if is_team_url(label) else ""
-        )
+        shown_as_of = header.as_of
+        if self.as_of is not None and self.as_of.index is not None:
+            shown_as_of = self.as_of.points[self.as_of.index].label
+        self.query_one(CaseBar).show(header.title, shown_as_of, label if is_team_url(label) else "")
         self.query_one(CaseSummary).show(event.overview)
         reader = self.reader
         assert reader is not None
@@ -494,7 +584,13 @@ class DossierApp(App[None]):
         for pane in PANES:
             first = event.first_pages.get(pane)
             self._load_pane(
-                pane, partial(reader.page, pane), details, header.pane_counts.get(pane, 0), 0, first
+                pane,
+                partial(reader.page, pane),
+                details,
+                header.pane_counts.get(pane, 0),
+                0,
+                first,
+                partial(rows_for, reader, pane),
             )
         self._loaded = True
         self._load_marks()
@@ -549,13 +645,15 @@ class DossierApp(App[None]):
         total: int,
         cursor: int = 0,
         first: list[RowData] | None = None,
+        viewer: ViewReader | None = None,
     ) -> None:
-        """Show these rows in ``pane`` now, or when it is first shown."""
+        """Show these rows in ``pane`` now, or when it is first shown (``viewer``: the rows of a
+        filter or sort)."""
         listpane = self._panes.get(pane)
         if listpane is None:
-            self._pane_loads[pane] = (loader, details, total, cursor, first)
+            self._pane_loads[pane] = (loader, details, total, cursor, first, viewer)
         else:
-            listpane.load(loader, details, total, cursor, first)
+            listpane.load(loader, details, total, cursor, first, viewer)
 
     @property
     def active_pane(self) -> str:
@@ -614,6 +712,7 @@ class DossierApp(App[None]):
             self._remember()
         listpane = await self._open_pane(place.pane)
         self.query_one(TabbedContent).active = place.pane
+        listpane.clear_view()  # the place is a row of the pane's own order
         listpane.select(place.pos)
         span, self._span = self._span, None
         if span is not None and span[0] == place.record:
@@ -659,6 +758,7 @@ class DossierApp(App[None]):
         from dossier.ui.screens.export import ExportScreen
         from dossier.ui.screens.help import HelpScreen
         from dossier.ui.screens.search import ResultList, SearchScreen
+        from dossier.ui.screens.timeline import TimelineScreen
         from dossier.ui.widgets.timeline_chart import TimelineChart
 
         sections: list[tuple[str, list[BindingType]]] = [
@@ -680,7 +780,13 @@ class DossierApp(App[None]):
                     Binding("shift+tab", "", "Previous area"),
                 ],
             ),
-            ("In a table", list(RecordTable.BINDINGS)),
+            (
+                "In a table",
+                [
+                    *RecordTable.BINDINGS,
+                    Binding("escape", "", "Clear the filter (with none: back)"),
+                ],
+            ),
             ("In a record's links (and a source's cited spans)", list(LinkList.BINDINGS)),
             (
                 "In a record's fields and evidence (Tab to them)",
@@ -689,7 +795,10 @@ class DossierApp(App[None]):
                     *EvidenceList.BINDINGS,
                 ],
             ),
-            ("In the timeline (t)", list(TimelineChart.BINDINGS)),
+            (
+                "In the timeline (t)",
+                [*TimelineChart.BINDINGS, *TimelineScreen.BINDINGS[1:2]],
+            ),
             ("Editing an annotation", list(AnnotationEditor.BINDINGS)),
             ("In the brief preview", list(ExportScreen.BINDINGS)),
             ("In search", [*SearchScreen.BINDINGS, *ResultList.BINDINGS]),
@@ -708,7 +817,9 @@ class DossierApp(App[None]):
             if quote_id is not None:
                 self.goto(quote_id)
 
-        self.push_screen(SearchScreen(self.db, marks=lambda: self.marks), callback=opened)
+        # As of a date, search what was known then (the snapshot's quotes).
+        searched = self.reader.path
+        self.push_screen(SearchScreen(searched, marks=lambda: self.marks), callback=opened)
 
     def action_timeline(self) -> None:
         """The case over time as a chart; Enter on an item shows its record in its pane."""
@@ -827,6 +938,113 @@ class DossierApp(App[None]):
         inside = self.focused is not None and self.focused.parent is panel
         if self.screen.maximize(panel, container=False) and not inside:
             panel.focus()
+
+    # -- as of a date, and what changed since ---------------------------------------------------
+
+    def action_step_as_of(self, delta: int) -> None:
+        """``[``: the case as of the source before; ``]``: the next one, then now."""
+        if self.reader is None or not self._loaded:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        self._status("Reading the sources' dates…" if self.as_of is None else "As of…")
+        self._step_as_of(delta)
+
+    def _as_of_state(self) -> AsOfState:
+        """The sources as points in time, read from the dossier when first asked (in a worker)."""
+        if self.as_of is None:
+            from dossier import asof
+
+            assert self.reader is not None
+            self.as_of = AsOfState(asof.points_of(self.reader))
+        return self.as_of
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="asof")
+    def _step_as_of(self, delta: int) -> None:
+        from dossier import asof
+
+        try:
+            state = self._as_of_state()
+            points = state.points
+            now = len(points)
+            at = now if state.index is None else state.index
+            target = at + delta
+            if target < 0:
+                first = points[0] if points else None
+                why = (
+                    f"{first.when} ({first.source}) is the earliest source"
+                    if first
+                    else "the case has no sources"
+                )
+                self.call_from_thread(self._status, None)
+                self.call_from_thread(self.notify, f"Nothing earlier: {why}.", timeout=4)
+                return
+            if target >= now:
+                if state.index is None:
+                    self.call_from_thread(self._status, None)
+                    self.call_from_thread(self.notify, "Already the case now.", timeout=2)
+                    return
+                reader = Reader(self.db, meta=store.validate(self.db))
+                index: int | None = None
+            else:
+                moment = points[target]
+                cutoff = asof.Cutoff.at(moment)
+                snap = self.db
+                if not asof.is_whole(cutoff, points):  # as of the newest source: the case now
+                    self.call_from_thread(self._status, f"Reading the case as of {moment.label}…")
+                    case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+                    snap = asof.build_snapshot(case, cutoff, state.folder, knowledge)
+                reader = Reader(snap, meta=store.validate(snap))
+                index = target
+            opening = read_opening(reader)
+        except DossierError as exc:
+            self.call_from_thread(self._status, None)
+            self.call_from_thread(self.notify, exc.message, title="As of", severity="error")
+            return
+        self.call_from_thread(self._show_as_of, reader, opening, index)
+
+    def _show_as_of(self, reader: Reader, opening: Opening, index: int | None) -> None:
+        assert self.as_of is not None
+        old = self.reader
+        self.reader = reader
+        self.as_of.index = index
+        self._status(None)
+        self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
+        if old is not None and old is not reader:
+            self.as_of.readers.append(old)  # closed at exit: a pane's worker may still read it
+
+    def action_changes(self) -> None:
+        """What changed since the date shown; at "now", since the source before the newest."""
+        if self.reader is None or not self._loaded:
+            self.notify("The dossier is still loading.", timeout=2)
+            return
+        self._changes()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="asof")
+    def _changes(self) -> None:
+        from dossier import asof
+
+        try:
+            state = self._as_of_state()
+            points = state.points
+            at = len(points) - 2 if state.index is None else state.index
+            if at < 0:
+                raise DossierError(
+                    "Nothing changed: the case has one source" if points else "No sources."
+                )
+            self.call_from_thread(self._status, "Reading what changed…")
+            case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+            changes = asof.changes_since(case, asof.Cutoff.at(points[at]), knowledge)
+            self.call_from_thread(self._status, None)
+        except DossierError as exc:
+            self.call_from_thread(self._status, None)
+            self.call_from_thread(self.notify, exc.message, title="Changes", timeout=4)
+            return
+        self.call_from_thread(self._show_changes, changes)
+
+    def _show_changes(self, changes: Changes) -> None:
+        from dossier.ui.screens.changes import ChangesScreen
+
+        self.push_screen(ChangesScreen(changes))
 
     # -- the working set: pins and annotations ----------------------------------------------------
 
@@ -1046,10 +1264,14 @@ class DossierApp(App[None]):
                 partial(read_detail, reader, workset),
                 event.pinned,
                 cursor,
+                None,
+                partial(pinned_rows_for, workset, reader, self.pinned_author),
             )
 
     def on_unmount(self) -> None:
         if self.reader is not None:
             self.reader.close()
+        if self.as_of is not None:
+            self.as_of.remove()
         if self.workset is not None:
             self.workset.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -144,3 +145,26 @@ class Copied(Message):
     markdown: bool
     caveat: str | None = None
     """Why the terminal may not put it on the clipboard (:mod:`dossier.ui.clipboard`)."""
+
+
+@dataclass
+class ViewLoaded(Message):
+    """The rows of a pane's filter or sort are read: its loader, row count and first page."""
+
+    pane: str
+    asked: int
+    loader: Callable[[int, int], list[RowData]]
+    total: int
+    first: list[RowData]
+    cursor: int = 0
+    count: Callable[[], int] | None = None
+    """Counts the rows when ``total`` is only "at least" (read after the first rows show)."""
+
+
+@dataclass
+class ViewCounted(Message):
+    """Every row of a pane's filter is counted."""
+
+    pane: str
+    asked: int
+    total: int

@@ -17,6 +17,8 @@ from textual.widgets import Static
 def _key_label(key: str) -> str:
     names = {
         "question_mark": "?",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
         "slash": "/",
         "escape": "Esc",
         "backspace": "Backspace",
@@ -31,6 +33,8 @@ def _key_label(key: str) -> str:
         "shift+tab": "Shift+Tab",
         "ctrl+p": "Ctrl+P",
         "ctrl+s": "Ctrl+S",
+        "ctrl+t": "Ctrl+T",
+        "ctrl+n": "Ctrl+N",
         "shift+up": "Shift+↑",
         "shift+down": "Shift+↓",
     }

@@ -75,6 +75,25 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
         Binding("home,g", "first", "First", show=False, id="table.first"),
         Binding("end,G", "last", "Last", show=False, id="table.last"),
+        Binding("left,h", "column(-1)", "Column left", show=False, id="table.column_left"),
+        Binding("right,l", "column(1)", "Column right", show=False, id="table.column_right"),
+        Binding(
+            "f",
+            "filter",
+            "Filter",
+            show=False,  # in the help (?) and the README: the footer is full at 80 columns
+            tooltip="Filter the rows as you type (names in any spelling); Esc clears it",
+            id="table.filter",
+        ),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            show=False,
+            tooltip="Sort by the column under the cursor (←/→ pick it); again: reverse, "
+            "a third time: the pane's own order",
+            id="table.sort",
+        ),
         Binding(
             "enter",
             "choose",
@@ -92,6 +111,7 @@ class RecordTable(ScrollView, can_focus=True):
         "record-table--placeholder",
         "record-table--empty",
         "record-table--mark",
+        "record-table--column",
     }
 
     DEFAULT_CSS = """
@@ -122,6 +142,9 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable > .record-table--empty {
         color: $text-muted;
         text-style: italic;
+    }
+    RecordTable > .record-table--column {
+        text-style: bold reverse;
     }
     RecordTable > .record-table--mark {
         color: $text-warning;
@@ -156,6 +179,19 @@ class RecordTable(ScrollView, can_focus=True):
             return self.table
 
     @dataclass
+    class FilterRequested(Message):
+        """``f``: the user wants to filter the rows."""
+
+        table: RecordTable
+
+    @dataclass
+    class SortRequested(Message):
+        """``s`` on a column."""
+
+        table: RecordTable
+        column: int
+
+    @dataclass
     class PageReady(Message):
         table: RecordTable
         generation: int
@@ -178,6 +214,12 @@ class RecordTable(ScrollView, can_focus=True):
         self.total = 0
         self.loader: Loader | None = None
         self.marks: dict[str, str] = {}
+        self.column = 0
+        """The column under the cursor (what ``s`` sorts by)."""
+        self._column_picked = False
+        """Whether ←/→ has picked a column: from then on its header cell is lit."""
+        self.sorted_by: tuple[int, bool] | None = None
+        """The column the rows are sorted by and whether descending (▲/▼ in its header)."""
         self._pages: OrderedDict[int, list[RowData]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
@@ -205,6 +247,12 @@ class RecordTable(ScrollView, can_focus=True):
         self._announced = None
         self._update_virtual_size()
         self.cursor = min(max(cursor, 0), max(total - 1, 0))
+        self.refresh()
+
+    def set_total(self, total: int) -> None:
+        """The same rows, counted at last: ``total`` of them (the pages read stay)."""
+        self.total = total
+        self._update_virtual_size()
         self.refresh()
 
     def set_marks(self, marks: dict[str, str]) -> None:
@@ -326,6 +374,22 @@ class RecordTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self._move(self.total - 1)
 
+    def action_column(self, delta: int) -> None:
+        if self.columns:
+            self.column = min(max(self.column + delta, 0), len(self.columns) - 1)
+            self._column_picked = True
+            self.refresh_line(0)
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterRequested(self))
+
+    def action_sort(self) -> None:
+        self.post_message(self.SortRequested(self, self.column))
+
+    def set_sorted(self, sorted_by: tuple[int, bool] | None) -> None:
+        self.sorted_by = sorted_by
+        self.refresh_line(0)
+
     def action_choose(self) -> None:
         row = self.current
         if row is not None:
@@ -356,7 +420,23 @@ class RecordTable(ScrollView, can_focus=True):
         if y == 0:
             style = self.get_component_rich_style("record-table--header")
             cells = [c.label for c in self.columns]
-            return self._strip(cells, widths, width, base + style, "", gutter)
+            if self.sorted_by is not None and self.sorted_by[0] < len(cells):
+                at, descending = self.sorted_by
+                cells[at] = f"{cells[at]} {'▼' if descending else '▲'}"
+            strip = self._strip(cells, widths, width, base + style, "", gutter)
+            if self.has_focus and self._column_picked and self.column < len(widths):
+                # The column under the cursor: its header cell stands out (what s sorts by).
+                left = gutter + sum(widths[: self.column]) + GAP * self.column
+                mark = self.get_component_rich_style("record-table--column")
+                right = min(left + widths[self.column], width)
+                strip = Strip.join(
+                    [
+                        strip.crop(0, left),
+                        strip.crop(left, right).apply_style(mark),
+                        strip.crop(right, width),
+                    ]
+                )
+            return strip
         if not self.total:
             if y == 2:
                 style = self.get_component_rich_style("record-table--empty")
