@@ -376,7 +376,10 @@ class RecordTable(ScrollView, can_focus=True):
 
     def action_column(self, delta: int) -> None:
         if self.columns:
-            self.column = min(max(self.column + delta, 0), len(self.columns) - 1)
+            widths = self._frame[2]
+            shown = [i for i in range(len(self.columns)) if i >= len(widths) or widths[i]]
+            at = shown.index(self.column) if self.column in shown else 0
+            self.column = shown[min(max(at + delta, 0), len(shown) - 1)]  # a left-out one: skip
             self._column_picked = True
             self.refresh_line(0)
 
@@ -426,7 +429,8 @@ class RecordTable(ScrollView, can_focus=True):
             strip = self._strip(cells, widths, width, base + style, "", gutter)
             if self.has_focus and self._column_picked and self.column < len(widths):
                 # The column under the cursor: its header cell stands out (what s sorts by).
-                left = gutter + sum(widths[: self.column]) + GAP * self.column
+                before = widths[: self.column]
+                left = gutter + sum(before) + GAP * sum(1 for w in before if w)
                 mark = self.get_component_rich_style("record-table--column")
                 right = min(left + widths[self.column], width)
                 strip = Strip.join(
