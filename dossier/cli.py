@@ -270,6 +270,27 @@ def search(
     commands.search(query, limit, json_lines, db)
 
 
+@app.command("cite-of")
+def cite_of(
+    record: Annotated[
+        str, typer.Argument(help="A record's id (under its title in the app).", metavar="ID")
+    ],
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Markdown with a footnote quoting the source.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Print a record, quote or person with its citation, ready to paste (the app's y and Y)."""
+    from dossier.citation import cite_of as cite_record
+
+    reader = commands.open_reader(db)
+    try:
+        with reader.connection() as conn:
+            sys.stdout.write(cite_record(conn, record, markdown=markdown))
+    finally:
+        reader.close()
+
+
 @app.command("datasette-metadata")
 def datasette_metadata(
     db: DbOpt = None,
