@@ -522,7 +522,7 @@ def generate(spec: Spec) -> Synthetic:
             when = _month(_date(rng))
             step = f"In case {i + 1}, {names[defendant]} was {status} ({s + 1}) in {_month_words(when)}"
             src.add(step + ".")
-            steps.append(StatusStep(status, when, (Evidence(step, source=src.id),)))
+            steps.append(StatusStep(status, when, evidence=(Evidence(step, source=src.id),)))
         records.append(
             casefile.Charge(
                 id=cid,
@@ -806,7 +806,7 @@ def _make_unique(
                 if text.count(ev.quote) != 1:
                     at = text.rfind(ev.quote)
                     ev = Evidence(ev.quote, ev.source, prefix=text[max(at - 40, 0) : at])
-                steps.append(StatusStep(step.status, step.date, (ev,)))
+                steps.append(StatusStep(step.status, step.date, evidence=(ev,)))
             record = _replace(record, history=tuple(steps))
         records[index] = _replace(record, evidence=tuple(items))
 

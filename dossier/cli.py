@@ -587,6 +587,9 @@ def cite(
     for cited in found:
         _say(f"# {cited.source}, line {cited.line}")
         _say(cited.entry())
+    for sid, spans in authoring.cited_spans(found).items():
+        if len(spans) >= authoring.MAX_CITED:
+            _say(f"# only the first {len(spans)} occurrences in {sid} are listed")
     if found:
         return
     _say(f"not found in {plural(len(texts), 'source')}; the closest passages:")

@@ -424,8 +424,13 @@ def key_figures(
     asked: dict[str, list[Sentence]] = {}
     given: dict[str, list[Sentence]] = {}
     for sentence in sentences:
-        if sentence.defendant not in charged and len(charged) < limit:
-            # sentenced with no charge in the dossier: a defendant all the same
+        if (
+            sentence.kind == "imposed"
+            and sentence.defendant not in charged
+            and len(charged) < limit
+        ):
+            # sentenced with no charge in the dossier: a defendant all the same (a sentence
+            # only requested makes no one a defendant)
             charged[sentence.defendant] = []
             names[sentence.defendant] = sentence.defendant_name
         if sentence.defendant in charged:
@@ -860,7 +865,8 @@ class Reader:
                 pid
                 for (pid,) in conn.execute(
                     "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge "
-                    "UNION SELECT defendant FROM sentence) ORDER BY e.rowid LIMIT ?",
+                    "UNION SELECT defendant FROM sentence WHERE kind = 'imposed') "
+                    "ORDER BY e.rowid LIMIT ?",
                     (SUMMARY_DEFENDANTS,),
                 )
             ]

@@ -310,6 +310,7 @@ class DossierApp(App[None]):
         self.as_of: AsOfState | None = None
         """The case as of a source (stepped with [ and ]), read from its case file when first
         asked; ``as_of.index`` None: now."""
+        self._old_as_of: list[AsOfState] = []
         self._record_commands = RecordCommands.bound(
             RecordFinder(self._find_records, self.case_ready)
         )
@@ -521,7 +522,9 @@ class DossierApp(App[None]):
 
     def _reloaded(self, reader: Reader, opening: Opening) -> None:
         self.reader = reader
-        self.as_of = None  # a rebuilt case: its sources may have changed
+        if self.as_of is not None:  # a rebuilt case: its sources may have changed
+            self._old_as_of.append(self.as_of)  # its snapshots are removed at exit
+        self.as_of = None
         self._status(None)
         self.notify(f"{self.db.name} was rebuilt: showing the new build.", timeout=4)
         self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
@@ -885,10 +888,14 @@ class DossierApp(App[None]):
                 raise DossierError(
                     "Nothing changed: the case has one source" if points else "No sources."
                 )
-            self.call_from_thread(self._status, "Reading what changed…")
-            case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
-            changes = asof.changes_since(case, asof.Cutoff.at(points[at]), knowledge)
-            self.call_from_thread(self._status, None)
+            cutoff = asof.Cutoff.at(points[at])
+            if asof.is_whole(cutoff, points):  # since the newest source: nothing, no case read
+                changes = asof.Changes(cutoff, (), ())
+            else:
+                self.call_from_thread(self._status, "Reading what changed…")
+                case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+                changes = asof.changes_since(case, cutoff, knowledge)
+                self.call_from_thread(self._status, None)
         except DossierError as exc:
             self.call_from_thread(self._status, None)
             self.call_from_thread(self.notify, exc.message, title="Changes", timeout=4)
@@ -1123,7 +1130,8 @@ class DossierApp(App[None]):
     def on_unmount(self) -> None:
         if self.reader is not None:
             self.reader.close()
-        if self.as_of is not None:
-            self.as_of.remove()
+        for state in (*self._old_as_of, self.as_of):
+            if state is not None:
+                state.remove()
         if self.workset is not None:
             self.workset.close()
