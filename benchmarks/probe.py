@@ -374,7 +374,7 @@ async def _preview(db: Path) -> dict[str, Any]:
     import sqlite3
 
     from dossier.ui.app import DossierApp
-    from dossier.ui.screens.export import ExportScreen
+    from dossier.ui.screens.export import BriefPreview, ExportScreen
     from dossier.workset import Workset, path_beside
 
     # Three pinned records (not timed), for the brief from pins.
@@ -398,29 +398,38 @@ async def _preview(db: Path) -> dict[str, Any]:
         await app.workers.wait_for_complete()
         await pilot.pause()
 
-        def shown(pinned: bool) -> Callable[[], bool]:
+        def shown(pinned: bool, *, whole: bool = False) -> Callable[[], bool]:
+            """The preview draws the brief (its top: the first screenful), or (``whole``) the
+            whole brief is there."""
+
             def test() -> bool:
                 screen = app.screen
                 if not isinstance(screen, ExportScreen) or screen.pinned != pinned:
                     return False
                 views = screen.query("#export-preview")  # none until composed
-                return screen.text is not None and bool(views) and not views.first().loading
+                if not views or views.first().loading:
+                    return False
+                if whole:
+                    return screen.text is not None
+                return bool(views.first(BriefPreview).source)
 
             return test
 
-        async def timed(key: str, pinned: bool) -> float:
-            future = watch.expect(shown(pinned))
+        async def timed(key: str, pinned: bool) -> tuple[float, float]:
+            first = watch.expect(shown(pinned))
+            complete = watch.expect(shown(pinned, whole=True))
             t0 = time.perf_counter()
             await pilot.press(key)
-            took = await watch.wait(future, timeout=600) - t0
+            took = await watch.wait(first, timeout=600) - t0
+            done = await watch.wait(complete, timeout=600) - t0
             await app.workers.wait_for_complete()
             await pilot.pause()
-            return took
+            return took, done
 
-        out["first"] = await timed("e", False)
-        out["to_pins"] = await timed("p", True)  # the brief from pins, made the first time
-        out["to_whole"] = await timed("w", False)  # back: nothing changed
-        out["to_pins_again"] = await timed("p", True)
+        out["first"], out["complete"] = await timed("e", False)
+        out["to_pins"], _ = await timed("p", True)  # the brief from pins, made the first time
+        out["to_whole"], _ = await timed("w", False)  # back: nothing changed
+        out["to_pins_again"], _ = await timed("p", True)
         await pilot.press("escape")
         await pilot.pause()
     return out

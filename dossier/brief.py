@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from dossier import kinds, queries, safetext, store, vocab
 from dossier import records as read
@@ -77,6 +77,11 @@ from dossier.records import (
 from dossier.words import join_and, plural
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
     from dossier.workset import WorkItem
 
 __all__ = [
@@ -88,12 +93,15 @@ __all__ = [
     "UnknownPersonError",
     "brief_html",
     "brief_markdown",
+    "brief_parts",
     "default_file_name",
     "gather",
     "markdown_to_html",
     "render",
     "working_note",
 ]
+
+T = TypeVar("T")
 
 KEY_QUOTES = 50
 """At most this many quotes are shown; the brief says how many more the dossier holds."""
@@ -216,6 +224,24 @@ def brief_markdown(
     return safetext.safe(_make(source, persons, since, pins)[1])
 
 
+def brief_parts(
+    source: Reader | sqlite3.Connection,
+    *,
+    persons: Sequence[str] = (),
+    since: str | Since | None = None,
+    pins: Sequence[WorkItem] | None = None,
+) -> Iterator[str]:
+    """:func:`brief_markdown` in pieces, its head first (see :func:`render_parts`): joined, the
+    same text. For a preview that shows the top of a long brief at once."""
+    window = Since.parse(since) if isinstance(since, str) else since
+    if pins is not None and not pins:
+        raise NothingPinnedError()
+    with _borrow(source) as conn:
+        gathered = gather(conn, persons=persons, since=window, pins=pins)
+        for part in render_parts(gathered, lambda source_id: read.text_of(conn, source_id)):
+            yield safetext.safe(part)
+
+
 def brief_html(
     source: Reader | sqlite3.Connection,
     *,
@@ -243,7 +269,8 @@ def _make(
     with _borrow(source) as conn:
         gathered = gather(conn, persons=persons, since=window, pins=pins)
         text = render(gathered, lambda source_id: read.text_of(conn, source_id), html=html)
-    return gathered.title, text, gathered.picture
+        picture = gathered.picture
+    return gathered.title, text, picture
 
 
 STYLE = """\
@@ -273,6 +300,7 @@ def markdown_to_html(text: str, title: str, *, keep: str | None = None) -> str:
     # on a long brief and renders the same page.
     unused = "code fence hr lheading reference html_block html_inline autolink link image entity"
     md.disable([*unused.split(), "newline"])
+    _typeset_notes(md)
     parts = text.split(keep) if keep else [text]
     body = md.render((keep or "").join(safetext.safe(part) for part in parts))
     return (
@@ -282,6 +310,59 @@ def markdown_to_html(text: str, title: str, *, keep: str | None = None) -> str:
         f"<title>{html.escape(safetext.line(title))}</title>\n<style>\n{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
+
+
+def backlink_letter(n: int) -> str:
+    """The ``n``-th back-link's label (from 0): a … z, then aa, ab …, as a typesetter letters
+    the places a note is referred to from."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _typeset_notes(md: MarkdownIt) -> None:
+    """Footnotes as a typesetter sets them: every reference to a note shows the note's number
+    (never ``[39:1]``), and a note referred to from several places has one back-link per place,
+    lettered a, b, c after a single ↩ (never a row of ↩)."""
+
+    def ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        meta = tokens[idx].meta
+        n = meta["id"] + 1
+        sub = meta.get("subId", -1)
+        refid = f"{n}" if sub <= 0 else f"{n}-{backlink_letter(sub)}"
+        # notes side by side are set apart by a comma (³⁵,³⁶), never run together (³⁵³⁶)
+        comma = (
+            '<sup class="footnote-sep">,</sup>'
+            if idx and tokens[idx - 1].type == "footnote_ref"
+            else ""
+        )
+        return f'{comma}<sup class="footnote-ref"><a href="#fn{n}" id="fnref{refid}">{n}</a></sup>'
+
+    def item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return f'<li id="fn{tokens[idx].meta["id"] + 1}" class="footnote-item">'
+
+    def anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        meta = tokens[idx].meta
+        n, sub = meta["id"] + 1, meta.get("subId", 0)
+        count = env["footnotes"]["list"][meta["id"]].get("count", 1)
+        if count <= 1:
+            return (
+                f' <a href="#fnref{n}" class="footnote-backref" aria-label="back">\u21a9\ufe0e</a>'
+            )
+        letter = backlink_letter(sub)
+        refid = f"{n}" if sub == 0 else f"{n}-{letter}"
+        link = (
+            f'<a href="#fnref{refid}" class="footnote-backref" '
+            f'aria-label="back to reference {letter}"><sup>{letter}</sup></a>'
+        )
+        return f" \u21a9\ufe0e {link}" if sub == 0 else f" {link}"
+
+    md.add_render_rule("footnote_ref", ref)
+    md.add_render_rule("footnote_open", item)
+    md.add_render_rule("footnote_anchor", anchor)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -318,6 +399,42 @@ def _term(term_text: str, penalty: str | None) -> str:
     if not penalty:
         return term_text
     return f"{term_text} in prison" if penalty == "prison" else f"{term_text} ({penalty})"
+
+
+COMMON_BODIES = frozenset(
+    {
+        "prosecutors",
+        "prosecution",
+        "the prosecution",
+        "police",
+        "the police",
+        "judges",
+        "the judges",
+        "the court",
+        "court",
+        "defence",
+        "the defence",
+        "defense",
+        "the defense",
+        "lawyers",
+        "government",
+        "the government",
+        "fiscalía",
+        "la fiscalía",
+        "fiscales",
+    }
+)
+"""Names of bodies that are common nouns, not proper names: lower case inside a sentence
+("requested by prosecutors"), as a typesetter writes them."""
+
+
+def _by(name: str, *, start: bool = False) -> str:
+    """Who requested or imposed a sentence, in sentence case: a common noun ("Prosecutors") in
+    lower case unless it opens the sentence; a proper name as written."""
+    if name.strip().casefold() in COMMON_BODIES:
+        lower = name[:1].lower() + name[1:]
+        return lower[:1].upper() + lower[1:] if start else lower
+    return name
 
 
 def _according(said: Said) -> str:
@@ -462,6 +579,29 @@ class OtherSection:
     """Each kind of the section (in registry order) and its records kept."""
 
 
+class Later(Generic[T]):
+    """A value read when it is first asked for: what the top of the brief does not need (people,
+    sources) is read while the top is already shown. Read from the connection :func:`gather` was
+    given, so only while it is open (as :func:`render` is, in :func:`brief_parts`)."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Callable[[], T] | None = make
+        self._value: T | None = None
+
+    @classmethod
+    def now(cls, value: T) -> Later[T]:
+        later: Later[T] = cls(lambda: value)
+        later.get()
+        return later
+
+    def get(self) -> T:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Gathered:
     """Everything the brief writes, section by section, as the selection keeps it."""
@@ -471,8 +611,8 @@ class Gathered:
     scope: Scope
     pins: tuple[Pin, ...] | None
     """The brief from pins: the pinned records in the user's order, orphans included."""
-    people: tuple[Entity, ...]
-    organisations: tuple[Entity, ...]
+    entities: Later[tuple[tuple[Entity, ...], tuple[Entity, ...]]]
+    """The people, and the organisations (read when first asked for, for the whole case)."""
     charges: tuple[Charge, ...]
     requested: tuple[Sentence, ...]
     imposed: tuple[Sentence, ...]
@@ -483,12 +623,29 @@ class Gathered:
     quotes: QuoteChoice
     discrepancies: tuple[Note, ...]
     editorial: tuple[Note, ...]
-    sources: tuple[Source, ...]
-    picture: chart.Timeline
+    source_list: Later[tuple[Source, ...]]
+    source_count: int
+    timeline_chart: Later[chart.Timeline]
     """The dated records kept, as lanes of spans and marks (:mod:`dossier.timeline`)."""
     legal: tuple[queries.LegalStatus, ...] = ()
     """Legal status beside custody (capture ordered, in an embassy...): for the summary, which
     no longer says a custody status they supersede."""
+
+    @property
+    def picture(self) -> chart.Timeline:
+        return self.timeline_chart.get()
+
+    @property
+    def people(self) -> tuple[Entity, ...]:
+        return self.entities.get()[0]
+
+    @property
+    def organisations(self) -> tuple[Entity, ...]:
+        return self.entities.get()[1]
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.source_list.get()
 
     def written(self) -> set[str]:
         """Every record the brief writes."""
@@ -539,16 +696,20 @@ def gather(
     facts = _facts_written(
         charges, (*requested, *imposed), held, timeline, events, quotes.quotes, other
     )
-    people, organisations = _people(conn, scope, facts)
-    about = facts | _people_written(people, organisations)
+    if scope.narrowed:  # the notes kept are those about a record written, people included
+        entities = Later.now(_people(conn, scope, facts))
+        people, organisations = entities.get()
+        about = facts | _people_written(people, organisations)
+    else:  # every note is kept: the people are read when their section is written
+        entities = Later(lambda: _people(conn, scope, facts))
+        about = set()
     discrepancies, editorial = _notes(conn, scope, pinned, about)
     return Gathered(
         title=meta.get("case_title") or "Case brief",
         meta=meta,
         scope=scope,
         pins=None if items is None else tuple(_pins(conn, items, pinned)),
-        people=people,
-        organisations=organisations,
+        entities=entities,
         charges=charges,
         requested=requested,
         imposed=imposed,
@@ -559,14 +720,17 @@ def gather(
         quotes=quotes,
         discrepancies=discrepancies,
         editorial=editorial,
-        sources=tuple(read.sources(conn)),
-        picture=chart.build(
-            [
-                i
-                for i in timeline_items(conn)
-                if scope.keeps(i.record) and (scope.since is None or scope.since.keeps(i.start))
-            ],
-            meta.get("as_of"),
+        source_list=Later(lambda: tuple(read.sources(conn))),
+        source_count=read.source_count(conn),
+        timeline_chart=Later(
+            lambda: chart.build(
+                [
+                    i
+                    for i in timeline_items(conn)
+                    if scope.keeps(i.record) and (scope.since is None or scope.since.keeps(i.start))
+                ],
+                meta.get("as_of"),
+            )
         ),
         legal=tuple(
             st
@@ -614,7 +778,11 @@ def _charges(conn: sqlite3.Connection, scope: Scope) -> Iterator[Charge]:
             steps = tuple(s for s in charge.history if s.date and since.keeps(s.date.value))
             if not steps:
                 continue
-            charge = replace(charge, history=steps)
+            dropped = {
+                span for step in charge.history if step not in steps for span in step.evidence
+            }
+            evidence = tuple(span for span in charge.evidence if span not in dropped)
+            charge = replace(charge, history=steps, evidence=evidence)
         yield charge
 
 
@@ -762,36 +930,16 @@ def render(g: Gathered, text_of: Callable[[str], str], *, html: bool = False) ->
     """The brief's Markdown from what :func:`gather` read; ``text_of`` gives a cited source's
     text (for the line numbers and words of the footnotes). ``html``: the timeline chart as a
     placeholder for the HTML page's inline SVG, instead of a Mermaid block."""
-    sections: list[tuple[str, list[str]]] = [
-        ("People", render_people(g)),
-        ("Charges", render_charges(g)),
-        ("Sentences", render_sentences(g)),
-        ("Custody", render_custody(g)),
-        ("Asylum and diplomatic timeline", render_timeline(g)),
-        ("Other events", render_events(g)),
-    ]
-    picture = ("Timeline chart", chart.brief_blocks(g.picture, html=html))
-    for other in g.other:
-        blocks = render_other(other, g.scope, nested=other.title in dict(sections))
-        for title, written in sections:
-            if title == other.title:
-                written.extend(blocks)
-                break
-        else:
-            sections.append((other.title, blocks))
-    sections += [
-        picture,
-        ("Key quotes", render_quotes(g)),
-        ("Notes", render_notes(g)),
-        ("Sources", render_sources(g)),
-    ]
-    blocks = [*render_head(g)]
-    if g.pins is not None:
-        blocks += render_pins(g)
-    blocks += render_summary(g)
-    for _, written in sections:
-        blocks.extend(written)
-    text = "\n\n".join(blocks)
+    return "".join(render_parts(g, text_of, html=html))
+
+
+def render_parts(
+    g: Gathered, text_of: Callable[[str], str], *, html: bool = False
+) -> Iterator[str]:
+    """:func:`render`'s text in pieces, in reading order: the head (title, pins, summary), then
+    each section, then the footnotes. Footnotes are numbered in the order they appear, so each
+    piece is final when it is given: a preview shows the top of a long brief before its end is
+    written."""
     numbers: dict[str, int] = {}
 
     def number(match: re.Match[str]) -> str:
@@ -801,11 +949,43 @@ def render(g: Gathered, text_of: Callable[[str], str], *, html: bool = False) ->
             n = numbers[key] = len(numbers) + 1
         return f"[^{n}]"
 
-    text = _MARK.sub(number, text)
+    head = [*render_head(g)]
+    if g.pins is not None:
+        head += render_pins(g)
+    head += render_summary(g)
+    yield _MARK.sub(number, "\n\n".join(head))
+    for blocks in _section_blocks(g, html):
+        if blocks:
+            yield _MARK.sub(number, "\n\n" + "\n\n".join(blocks))
     notes = render_footnotes(numbers, g.sources, text_of)
-    if notes:
-        text += "\n\n" + "\n\n".join(notes)
-    return text + "\n"
+    yield ("\n\n" + "\n\n".join(notes) if notes else "") + "\n"
+
+
+def _section_blocks(g: Gathered, html: bool) -> Iterator[list[str]]:
+    """Each section's blocks, in order, made as they are asked for; the kinds with no section of
+    their own within the section of their name, or after the others."""
+    standard: list[tuple[str, Callable[[Gathered], list[str]]]] = [
+        ("People", render_people),
+        ("Charges", render_charges),
+        ("Sentences", render_sentences),
+        ("Custody", render_custody),
+        ("Asylum and diplomatic timeline", render_timeline),
+        ("Other events", render_events),
+    ]
+    titles = {title for title, _ in standard}
+    for title, make in standard:
+        blocks = make(g)
+        for other in g.other:
+            if other.title == title:
+                blocks.extend(render_other(other, g.scope, nested=True))
+        yield blocks
+    for other in g.other:
+        if other.title not in titles:
+            yield render_other(other, g.scope, nested=False)
+    yield chart.brief_blocks(g.picture, html=html)
+    yield render_quotes(g)
+    yield render_notes(g)
+    yield render_sources(g)
 
 
 def render_footnotes(
@@ -862,8 +1042,8 @@ def render_head(g: Gathered) -> list[str]:
             + (
                 "The pinned record comes first, with the working note written on it."
                 if one
-                else "The pinned records come first, in the order they were pinned, with the "
-                "working notes written on them."
+                else "The pinned records come first, in the order of the pins list (as "
+                "pinned, or as rearranged), with the working notes written on them."
             )
         )
         orphans = sum(1 for pin in g.pins if pin.record is None)
@@ -891,7 +1071,8 @@ def render_pins(g: Gathered) -> list[str]:
     notes on them: the user's annotations, escaped and labelled, never footnoted."""
     blocks = [
         "## Pinned records and working notes",
-        "The records pinned for this brief, in the order they were pinned, and the section "
+        "The records pinned for this brief, in the order of the pins list (as pinned, or as "
+        "rearranged), and the section "
         "that gives the facts about each, with their footnotes. A *working note* is the "
         "annotation written on a pinned record, copied as it was written: private notes, not "
         "from the sources and not evidence, so they carry no footnote. They are not the "
@@ -970,7 +1151,7 @@ def render_summary(g: Gathered) -> list[str]:
         plural(len(g.discrepancies), "discrepancy note")
         + " and "
         + plural(len(g.editorial), "editorial note"),
-        plural(len(g.sources), "source"),
+        plural(g.source_count, "source"),
     ]
     blocks.append(f"{held} {'; '.join(figures)}.")
     shown = queries.key_figures(g.charges, (*g.requested, *g.imposed), g.custody, legal=g.legal)
@@ -990,10 +1171,18 @@ def render_summary(g: Gathered) -> list[str]:
     return blocks
 
 
+def _marked(items: Sequence[tuple[str, str]]) -> str:
+    """Clauses joined by semicolons and ended with a full stop, each clause's footnote marks after
+    its punctuation, as a typesetter places them."""
+    last = len(items) - 1
+    return " ".join(
+        f"{text}{'.' if n == last else ';'}{marks}" for n, (text, marks) in enumerate(items)
+    )
+
+
 def _defendant_line(d: DefendantFigures) -> str:
     """A defendant's key figures: each fact footnoted with the first span of its record."""
     parts = []
-    spans: list[Span] = []
     if d.charges:
         texts = []
         for charge in d.charges:
@@ -1004,35 +1193,43 @@ def _defendant_line(d: DefendantFigures) -> str:
                 else "status not stated"
             )
             inferred = " (inferred)" if "offence" in charge.said.inferred else ""
+            # the status is footnoted with the words that say it, else with the charge's own
+            spans = _first(last.evidence) if last and last.evidence else _first(charge.evidence)
             texts.append(
-                f"{inline(charge.offence)}{inferred}{_according(charge.said)}, {inline(latest)}"
-            )
-            spans += _first(charge.evidence)
-        parts.append("Charges: " + "; ".join(texts) + ".")
-    for found in (d.requested, d.imposed):
-        if found:
-            parts.append(
-                _sentence(
-                    "; ".join(
-                        f"{inline(s.by)} {s.kind} {inline(_term(s.term, s.penalty))}"
-                        + _according(s.said)
-                        for s in found
-                    )
+                (
+                    f"{inline(charge.offence)}{inferred}{_according(charge.said)}, "
+                    f"{inline(latest)}",
+                    _cite(spans),
                 )
             )
-            spans += [span for s in found for span in _first(s.evidence)]
+        parts.append("Charges: " + _marked(texts))
+    for found in (d.requested, d.imposed):
+        if found:
+            said = [
+                (
+                    f"{inline(_by(s.by, start=n == 0))} {s.kind} "
+                    f"{inline(_term(s.term, s.penalty))}{_according(s.said)}",
+                    _cite(_first(s.evidence)),
+                )
+                for n, s in enumerate(found)
+            ]
+            parts.append(_marked(said))
     if not d.imposed:
         parts.append(f"No sentence {_IMPOSED}.")
     if d.custody:
         c = d.custody
         since = f" since {_when(c.start, how=False)}" if c.start else ""
-        parts.append(f"Custody: {inline(f'{c.status}{since}')}{_according(c.said)}.")
-        spans += _first(c.evidence)
+        parts.append(
+            _marked([(f"Custody: {inline(f'{c.status}{since}')}{_according(c.said)}",
+                      _cite(_first(c.evidence)))])
+        )  # fmt: skip
     for st in d.legal:
         since = f" since {_when(st.start, how=False)}" if st.start else ""
-        parts.append(f"Legal status: {inline(f'{st.status}{since}')}{_according(st.said)}.")
-        spans += _first(st.evidence)
-    return f"- {strong(d.name)} — {' '.join(parts)}{_cite(spans)}"
+        parts.append(
+            _marked([(f"Legal status: {inline(f'{st.status}{since}')}{_according(st.said)}",
+                      _cite(_first(st.evidence)))])
+        )  # fmt: skip
+    return f"- {strong(d.name)} — {' '.join(parts)}"
 
 
 # -- people -------------------------------------------------------------------------------------------
@@ -1087,9 +1284,27 @@ def _role(r: Role) -> str:
 # -- charges, sentences, custody ------------------------------------------------------------------------
 
 
+_PLEA_WORDS = re.compile(
+    r"(?i)\b(den(y|ies|ied|ial)|admit(s|ted)?|admission|plead(s|ed)?|pleas?|pled|guilty|"
+    r"niega|niegan|negó|admite|admiten|admitió|culpable)\b"
+)
+"""Words that state a plea: a span of a charge's own evidence holding one supports its plea."""
+
+
+def charge_citations(c: Charge) -> tuple[list[Span], list[list[Span]], list[Span]]:
+    """A charge's footnotes by the cell they support: the charge itself, each step of its
+    history (the words that say that step), and its plea (its own spans that state a plea)."""
+    stepped = {span for step in c.history for span in step.evidence}
+    own = [span for span in c.evidence if span not in stepped]
+    plea = [span for span in own if _PLEA_WORDS.search(span.exact)] if c.plea else []
+    charge = [span for span in own if span not in plea]
+    return charge, [list(step.evidence) for step in c.history], plea
+
+
 def render_charges(g: Gathered) -> list[str]:
     rows = []
     for c in g.charges:
+        on_charge, on_steps, on_plea = charge_citations(c)
         what = inline(c.offence) + _according(c.said)
         if "offence" in c.said.inferred:
             what += " (inferred: the source does not name this charge)"
@@ -1097,20 +1312,27 @@ def render_charges(g: Gathered) -> list[str]:
             what += f" — alleged: {_sentence(inline(c.alleges))}"
         status = (
             "; ".join(
-                f"{inline(vocab.step_text(step.status, step.offence))}, {inline(_when(step.date))}"
-                for step in c.history
+                f"{inline(vocab.step_text(step.status, step.offence))}, "
+                f"{inline(_when(step.date))}{_cite(spans)}"
+                for step, spans in zip(c.history, on_steps, strict=True)
             )
             if c.history
             else "status not stated"
         )
         rows.append(
-            [cell(c.defendant_name), what, status, cell(c.plea or "not stated") + _cite(c.evidence)]
+            [
+                cell(c.defendant_name),
+                what + _cite(on_charge),
+                status,
+                cell(c.plea or "not stated") + _cite(on_plea),
+            ]
         )
     return _section(
         "## Charges",
         table(["Defendant", "Charge", "Status", "Plea"], rows) if rows else [],
         f"No charges {g.scope.where}.",
-        "The status column lists each step of a charge's history, oldest first.",
+        "The status column lists each step of a charge's history, oldest first; each cell's "
+        "footnotes quote the words that say what it says.",
     )
 
 
@@ -1137,7 +1359,7 @@ def render_sentences(g: Gathered) -> list[str]:
 
 def _sentence_item(s: Sentence) -> str:
     line = f"- {strong(s.defendant_name)}: {inline(_term(s.term, s.penalty))}, {s.kind} by "
-    line += inline(s.by) + _according(s.said)
+    line += inline(_by(s.by)) + _according(s.said)
     if s.offence:
         line += f", on the charge {inline(s.offence)}"
         if "charge" in s.said.inferred:
@@ -1153,9 +1375,10 @@ def render_custody(g: Gathered) -> list[str]:
         rows.append(
             [
                 cell(c.person_name),
-                cell(c.status + (f" — {c.said.claim}" if c.said.claim else "")),
+                # the footnote on the state it gives (its dates come from the same words)
+                cell(c.status + (f" — {c.said.claim}" if c.said.claim else "")) + _cite(c.evidence),
                 cell(since),
-                cell(until) + _cite(c.evidence),
+                cell(until),
             ]
         )
     return _section(
@@ -1306,7 +1529,10 @@ def render_quotes(g: Gathered) -> list[str]:
             "order; quotes with no date come last."
         )
     for q in choice.quotes:
-        said, about = q.evidence[:1], q.evidence[1:] or q.evidence[:1]
+        # The words are footnoted once: the attribution line carries the other spans (who said
+        # it, when), or none when the quote's own words are all the evidence.
+        said = q.evidence[:1]
+        about = [span for span in q.evidence[1:] if span not in said]
         blocks.append(f"> {inline(q.text)}{_cite(said)}")
         line = (
             f"— {inline(q.speakers or 'unattributed')}; {inline(_when(q.date))}; "

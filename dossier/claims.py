@@ -298,7 +298,12 @@ def response(record: Record, name: Callable[[str | None], str]) -> str:
     “…did not know whether she had applied for asylum”``."""
     if isinstance(record, Quote):
         who = ", ".join(name(s) for s in record.speakers) or "unattributed"
-        words = record.text if len(record.text) <= 70 else "…" + record.text[-69:].lstrip()
+        words = record.text
+        if len(words) > 70:  # its last words, from a whole word on
+            tail = words[-69:]
+            if not words[-70].isspace() and " " in tail[: 69 // 3]:
+                tail = tail[tail.index(" ") :]
+            words = "…" + tail.lstrip()
         return f"{who}: “{words}”"
     party = name(record.according_to) if record.according_to else None
     title = str(getattr(record, "title", "") or getattr(record, "description", "") or record.id)

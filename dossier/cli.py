@@ -22,6 +22,20 @@ if TYPE_CHECKING:
     from dossier.queries import Reader
     from dossier.workset import SqlWorkset
 
+
+def _readable_arguments() -> None:
+    """Typer writes a positional argument's Python type beside its name in ``--help``
+    (``QUERY <list[str]>``); an argument's metavar says what to type, so the type is left out."""
+    from typer.core import TyperArgument
+
+    def no_type(self: TyperArgument, ctx: object) -> str | None:
+        return None
+
+    TyperArgument.display_type_rich = no_type  # type: ignore[method-assign,assignment]
+
+
+_readable_arguments()
+
 app = typer.Typer(
     name="dossier",
     help="A terminal dossier of a legal and political case; every fact cites its source. "
@@ -33,16 +47,22 @@ app = typer.Typer(
 )
 
 DataOpt = Annotated[
-    Path, typer.Option("--data", help="The case file (TOML).", show_default="the bundled case")
+    Path,
+    typer.Option(
+        "--data", metavar="FILE", help="The case file (TOML).", show_default="the bundled case"
+    ),
 ]
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="A dossier database.", show_default="the bundled case"),
+    typer.Option(
+        "--db", metavar="FILE", help="A dossier database.", show_default="the bundled case"
+    ),
 ]
 WorksetOpt = Annotated[
     str | None,
     typer.Option(
         "--workset",
+        metavar="URL|FILE",
         help="The working set: a team's postgresql://… URL (libpq options such as sslmode pass "
         "through) or a file; default $DOSSIER_WORKSET, else the file beside the dossier.",
         show_default=False,
@@ -52,6 +72,7 @@ AuthorOpt = Annotated[
     str | None,
     typer.Option(
         "--as",
+        metavar="NAME",
         help="Whose pins and notes: default $DOSSIER_AUTHOR, else your user name.",
         show_default=False,
     ),
@@ -111,7 +132,10 @@ def check(
 def build(
     data: DataOpt = BUNDLED_CASE,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Where to write the database.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--out", metavar="FILE", help="Where to write the database.", show_default=False
+        ),
     ] = None,
     progress: ProgressOpt = False,
     quiet: QuietOpt = False,
@@ -141,6 +165,7 @@ def export(
         Path | None,
         typer.Option(
             "--out",
+            metavar="FILE",
             help="Write the brief to this file (default, or -: standard output).",
             show_default=False,
         ),
@@ -153,6 +178,7 @@ def export(
         list[str] | None,
         typer.Option(
             "--person",
+            metavar="ID",
             help="Only this person or organisation (by id) and the records linked to them; "
             "repeatable.",
             show_default=False,
@@ -161,13 +187,18 @@ def export(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Only events dated from YYYY[-MM[-DD]] on.", show_default=False
+            "--since",
+            metavar="DATE",
+            help="Only events dated from YYYY[-MM[-DD]] on.",
+            show_default=False,
         ),
     ] = None,
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", help="md (Markdown), html, or ftm (FollowTheMoney entities, JSON lines)."
+            "--format",
+            metavar="md|html|ftm",
+            help="md (Markdown), html, or ftm (FollowTheMoney entities, JSON lines).",
         ),
     ] = "md",
     pinned: Annotated[
@@ -222,7 +253,10 @@ def search(
         ),
     ],
     limit: Annotated[
-        int, typer.Option("--limit", min=1, max=1000, help="Show at most this many quotes.")
+        int,
+        typer.Option(
+            "--limit", metavar="N", min=1, max=1000, help="Show at most this many quotes."
+        ),
     ] = 20,
     json_lines: Annotated[
         bool, typer.Option("--json", help="One JSON object per quote, one per line.")
@@ -236,13 +270,37 @@ def search(
     commands.search(query, limit, json_lines, db)
 
 
+@app.command("cite-of")
+def cite_of(
+    record: Annotated[
+        str, typer.Argument(help="A record's id (under its title in the app).", metavar="ID")
+    ],
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Markdown with a footnote quoting the source.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Print a record, quote or person with its citation, ready to paste (the app's y and Y)."""
+    from dossier.citation import cite_of as cite_record
+
+    reader = commands.open_reader(db)
+    try:
+        with reader.connection() as conn:
+            sys.stdout.write(cite_record(conn, record, markdown=markdown))
+    finally:
+        reader.close()
+
+
 @app.command("datasette-metadata")
 def datasette_metadata(
     db: DbOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (default: standard output).", show_default=False
+            "--out",
+            metavar="FILE",
+            help="Write to this file (default: standard output).",
+            show_default=False,
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --out file.")] = False,
@@ -263,9 +321,16 @@ def datasette_metadata(
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option("--host", help="The address to listen on; beyond 127.0.0.1, a warning.")
+        str,
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="The address to listen on; beyond 127.0.0.1, a warning.",
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="The port to listen on.")
+    ] = 8000,
     db: DbOpt = None,
 ) -> None:
     """Serve the app to a browser: each page opened runs its own session."""
@@ -329,7 +394,7 @@ def _record_info(reader: Reader, record: str) -> tuple[str, str]:
 
 @pins_app.command("add")
 def pins_add(
-    record: Annotated[str, typer.Argument(help="A record id.")],
+    record: Annotated[str, typer.Argument(help="A record id.", metavar="RECORD")],
     db: DbOpt = None,
     workset: WorksetOpt = None,
     author: AuthorOpt = None,
@@ -343,7 +408,7 @@ def pins_add(
 
 @pins_app.command("remove")
 def pins_remove(
-    record: Annotated[str, typer.Argument(help="A record id.")],
+    record: Annotated[str, typer.Argument(help="A record id.", metavar="RECORD")],
     db: DbOpt = None,
     workset: WorksetOpt = None,
     author: AuthorOpt = None,
@@ -356,8 +421,10 @@ def pins_remove(
 
 @pins_app.command("reattach")
 def pins_reattach(
-    old: Annotated[str, typer.Argument(help="The orphaned id.")],
-    new: Annotated[str, typer.Argument(help="The record to attach its pin and note to.")],
+    old: Annotated[str, typer.Argument(help="The orphaned id.", metavar="OLD")],
+    new: Annotated[
+        str, typer.Argument(help="The record to attach its pin and note to.", metavar="NEW")
+    ],
     db: DbOpt = None,
     workset: WorksetOpt = None,
     author: AuthorOpt = None,
@@ -371,7 +438,7 @@ def pins_reattach(
 
 @pins_app.command("drop")
 def pins_drop(
-    record: Annotated[str, typer.Argument(help="A record id.")],
+    record: Annotated[str, typer.Argument(help="A record id.", metavar="RECORD")],
     db: DbOpt = None,
     workset: WorksetOpt = None,
     author: AuthorOpt = None,
@@ -386,7 +453,8 @@ def pins_drop(
 @pins_app.command("export")
 def pins_export(
     file: Annotated[
-        Path, typer.Argument(help="Where to write (JSON lines); - for standard output.")
+        Path,
+        typer.Argument(help="Where to write (JSON lines); - for standard output.", metavar="FILE"),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     db: DbOpt = None,
@@ -407,7 +475,9 @@ def pins_export(
 
 @pins_app.command("import")
 def pins_import(
-    file: Annotated[Path, typer.Argument(help="A JSON-lines file written by `pins export`.")],
+    file: Annotated[
+        Path, typer.Argument(help="A JSON-lines file written by `pins export`.", metavar="FILE")
+    ],
     db: DbOpt = None,
     progress: ProgressOpt = False,
     quiet: QuietOpt = False,

@@ -571,7 +571,22 @@ def clip(text: str, limit: int = 240) -> str:
     # not printable): without double or outer spaces it is already as the join would leave it.
     if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
         text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    return cut_words(text, limit - 1) + "…"
+
+
+def cut_words(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, ending at a whole word: cut at the last space
+    before the limit (a word longer than a third of the limit is cut where it must be)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace():
+        space = head.rfind(" ")
+        if space >= limit * 2 // 3:
+            head = head[:space]
+    return head.rstrip(" ,;:—–-")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ class Column:
     """Minimum width in cells."""
     grow: int = 0
     """Share of the spare width (0: fixed)."""
+    hide_below: int = 0
+    """Left out when the table is narrower than this many cells (the detail still shows it), so
+    that the columns before it are read whole."""
 
 
 PANE_TITLES = {
@@ -52,7 +55,7 @@ PANE_TITLES = {
 }
 
 PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 10)),
+    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 18)),
     "people": (
         Column("Name", 18, 1),
         Column("Type", 11),
@@ -75,9 +78,11 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "asylum": (
         Column("Date", 13),
-        Column("Event", 16, 3),  # wide enough for "asylum granted — according to …"
-        Column("Who", 14, 1),
-        Column("Where / with", 14, 1),
+        # Wide enough for "asylum granted — according to Hugo de Zera" from 80 columns up: the
+        # place (in the detail) makes room for it below 110.
+        Column("Event", 16, 4),
+        Column("Who", 12, 1),
+        Column("Where / with", 14, 1, hide_below=110),
     ),
     "quotes": (
         Column("Date", 13),
@@ -203,6 +208,8 @@ class SourceSpan:
     end: int
     record: str
     kind: str
+    title: str = ""
+    """The citing record's title (the Sources pane lists the records citing each span)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +297,8 @@ class StatusStep:
     date: PartialDate | None
     offence: str | None = None
     """For a conviction: the offence convicted of, when the source names it."""
+    evidence: tuple[Span, ...] = ()
+    """The words that say this step (a part of the charge's evidence)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -609,20 +618,19 @@ def charges(conn: sqlite3.Connection, defendants: Sequence[str] | None = None) -
     where, params = among("c.defendant", defendants)
     for cid, defendant, name, offence, alleges, plea, history, evidence, *said in conn.execute(
         "SELECT c.id, c.defendant, e.name, c.offence, c.alleges, c.plea, "
-        "(SELECT json_group_array(json_array(seq, status, offence, date, date_precision, "
-        "date_approx, date_text, date_rule)) FROM charge_status WHERE charge = c.id), "
-        f"{evidence_sql('c.id')}, "
+        "(SELECT json_group_array(json_array(seq, status, offence, first_evidence, "
+        "evidence_count, date, date_precision, date_approx, date_text, date_rule)) "
+        f"FROM charge_status WHERE charge = c.id), {evidence_sql('c.id')}, "
         f"{said_sql('c')} "
         f"FROM charge c JOIN entity e ON e.id = c.defendant WHERE {where} ORDER BY e.rowid, c.rowid",
         params,
     ):
+        spans = spans_of(evidence)
         steps = tuple(
-            StatusStep(st, partial_date(*date), offence)
-            for _, st, offence, *date in json_rows(history)
+            StatusStep(st, partial_date(*date), step_offence, spans[first : first + count])
+            for _, st, step_offence, first, count, *date in json_rows(history)
         )
-        yield Charge(
-            cid, defendant, name, offence, alleges, plea, steps, spans_of(evidence), said_of(*said)
-        )
+        yield Charge(cid, defendant, name, offence, alleges, plea, steps, spans, said_of(*said))
 
 
 def sentences(
@@ -1165,7 +1173,7 @@ class Reader:
             if row is None:
                 return None
             spans = conn.execute(
-                "SELECT e.start, e.end, e.record, r.kind FROM evidence e "
+                "SELECT e.start, e.end, e.record, r.kind, r.title FROM evidence e "
                 "JOIN record r ON r.id = e.record WHERE e.source = ? "
                 "ORDER BY e.start, e.end LIMIT ?",
                 (source, SPANS_PER_SOURCE + 1),

@@ -335,6 +335,11 @@ def sources(conn: sqlite3.Connection) -> Iterator[Source]:
         )  # fmt: skip
 
 
+def source_count(conn: sqlite3.Connection) -> int:
+    """How many sources the dossier holds."""
+    return int(conn.execute("SELECT count(*) FROM source").fetchone()[0])
+
+
 def text_of(conn: sqlite3.Connection, source: str) -> str:
     """A source's whole text ("" for no such source)."""
     row = conn.execute("SELECT text FROM source WHERE id = ?", (source,)).fetchone()

@@ -404,8 +404,9 @@ def _svg_stop(st: Stop, top: float, x: Callable[[int], float], labelled: bool, w
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    from dossier.kinds import clip
+
+    return clip(text, limit)  # whole words
 
 
 # ---------------------------------------------------------------------------------------------------

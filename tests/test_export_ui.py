@@ -10,14 +10,17 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList, Static
 
 from dossier.brief import brief_markdown
+from dossier.briefchoice import Choice
 from dossier.queries import Reader
 from dossier.ui.screens.export import (
     BriefPreview,
     ConfirmOverwrite,
+    DatePrompt,
     ExportScreen,
+    PersonPrompt,
     SaveDialog,
 )
 from dossier.ui.widgets.text_view import TextView, wrap
@@ -340,7 +343,8 @@ async def test_without_a_working_set_there_is_no_choice(reader: Reader, tmp_path
     app = BriefApp(reader, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_brief(app, pilot)
-        assert "p" not in footer_keys(app) and "w" not in footer_keys(app)
+        # no brief from pins to offer; the whole case is the one shown
+        assert "p" not in footer_keys(app) and footer_keys(app)["w"] == "(Whole case)"
         await pilot.press("p")
         await settle_brief(app, pilot)
         screen = app.screen
@@ -401,3 +405,231 @@ async def test_the_app_offers_the_brief_from_pins(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen) and screen.pinned and screen.text == golden
+        # ... and says so
+        title, status = title_and_status(app)
+        assert title == "Case brief from your pins — preview"
+        assert "from 4 pins: e on the Pinned pane opens on them; w: whole case." in status
+
+
+# -- which brief: whole case, pins, a person, a since-date (at 80×24) ------------------------------
+
+
+def marked_modes(screen: ExportScreen) -> list[str]:
+    """The keys marked (reverse video) in the line of briefs offered."""
+    shown = screen.query_one("#export-modes", Static).render()
+    plain = str(shown)
+    spans = shown.spans  # type: ignore[union-attr]
+    return [plain[s.start : s.end] for s in spans if getattr(s.style, "reverse", False)]
+
+
+def modes_line(app: App[None]) -> str:
+    return str(app.screen.query_one("#export-modes", Static).render())
+
+
+async def test_the_modes_line_says_which_brief_is_shown(
+    pinned_reader: tuple[Reader, Workset], tmp_path: Path
+) -> None:
+    reader, workset = pinned_reader
+    app = BriefApp(reader, tmp_path, workset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_brief(app, pilot)
+        line = modes_line(app)
+        assert line.startswith("Brief of: w Whole case  p From pins  n Person…  d Since…")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        marked = marked_modes(screen)
+        assert marked == ["w"]
+        await pilot.press("p")
+        await settle_brief(app, pilot)
+        marked = marked_modes(screen)
+        assert marked == ["p"]
+
+
+async def test_n_briefs_a_person_chosen_by_typing_part_of_the_name(
+    reader: Reader, small_db: Path, tmp_path: Path
+) -> None:
+    expected = brief_markdown(reader, persons=("nora-mendez",))
+    app = BriefApp(reader, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_brief(app, pilot)
+        await pilot.press("n")
+        await settle_brief(app, pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PersonPrompt)
+        assert prompt.query_one(OptionList).option_count > 0  # the people, before typing
+        await pilot.press(*"mendez")  # accents folded, as search
+        await settle_brief(app, pilot)
+        options = prompt.query_one(OptionList)
+        first = options.get_option_at_index(0)
+        assert first.id == "nora-mendez"
+        await pilot.press("enter")
+        await settle_brief(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.choice == Choice("person", "nora-mendez", "Nora Méndez")
+        assert screen.text == expected
+        title, status = title_and_status(app)
+        assert title == "Case brief of Nora Méndez and the records linked to them — preview"
+        assert ": Nora Méndez and the records linked to them. s saves it" in status
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == (
+            "ibarra-mendez-brief-nora-mendez-2025-11-04.md"
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        # Escape in the person prompt keeps the brief shown
+        await pilot.press("n")
+        await settle_brief(app, pilot)
+        await pilot.press("escape")
+        await settle_brief(app, pilot)
+        assert app.screen is screen and screen.text == expected
+
+
+async def test_d_briefs_events_since_a_date_and_explains_a_bad_date(
+    reader: Reader, tmp_path: Path
+) -> None:
+    expected = brief_markdown(reader, since="2025-03")
+    app = BriefApp(reader, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_brief(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, DatePrompt)
+        await pilot.press(*"March", "enter")
+        await pilot.pause()
+        error = str(prompt.query_one("#date-error", Static).render())
+        assert "'March'" in error and "--since" not in error
+        assert app.screen is prompt  # stays, to be corrected
+        prompt.query_one(Input).value = "2025-03"
+        await pilot.press("enter")
+        await settle_brief(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.text == expected
+        assert title_and_status(app)[0] == "Case brief of events from March 2025 on — preview"
+        assert "Only events dated March 2025 or later" in screen.text
+
+
+async def test_going_back_to_a_brief_already_made_serves_it_at_once(
+    pinned_reader: tuple[Reader, Workset], tmp_path: Path
+) -> None:
+    """Nothing changes while the screen is open: a brief made is kept, per choice."""
+    reader, workset = pinned_reader
+    app = BriefApp(reader, tmp_path, workset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_brief(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        whole = screen.text
+        await pilot.press("p")
+        await settle_brief(app, pilot)
+        pins = screen.text
+        made: list[Choice] = []
+        screen._make_brief = lambda generation, choice: made.append(choice)  # type: ignore[method-assign]
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.text == whole and not screen.query_one(BriefPreview).loading
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.text == pins
+        assert made == []  # neither was made again
+
+
+async def test_the_top_of_a_long_brief_shows_before_its_end_is_written(
+    reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview draws the title and summary at once; the rest follows under them."""
+    import threading
+
+    from dossier import brief
+    from dossier.ui.screens import export
+
+    held = threading.Event()
+    whole = brief_markdown(reader)
+
+    def slow_parts(*args: Any, **kwargs: Any) -> Any:
+        pieces = brief.brief_parts(reader)
+        yield next(pieces)
+        held.wait(10)  # the rest of the brief is still being written
+        yield from pieces
+
+    monkeypatch.setattr(export, "parts", slow_parts)
+    app = BriefApp(reader, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.screen.query(BriefPreview) and app.screen.query_one(BriefPreview).source:
+                break
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        preview = screen.query_one(BriefPreview)
+        assert preview.source.startswith("# Ibarra and Méndez")
+        assert "## Summary" in preview.source and "## People" not in preview.source
+        assert screen.text is None  # nothing to save yet
+        assert title_and_status(app)[1] == "Writing the rest of the brief…"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        top = preview.scroll_y
+        held.set()
+        await settle_brief(app, pilot)
+        assert screen.text == whole and preview.source == whole
+        assert preview.scroll_y == top  # the rest came in under what was being read
+
+
+def test_extending_the_text_keeps_the_rows_wrapped() -> None:
+    view = TextView()
+    view.source = "a\nb"
+    view._restart()
+    view._width = 10
+    view._wrap_until(10)
+    assert view.complete and [r for r, _ in view._rows] == ["a", "b"]
+    view.extend("a\nb\n\nc d e f g h i j k\n")
+    assert not view.complete
+    view._wrap_until(100)
+    assert [r for r, _ in view._rows] == ["a", "b", "", "c d e f g", "h i j k"]
+    assert view._left == 0 and view.complete
+
+
+async def test_c_briefs_what_changed_since_a_source_as_export_changes_since_does(
+    tmp_path: Path, cli: Any
+) -> None:
+    """The same "what's new" brief as `export --changes-since`; a bad answer is said, not raised."""
+    import shutil
+
+    from dossier import build as builder
+    from tests.conftest import TESTS
+
+    root = tmp_path / "asof"
+    shutil.copytree(TESTS / "cases" / "asof", root, ignore=shutil.ignore_patterns("*.db*"))
+    db = root / "data" / "sorel.db"
+    builder.build(root / "data" / "sorel.toml", db)
+    expected = cli("export", "--db", db, "--changes-since", "sorel-on-trial").out
+    reader = Reader(db)
+    try:
+        app = BriefApp(reader, tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle_brief(app, pilot)
+            assert "c Changes since…" in modes_line(app)
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(app.screen, DatePrompt)
+            await pilot.press(*"sorel-on-trial", "enter")
+            await settle_brief(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, ExportScreen)
+            assert screen.text == expected
+            assert marked_modes(screen) == ["c"]
+            title = title_and_status(app)[0]
+            assert title == "Case brief of what changed since sorel-on-trial — preview"
+            # a date before every source: the one line of the CLI, in the status line
+            await pilot.press("c")
+            await pilot.pause()
+            app.screen.query_one(Input).value = "2020"
+            await pilot.press("enter")
+            await settle_brief(app, pilot)
+            assert screen.text is None
+            assert "before the first source" in title_and_status(app)[1]
+    finally:
+        reader.close()

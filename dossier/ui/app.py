@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
@@ -41,16 +41,19 @@ from dossier.ui.messages import (
     AnnotationNotSaved,
     BuildFinished,
     CaseLoaded,
+    Copied,
     EarlyReadFailed,
     GoTo,
     MarksChanged,
     MarksLoaded,
+    OpenInSource,
     PinRequested,
     PlaceFound,
     WorkerFailed,
     WorksetChanged,
 )
-from dossier.ui.widgets.detail import LinkList
+from dossier.ui.widgets.detail import EvidenceList, FieldList, LinkList
+from dossier.ui.widgets.footer import FittingFooter
 from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane, ViewReader
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.views import pinned_rows_for, rows_for
@@ -178,6 +181,7 @@ class DossierApp(App[None]):
         (140, "-wide"),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, #status"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -223,6 +227,38 @@ class DossierApp(App[None]):
             key_display="⇧↓",
             tooltip="Move the pin down (Pinned pane)",
             id="app.pin_down",
+        ),
+        Binding(
+            "y",
+            "copy(False)",
+            "Copy",
+            tooltip="Copy the selected record, field, quote or evidence span with its citation",
+            id="app.copy",
+        ),
+        Binding(
+            "Y",
+            "copy(True)",
+            "Copy Markdown",
+            show=False,
+            tooltip="The same as Markdown, with a footnote quoting the source",
+            id="app.copy_markdown",
+        ),
+        Binding(
+            "o",
+            "open_evidence",
+            "In source",
+            show=False,
+            tooltip="Show the evidence span (the selected one, else the first) in its source, "
+            "highlighted, in the Sources pane",
+            id="app.open_evidence",
+        ),
+        Binding(
+            "z",
+            "maximize_detail",
+            "Zoom",
+            show=False,
+            tooltip="The detail on the whole screen, or back (Esc also restores)",
+            id="app.zoom",
         ),
         Binding(
             "left_square_bracket",
@@ -298,6 +334,8 @@ class DossierApp(App[None]):
         self.error_message: str | None = None
         self._identity: store.Identity | None = None
         self._pending_place: PlaceFound | None = None
+        self._span: tuple[str, int, int] | None = None
+        """A cited span being opened in the Sources pane (``o``)."""
         self._loaded = False
         self._numbered = True
         """Whether the tabs show their numbers (as composed); see on_resize."""
@@ -336,7 +374,7 @@ class DossierApp(App[None]):
                         self._panes[pane] = overview
                         yield overview
         yield Static(id="status", classes="status")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CaseBar).show(self.db.stem, "…")
@@ -679,8 +717,16 @@ class DossierApp(App[None]):
         self.query_one(TabbedContent).active = place.pane
         listpane.clear_view()  # the place is a row of the pane's own order
         listpane.select(place.pos)
+        span, self._span = self._span, None
+        if span is not None and span[0] == place.record:
+            listpane.show_span(*span)
+        if place.record != event.record:  # a role: its holder's row, its own detail
+            listpane.show_instead(place.record, event.record)
 
     async def action_go_back(self) -> None:
+        if self.screen.maximized is not None:
+            self._restore()
+            return
         table = self.pane(self.active_pane).table
         if self.focused is not table:
             # From a record's detail or links, Escape returns to its table first.
@@ -744,7 +790,14 @@ class DossierApp(App[None]):
                     Binding("escape", "", "Clear the filter (with none: back)"),
                 ],
             ),
-            ("In a record's links", list(LinkList.BINDINGS)),
+            ("In a record's links (and a source's cited spans)", list(LinkList.BINDINGS)),
+            (
+                "In a record's fields and evidence (Tab to them)",
+                [
+                    Binding("y", "", "Copy the highlighted field or span with its citation"),
+                    *EvidenceList.BINDINGS,
+                ],
+            ),
             (
                 "In the timeline (t)",
                 [*TimelineChart.BINDINGS, *TimelineScreen.BINDINGS[1:2]],
@@ -785,16 +838,110 @@ class DossierApp(App[None]):
         self.push_screen(TimelineScreen.of(self.reader, self.title), callback=opened)
 
     def action_export(self) -> None:
-        """Preview the case brief (every fact with a footnote) and save it; in the preview, p
-        makes it the brief from the pinned records, w the whole case. From the Pinned pane it
-        opens on the brief from pins."""
+        """Preview the case brief (every fact with a footnote) and save it; in the preview, w
+        the whole case, p the pinned records, n a person, d events since a date. From the Pinned
+        pane it opens on the brief from pins, and says so."""
         if self.reader is None:
             self.notify("The dossier is still loading.", timeout=2)
             return
         from dossier.ui.screens.export import ExportScreen
 
         pinned = self.workset is not None and self.active_pane == "pinned"
-        self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned))
+        why = "e on the Pinned pane opens on them; w: whole case." if pinned else None
+        self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned, why=why))
+
+    # -- copy with citation, evidence to source, the detail on the whole screen ------------------
+
+    def _copy_target(self) -> tuple[str, tuple[str, str] | None, int | None] | None:
+        """What ``y`` copies: (record, field, evidence span index), from where the focus is: a
+        detail field, an evidence span, a record citing a span (a source's), else the row."""
+        focused = self.focused
+        panel = self.pane(self.active_pane).detail
+        detail = panel.detail
+        if detail is not None and focused is not None and focused.parent is panel:
+            if isinstance(focused, FieldList) and focused.selected is not None:
+                return detail.id, focused.selected, None
+            if isinstance(focused, EvidenceList) and focused.highlighted is not None:
+                return detail.id, None, focused.highlighted
+            if isinstance(focused, LinkList) and focused.highlighted is not None:
+                option = focused.get_option_at_index(focused.highlighted)
+                if option.id:
+                    return option.id.split("#")[0], None, None
+        selected = self._selected()
+        return None if selected is None else (selected[0], None, None)
+
+    def action_copy(self, markdown: bool) -> None:
+        target = self._copy_target() if self.reader is not None and self._loaded else None
+        if target is None:
+            self.notify("Select a record to copy.", timeout=2)
+            return
+        self._read_citation(*target, markdown)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
+    def _read_citation(
+        self, record: str, field: tuple[str, str] | None, span: int | None, markdown: bool
+    ) -> None:
+        from dossier.citation import cite
+        from dossier.ui.clipboard import clipboard_caveat
+
+        assert self.reader is not None
+        with self.reader.connection() as conn:
+            found = cite(conn, record, field=field, span=span)
+        if found is None:
+            self.post_message(Copied("", f"no record {record!r} in this dossier", markdown))
+            return
+        text = found.markdown if markdown else found.text
+        self.post_message(Copied(text, found.what, markdown, clipboard_caveat(os.environ)))
+
+    @on(Copied)
+    def _copied(self, event: Copied) -> None:
+        if not event.text:
+            self.notify(f"Nothing copied: {event.what}.", severity="warning", timeout=4)
+            return
+        self.copy_to_clipboard(event.text)
+        form = "as Markdown with its footnote" if event.markdown else "with its citation"
+        said = f"Copied {event.what} {form}."
+        caveat = event.caveat
+        if caveat:
+            self.notify(f"{said} But {caveat}.", title="Copied", severity="warning", timeout=10)
+        else:
+            self.notify(said, title="Copied", timeout=4)
+
+    def action_open_evidence(self) -> None:
+        """The selected evidence span (else the record's first) in its source, highlighted."""
+        panel = self.pane(self.active_pane).detail
+        detail = panel.detail
+        if detail is None or not detail.evidence:
+            self.notify("This record cites no span of a source.", timeout=3)
+            return
+        focused = self.focused
+        index = 0
+        if isinstance(focused, EvidenceList) and focused.highlighted is not None:
+            index = focused.highlighted
+        ev = detail.evidence[min(index, len(detail.evidence) - 1)]
+        self.post_message(OpenInSource(ev.source, ev.start, ev.end))
+
+    @on(OpenInSource)
+    async def _open_in_source(self, event: OpenInSource) -> None:
+        self._restore()
+        listpane = await self._open_pane("sources")
+        self._span = (event.source, event.start, event.end)
+        listpane.show_span(*self._span)
+        self.goto(event.source)
+
+    def _restore(self) -> None:
+        """Out of the maximized detail, back to the pane."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+
+    def action_maximize_detail(self) -> None:
+        if self.screen.maximized is not None:
+            self._restore()
+            return
+        panel = self.pane(self.active_pane).detail
+        inside = self.focused is not None and self.focused.parent is panel
+        if self.screen.maximize(panel, container=False) and not inside:
+            panel.focus()
 
     # -- as of a date, and what changed since ---------------------------------------------------
 
@@ -912,6 +1059,8 @@ class DossierApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("move_pin", "toggle_mine"):
             return self.active_pane == "pinned"
+        if action in ("copy", "open_evidence", "maximize_detail"):
+            return len(self.screen_stack) == 1  # the panes', not a screen above them
         return True
 
     def action_toggle_mine(self) -> None:
@@ -929,8 +1078,8 @@ class DossierApp(App[None]):
         if row is None:
             return None
         detail = pane.detail.detail
-        if detail is not None and detail.id == row.record:
-            return row.record, detail.title, detail.kind
+        if detail is not None and detail.id == pane.shown_for(row.record):
+            return detail.id, detail.title, detail.kind
         return row.record, row.cells[1] if len(row.cells) > 1 else row.record, row.kind
 
     def action_pin(self) -> None:

@@ -39,6 +39,11 @@ def safe(text: str) -> str:
 PLAIN, HEADING, TITLE, QUOTE, TABLE, NOTE = range(6)
 
 
+def _lines(text: str) -> int:
+    """How many lines ``text`` holds (a last line with no line break counts)."""
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
 def line_kind(line: str) -> int:
     if line.startswith("# "):
         return TITLE
@@ -150,6 +155,19 @@ class TextView(ScrollView, can_focus=True):
             self._restart()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
+    def extend(self, text: str) -> None:
+        """Show ``text``, which goes on from the text shown (it starts with it): the rows
+        wrapped and the scroll position stay, the new lines are wrapped as they are reached.
+        Any other text is shown from its top."""
+        old = self.source
+        if not old or not text.startswith(old):
+            self.show(text)
+            return
+        self.source = text
+        self._left += _lines(text) - _lines(old)
+        self._update_size()
+        self.refresh()
+
     @property
     def complete(self) -> bool:
         """Whether every line is wrapped (the scroll height is final)."""
@@ -158,7 +176,7 @@ class TextView(ScrollView, can_focus=True):
     def _restart(self) -> None:
         self._pos = 0
         text = self.source
-        self._left = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+        self._left = _lines(text)
         self._rows = []
         self._width = self._text_width()
         self._update_size()
