@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from dossier import casefile, kinds
-from dossier.casefile import Case, Charge, Custody, Located, Quote, Record, Source
+from dossier import casefile, kinds, vocab
+from dossier.casefile import Case, Charge, Custody, Event, Located, Quote, Record, Source
 from dossier.dates import DateError, PartialDate, display_iso, parse_iso
 from dossier.errors import DossierError
 
@@ -194,14 +194,20 @@ def nested_fields(record: Record) -> list[str]:
     """The record's lists of items that cite evidence of their own (``history``, ``parts``), in
     field order: the order ``evidence_items`` lists their spans in, between the record's own and
     the disputed values'."""
+    names = _FIELDS.get(type(record))
+    if names is None:
+        names = _FIELDS[type(record)] = tuple(
+            f.name for f in dataclasses.fields(record) if f.name not in ("evidence", "disputed")
+        )
     out = []
-    for f in dataclasses.fields(record):
-        if f.name in ("evidence", "disputed"):
-            continue
-        value = getattr(record, f.name)
-        if isinstance(value, tuple) and value and hasattr(value[0], "evidence"):
-            out.append(f.name)
+    for name in names:
+        value = getattr(record, name)
+        if value and type(value) is tuple and hasattr(value[0], "evidence"):
+            out.append(name)
     return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _parts(record: Record, located: Sequence[Located]) -> _Parts | None:
@@ -369,16 +375,19 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
             if any(target not in kept for _, target in kinds.references(rec)):
                 del kept[rid]
                 changed = True
+    # An event dated after every source known then was still to come (dossier.vocab).
+    records = vocab.mark_scheduled(list(kept.values()), case.info.default_source)
     summary = tuple(s for s in case.info.statements if know.first(s.located)[0] <= key)
     info = case.info
     if case.info.statements:
         info = dataclasses.replace(
             case.info, summary=" ".join(s.text for s in summary), statements=summary
         )
+
     return dataclasses.replace(
         case,
         info=info,
-        records=tuple(kept.values()),
+        records=tuple(records),
         located={rid: located[rid] for rid in kept},
     )
 
@@ -591,6 +600,15 @@ def changes_since(case: Case, cutoff: Cutoff, know: Knowledge | None = None) -> 
             for item, (ikey, src) in zip(getattr(r, name), know.item_keys(r, name), strict=True):
                 if ikey > key:
                     add("changed", r, f"new {_singular(name)}: {_describe(item)}", src, ikey)
+        if isinstance(r, Event) and r.date is not None and not r.scheduled:
+            then_sources = {k: v for k, v in know.sources.items() if know.source_key[k] <= key}
+            was = _restrict_record(r, know, key)[0]
+            if vocab.after_its_source(was, then_sources, case.info.default_source):  # type: ignore[arg-type]
+                reported = [
+                    loc for loc in case.located.get(r.id, ()) if loc.source not in then_sources
+                ]
+                lkey, lsrc = know.first(reported)
+                add("changed", r, f"no longer scheduled: took place{_when(r.date)}", lsrc, lkey)
         if parts is not None:
             for v, vloc in zip(r.disputed, parts.disputed, strict=True):
                 vkey, vsrc = know.first(vloc)

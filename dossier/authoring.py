@@ -436,6 +436,8 @@ class Added:
     evidence: str
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+"""Control characters a text article does not hold (tab, line ends and form feed aside)."""
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 UNKNOWN = "unknown"
 """``--published unknown``: the source states no date (the record then has no ``published``)."""
@@ -479,8 +481,13 @@ def _read_new_source(file: Path) -> bytes:
         raise DossierError(
             f"{name}:{line}: is not UTF-8 text (byte {exc.start}); save it as UTF-8 first"
         ) from None
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t\f" for c in text):
-        raise DossierError(f"{name}: holds control characters; is it a text file?")
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        raise DossierError(
+            f"{name}:{line}: holds a control character (U+{ord(control.group()):04X}); "
+            "is it a text file?"
+        )
     return content
 
 

@@ -579,6 +579,9 @@ class _Lines:
 # Conversion of TOML values to the declared field types.
 
 
+_ITEM_KEY = re.compile(r"([A-Za-z0-9_]+)\[(\d+)\]")
+
+
 class _Where:
     def __init__(
         self,
@@ -600,6 +603,11 @@ class _Where:
         return _Where(self.path, self.lines, self.table, self.index, self.rid, (key, position))
 
     def fail(self, key: str | None, message: str) -> CaseFileError:
+        """The error at ``key``'s line; ``key`` may name an item of an array (``parts[1]``, the
+        second part), whose own line it then gives."""
+        item = _ITEM_KEY.fullmatch(key) if key is not None and self.item is None else None
+        if item is not None:
+            return self.at(item.group(1), int(item.group(2))).fail(item.group(1), message)
         if self.item is not None:
             line = self.lines.item_line(self.table, self.index, *self.item)
         else:
@@ -783,7 +791,8 @@ def _pairs(
     out = []
     for name, rule in value.items():
         if name not in fields or name in {"id", "evidence", "source", key}:
-            raise where.fail(key, f"{key}: {name!r} is not a field of this record")
+            near = _did_you_mean(name, fields)
+            raise where.fail(key, f"{key}: {name!r} is not a field of this record{near}")
         if not isinstance(rule, str) or not rule.strip():
             raise where.fail(key, f"{key}: the rule for {name!r} must be a non-empty string")
         out.append((name, rule))
@@ -843,7 +852,7 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
     from dossier import vocab  # verdicts, sentence parts, appeals, scheduled events
 
     for record in records:
-        vocab.check(record, placed.by_id, placed.of(record).fail, info.default_source)
+        vocab.check(record, placed.by_id, placed.of(record), info.default_source)
     texts = _read_sources(records, placed, root)
     located = _locate_evidence(records, placed, texts, info, progress)
     info = _locate_summary(info, texts, shown)

@@ -270,6 +270,27 @@ def search(
     commands.search(query, limit, json_lines, db)
 
 
+@app.command("cite-of")
+def cite_of(
+    record: Annotated[
+        str, typer.Argument(help="A record's id (under its title in the app).", metavar="ID")
+    ],
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Markdown with a footnote quoting the source.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Print a record, quote or person with its citation, ready to paste (the app's y and Y)."""
+    from dossier.citation import cite_of as cite_record
+
+    reader = commands.open_reader(db)
+    try:
+        with reader.connection() as conn:
+            sys.stdout.write(cite_record(conn, record, markdown=markdown))
+    finally:
+        reader.close()
+
+
 @app.command("datasette-metadata")
 def datasette_metadata(
     db: DbOpt = None,
@@ -636,6 +657,9 @@ def cite(
     for cited in found:
         _say(f"# {cited.source}, line {cited.line}")
         _say(cited.entry())
+    for sid, spans in authoring.cited_spans(found).items():
+        if len(spans) >= authoring.MAX_CITED:
+            _say(f"# only the first {len(spans)} occurrences in {sid} are listed")
     if found:
         return
     _say(f"not found in {plural(len(texts), 'source')}; the closest passages:")

@@ -1,8 +1,8 @@
-"""Filter and sort the rows of a pane in SQL: the words a filter matches, and how each column sorts.
+"""What a pane's filter matches: words folded (no case, no accents), found in SQL without operators.
 
-A pane's filter is plain text typed by the user. It is cut into words (letters and digits, as
-:func:`dossier.search.words` reads them: quotes, ``*``, ``%``, ``_``-free operators and NUL are
-never operators), and a row is kept when every word starts a word of the row:
+A pane's filter is plain text typed by the user. It is cut into words of letters and digits
+(quotes, ``*``, ``%``, ``AND``, NUL and the like are never operators: they are dropped, or matched
+as the plain words they are), and a row is kept when every word starts a word of the row:
 
 * in a record pane (the ``listing`` table), of the row's ``search`` column: its cells and every
   spelling of the record and of the people and organisations it refers to, folded

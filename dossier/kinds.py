@@ -1128,7 +1128,7 @@ def _legal_listing(r: S.LegalStatus, ctx: Context) -> Iterable[ListingRow]:
         (ctx.order[r.person], 1, date_key(r.start), ctx.order[r.id]),
         (
             ctx.name(r.person),
-            "legal status",
+            "status",  # beside "custody"; "legal status" does not fit at 80 columns
             legal_status_text(r.status, r.where, embassy),
             since,
             cell(r.end) if r.end else "",

@@ -38,6 +38,9 @@ class Column:
     """Minimum width in cells."""
     grow: int = 0
     """Share of the spare width (0: fixed)."""
+    hide_below: int = 0
+    """Left out when the table is narrower than this many cells (the detail still shows it), so
+    that the columns before it are read whole."""
 
 
 PANE_TITLES = {
@@ -52,7 +55,7 @@ PANE_TITLES = {
 }
 
 PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 10)),
+    "overview": (Column("Date", 13), Column("What happened", 30, 1), Column("Kind", 18)),
     "people": (
         Column("Name", 18, 1),
         Column("Type", 11),
@@ -75,9 +78,11 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "asylum": (
         Column("Date", 13),
-        Column("Event", 16, 3),  # wide enough for "asylum granted — according to …"
-        Column("Who", 14, 1),
-        Column("Where / with", 14, 1),
+        # Wide enough for "asylum granted — according to Hugo de Zera" from 80 columns up: the
+        # place (in the detail) makes room for it below 110.
+        Column("Event", 16, 4),
+        Column("Who", 12, 1),
+        Column("Where / with", 14, 1, hide_below=110),
     ),
     "quotes": (
         Column("Date", 13),
@@ -203,6 +208,8 @@ class SourceSpan:
     end: int
     record: str
     kind: str
+    title: str = ""
+    """The citing record's title (the Sources pane lists the records citing each span)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,8 +433,13 @@ def key_figures(
     asked: dict[str, list[Sentence]] = {}
     given: dict[str, list[Sentence]] = {}
     for sentence in sentences:
-        if sentence.defendant not in charged and len(charged) < limit:
-            # sentenced with no charge in the dossier: a defendant all the same
+        if (
+            sentence.kind == "imposed"
+            and sentence.defendant not in charged
+            and len(charged) < limit
+        ):
+            # sentenced with no charge in the dossier: a defendant all the same (a sentence
+            # only requested makes no one a defendant)
             charged[sentence.defendant] = []
             names[sentence.defendant] = sentence.defendant_name
         if sentence.defendant in charged:
@@ -861,7 +873,8 @@ class Reader:
                 pid
                 for (pid,) in conn.execute(
                     "SELECT e.id FROM entity e WHERE e.id IN (SELECT defendant FROM charge "
-                    "UNION SELECT defendant FROM sentence) ORDER BY e.rowid LIMIT ?",
+                    "UNION SELECT defendant FROM sentence WHERE kind = 'imposed') "
+                    "ORDER BY e.rowid LIMIT ?",
                     (SUMMARY_DEFENDANTS,),
                 )
             ]
@@ -1160,7 +1173,7 @@ class Reader:
             if row is None:
                 return None
             spans = conn.execute(
-                "SELECT e.start, e.end, e.record, r.kind FROM evidence e "
+                "SELECT e.start, e.end, e.record, r.kind, r.title FROM evidence e "
                 "JOIN record r ON r.id = e.record WHERE e.source = ? "
                 "ORDER BY e.start, e.end LIMIT ?",
                 (source, SPANS_PER_SOURCE + 1),

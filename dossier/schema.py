@@ -7,7 +7,7 @@ which declares the tables.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when the tables change in a way an older reader cannot read."""
 
 APPLICATION_ID = 0x444F5353  # "DOSS": PRAGMA application_id of every dossier database

@@ -38,6 +38,8 @@ MAX_PINNED = 10_000
 POS = "pos"
 """Sort key: the pane's own order (a date column of a pane in date order)."""
 
+_RECORD_DATE = "(SELECT r.date FROM record r WHERE r.id = l.record)"
+
 SORT_KEYS: dict[str, tuple[str | None, ...]] = {
     "overview": (POS, "l.c2 COLLATE NOCASE", "l.c3 COLLATE NOCASE"),
     "people": tuple(f"l.c{i} COLLATE NOCASE" for i in range(1, 5)),
@@ -55,15 +57,18 @@ SORT_KEYS: dict[str, tuple[str | None, ...]] = {
         "l.c2 COLLATE NOCASE",
         "l.c3 COLLATE NOCASE",
         "l.c4 COLLATE NOCASE",
-        "r.date",
+        _RECORD_DATE,
     ),
     "asylum": (POS, "l.c2 COLLATE NOCASE", "l.c3 COLLATE NOCASE", "l.c4 COLLATE NOCASE"),
-    "sources": ("l.c1 COLLATE NOCASE", "l.c2 COLLATE NOCASE", "r.date"),
+    "sources": ("l.c1 COLLATE NOCASE", "l.c2 COLLATE NOCASE", _RECORD_DATE),
     # The Quotes pane is the quote table, in date order (pos); speaker and kind are indexed.
     "quotes": (POS, "q.speaker_names", "q.kind", None),
     "pinned": (POS, "title", "kind", "author", "note"),
 }
 """Pane → for each column, the SQL it sorts by (``None``: it cannot be sorted)."""
+
+QUOTE_INDEXES = {"q.speaker_names": "ix_quote_speaker", "q.kind": "ix_quote_kind"}
+"""The quotes' sort keys and their indexes (models.Quote)."""
 
 UNSORTABLE = {
     ("quotes", 3): "The quotes cannot be sorted by their words: filter them instead (f).",
@@ -141,18 +146,28 @@ def page(conn: sqlite3.Connection, pane: str, view: View, offset: int, limit: in
     ``pos`` is its place in the view."""
     if pane == "quotes":
         return _quote_page(conn, view, offset, limit)
+    return _listing_page(conn, pane, view, offset, limit)[1]
+
+
+def _listing_page(
+    conn: sqlite3.Connection, pane: str, view: View, offset: int, limit: int
+) -> tuple[int, list[RowData]]:
+    """The rows of a page of a record pane, and how many rows the view keeps: one scan of the
+    pane's rows (the count is a window over it), the record table joined to the page only."""
     where, params = view.filter.listing_sql()
     rows = rows_in_one_step(
         conn,
-        "SELECT json_group_array(json_array(n, record, kind, c1, c2, c3, c4, c5)) FROM "
-        "(SELECT row_number() OVER () AS n, * FROM "
-        "(SELECT l.record AS record, r.kind AS kind, l.c1 AS c1, l.c2 AS c2, l.c3 AS c3, "
-        "l.c4 AS c4, l.c5 AS c5 FROM listing l JOIN record r ON r.id = l.record "
-        f"WHERE l.pane = ? AND {where} ORDER BY {_order(pane, view, 'l.pos')} LIMIT ? OFFSET ?))",
+        "SELECT json_group_array(json_array(n, p.record, r.kind, c1, c2, c3, c4, c5, total)) "
+        "FROM (SELECT row_number() OVER () AS n, * FROM "
+        "(SELECT l.record AS record, l.c1 AS c1, l.c2 AS c2, l.c3 AS c3, l.c4 AS c4, "
+        "l.c5 AS c5, count(*) OVER () AS total FROM listing l "
+        f"WHERE l.pane = ? AND {where} ORDER BY {_order(pane, view, 'l.pos')} LIMIT ? OFFSET ?)"
+        ") p JOIN record r ON r.id = p.record",
         (pane, *params, limit, offset),
     )
     ncols = len(PANE_COLUMNS.get(pane, ()))
-    return [RowData(offset + r[0] - 1, r[1], r[2], tuple(r[3 : 3 + ncols])) for r in rows]
+    total = int(rows[0][8]) if rows else -1
+    return total, [RowData(offset + r[0] - 1, r[1], r[2], tuple(r[3 : 3 + ncols])) for r in rows]
 
 
 def _quote_page(conn: sqlite3.Connection, view: View, offset: int, limit: int) -> list[RowData]:
@@ -162,7 +177,7 @@ def _quote_page(conn: sqlite3.Connection, view: View, offset: int, limit: int) -
     params: tuple[object, ...]
     if expression is None:
         source, params = "quote q", ()
-    elif view.sort is None:
+    elif view.sort is None or SORT_KEYS["quotes"][view.sort] == POS:
         # In date order (either way), FTS5 lists its matches by rowid (= pos) and stops at the
         # page: the page costs the same whatever the number of matches.
         direction = " DESC" if view.descending else ""
@@ -173,7 +188,15 @@ def _quote_page(conn: sqlite3.Connection, view: View, offset: int, limit: int) -
         params = (expression, limit, offset)
         offset = 0
     else:
-        source = "quote q WHERE q.pos IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+        # Sorted by speaker or kind: few matches are sorted; many are found by walking the
+        # column's index in order until a page of them is met (sorting 100,000 matches of
+        # "chavez" took 1.3 s at a million quotes, the walk 0.2 s).
+        few = count(conn, "quotes", view, cap=COUNT_CAP + 1) <= COUNT_CAP
+        key = SORT_KEYS["quotes"][view.sort]
+        index = "" if few or key not in QUOTE_INDEXES else f" INDEXED BY {QUOTE_INDEXES[key]}"
+        source = (
+            f"quote q{index} WHERE q.pos IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+        )
         params = (expression,)
     rows = rows_in_one_step(
         conn,
@@ -223,6 +246,11 @@ def rows_for(reader: Reader, pane: str, view: View) -> ViewRows:
         if total > COUNT_CAP:
             return ViewRows(loader, total, first, partial(reader.view_count, pane, view))
         return ViewRows(loader, total, first)
+    if pane in SORT_KEYS and pane not in ("quotes", "pinned"):
+        with reader.connection() as conn:
+            total, first = _listing_page(conn, pane, view, 0, PAGE_ROWS)
+        if total >= 0:
+            return ViewRows(loader, total, first)
     total = reader.view_count(pane, view)
     return ViewRows(loader, total, loader(0, PAGE_ROWS) if total else [])
 
@@ -238,10 +266,9 @@ def pinned_rows_for(
     rows = pinned_rows(workset, reader, 0, min(total, MAX_PINNED), author=author)
     if view.filter.active:
         wanted = [f" {w}" for w in view.filter.words]
+        texts = [search_text(row.cells) for row in rows]
         rows = [
-            row
-            for row in rows
-            if all(w in (text := search_text(row.cells)) for w in wanted) and text
+            row for row, text in zip(rows, texts, strict=True) if all(w in text for w in wanted)
         ]
     keys = SORT_KEYS["pinned"]
     if view.sort is not None and keys[view.sort] not in (None, POS):

@@ -17,11 +17,22 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 from dossier import casefile
 from dossier.dates import PartialDate
 
 Fail = Callable[[str | None, str], Exception]
+
+
+class Place(Protocol):
+    """Where a record is in the case file (the loader's): its errors name its line, or the line
+    of one item of an array (a history step, a sentence part)."""
+
+    def fail(self, key: str | None, message: str) -> Exception: ...
+
+    def at(self, key: str, position: int) -> Place: ...
+
 
 ISO_4217 = frozenset(
     """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
@@ -194,16 +205,17 @@ def _near(value: str, options: Iterable[str]) -> str:
 def check(
     record: casefile.Record,
     by_id: Mapping[str, casefile.Record],
-    fail: Fail,
+    where: Place,
     default_source: str | None,
 ) -> None:
-    """The checks of this vocabulary on one record; raises ``fail(key, message)``."""
+    """The checks of this vocabulary on one record; raises ``where.fail(key, message)``."""
+    fail = where.fail
     if isinstance(record, casefile.Charge):
-        _check_steps(record, fail)
+        _check_steps(record, where)
     elif isinstance(record, casefile.Sentence):
-        _check_sentence(record, by_id, fail)
+        _check_sentence(record, by_id, where)
     elif isinstance(record, casefile.Appeal):
-        _check_appeal(record, by_id, fail)
+        _check_appeal(record, by_id, where)
     elif isinstance(record, casefile.Event) and record.scheduled and record.date is not None:
         source = announcing_source(record, by_id, default_source)
         if source is not None and last_day(record.date) < first_day(source.known_from):
@@ -215,10 +227,10 @@ def check(
             )
 
 
-def _check_steps(record: casefile.Charge, fail: Fail) -> None:
+def _check_steps(record: casefile.Charge, where: Place) -> None:
     for n, step in enumerate(record.history, start=1):
         if step.offence is not None and step.status != "convicted":
-            raise fail(
+            raise where.at("history", n - 1).fail(
                 "history",
                 f"history step {n} ({step.status}): only a conviction names the offence "
                 "convicted of",
@@ -226,8 +238,9 @@ def _check_steps(record: casefile.Charge, fail: Fail) -> None:
 
 
 def _check_sentence(
-    record: casefile.Sentence, by_id: Mapping[str, casefile.Record], fail: Fail
+    record: casefile.Sentence, by_id: Mapping[str, casefile.Record], where: Place
 ) -> None:
+    fail = where.fail
     if record.term is None and not record.parts:
         raise fail(None, "missing required field 'term' (or the sentence's parts)")
     if record.term is not None and record.parts:
@@ -235,7 +248,7 @@ def _check_sentence(
     if record.charge is not None:
         _own_charge(record.charge, record.defendant, by_id, fail, "charge")
     for n, part in enumerate(record.parts, start=1):
-        _check_part(n, part, fail)
+        _check_part(n, part, where.at("parts", n - 1).fail)
 
 
 def _own_charge(
@@ -292,8 +305,9 @@ def _check_part(n: int, part: casefile.SentencePart, fail: Fail) -> None:
 
 
 def _check_appeal(
-    record: casefile.Appeal, by_id: Mapping[str, casefile.Record], fail: Fail
+    record: casefile.Appeal, by_id: Mapping[str, casefile.Record], where: Place
 ) -> None:
+    fail = where.fail
     if record.charge is None and record.sentence is None:
         raise fail(None, "an appeal names the verdict (charge) or the sentence it appeals")
     if record.charge is not None:

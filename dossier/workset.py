@@ -1024,8 +1024,8 @@ def is_team_url(spec: str) -> bool:
 def pinned_rows(
     workset: SqlWorkset, reader: Reader, offset: int, limit: int, author: str | None = None
 ) -> list[RowData]:
-    """A page of the Pinned pane: pinned records in order, then those only annotated (numbered
-    ✎), each with whose it is; orphans marked as such."""
+    """A page of the Pinned pane: pinned records in order (numbered), then those only annotated
+    (no number: their ✎ is in the table's gutter), each with whose it is; orphans marked as such."""
     items = workset.page(offset, limit, author)
     known = reader.records([item.record for item in items])
     rows = []
@@ -1047,7 +1047,7 @@ def pinned_rows(
                 item.record,
                 kind,
                 (
-                    str(offset + n + 1) if item.position is not None else "✎",
+                    str(offset + n + 1) if item.position is not None else "",
                     title,
                     kind_label,
                     item.author,

@@ -224,7 +224,7 @@ async def test_palette_reaches_a_quote_by_its_words(small_db: Path) -> None:
 
 async def test_help_lists_every_key(small_db: Path) -> None:
     app = DossierApp(small_db)
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=(100, 120)) as pilot:  # tall enough for the whole help
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()

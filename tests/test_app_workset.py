@@ -123,7 +123,11 @@ async def test_a_workset_that_cannot_be_saved_is_said_once_and_the_app_works(
         assert shown_detail(app) == "nora-mendez"
 
 
-async def test_p_and_a_work_on_search_results(built_small_project: Project) -> None:
+async def test_letters_on_search_results_go_into_the_query_and_pin_nothing(
+    built_small_project: Project,
+) -> None:
+    from textual.widgets import Input
+
     from dossier.ui.screens.search import SearchScreen
 
     db = built_small_project.db
@@ -132,12 +136,31 @@ async def test_p_and_a_work_on_search_results(built_small_project: Project) -> N
         await settle(pilot)
         await pilot.press("slash", *"first poor")
         await settle(pilot)
-        await pilot.press("down", "p")  # on the results: pin the epithet
+        await pilot.press("down", "p", "a")  # on the results: typed, not "pin" and "annotate"
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(Input).value == "first poorpa"
+        assert Workset(path_beside(db)).pinned_ids() == []
+        assert "^t Pin" in screen_text(app) and "^n Note" in screen_text(app)  # the footer
+
+
+async def test_ctrl_t_and_ctrl_n_pin_and_annotate_search_results(
+    built_small_project: Project,
+) -> None:
+    from dossier.ui.screens.search import SearchScreen
+
+    db = built_small_project.db
+    app = DossierApp(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"first poor")
+        await settle(pilot)
+        await pilot.press("down", "ctrl+t")  # on the results: pin the epithet
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         assert Workset(path_beside(db)).pinned_ids() == ["first-poor-president"]
         assert "★" in screen_text(app)
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, AnnotationEditor)
         await pilot.press(*"who coined it?", "ctrl+s")

@@ -134,6 +134,10 @@ BAD_FILES = {
     "binary": (lambda d: _write(d / "b.txt", b"PK\x03\x04\x00\x00binary"), "binary"),
     "not utf-8": (lambda d: _write(d / "l.txt", "Ibarra, Méndez".encode("latin-1")), "not UTF-8"),
     "empty": (lambda d: _write(d / "e.txt", b"  \n"), "is empty"),
+    "control": (
+        lambda d: _write(d / "c.txt", b"one\ntwo \x1b[31m\n"),
+        "c.txt:2: holds a control character (U+001B)",
+    ),
 }
 
 
@@ -556,4 +560,23 @@ def test_a_source_with_neither_date_is_refused(cli: Cli, small_project: Project)
         f":{line}:",
         f"[[sources]] '{OLD_ID}': a source needs published",
         "retrieved",
+    )
+
+
+def test_a_bad_sentence_part_names_the_parts_line(cli: Cli, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "moving"
+    shutil.copytree(PROJECT_ROOT / "tests" / "cases" / "moving", root)
+    moving = Project(root, "tierra-orrego.toml")
+    moving.edit_case(
+        'currency = "PEN", description = "jointly with Marta',
+        'currency = "PNE", description = "jointly with Marta',
+    )
+    line = moving.line_of('currency = "PNE"')
+    assert line > moving.line_of("parts = [") + 1  # the third part, not the parts = [ line
+    assert_one_line_error(
+        cli("check", "--data", moving.case),
+        f":{line}:",
+        "part 3 (civil damages): currency 'PNE' is not an ISO 4217 code",
     )

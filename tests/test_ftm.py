@@ -369,6 +369,7 @@ def test_quotes_and_notes(small_db: Path) -> None:
     assert editorial.get("summary")[0].startswith("Editorial note")
 
 
+@pytest.mark.bundled  # about the bundled case itself: its one article, its people
 def test_the_bundled_case(bundled_db: Path) -> None:
     by_id = load(list(ftm.export_lines(bundled_db)))
     check_proof(by_id)

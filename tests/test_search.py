@@ -276,6 +276,11 @@ def test_many_matches_are_counted_to_a_cap_and_listed_newest_first(tmp_path: Pat
                     "published_approx": False,
                     "publisher": None,
                     "url": None,
+                    "retrieved": None,
+                    "retrieved_precision": None,
+                    "retrieved_text": None,
+                    "retrieved_rule": None,
+                    "retrieved_approx": False,
                 }
             ],
         )

@@ -175,12 +175,14 @@ def _open_chart(*keys: str, theme: str | None = None) -> Callable[[Pilot[Any]], 
     return run_before
 
 
+@pytest.mark.bundled  # a snapshot of the bundled case: regenerated with it
 def test_chart_bundled_80x24(snap_compare: SnapCompare, bundled_db: Path) -> None:
     assert snap_compare(
         DossierApp(bundled_db), terminal_size=(80, 24), run_before=_open_chart("right", "down")
     )
 
 
+@pytest.mark.bundled  # a snapshot of the bundled case: regenerated with it
 def test_chart_bundled_160x45_light(snap_compare: SnapCompare, bundled_db: Path) -> None:
     app = DossierApp(bundled_db)
     assert snap_compare(

@@ -209,25 +209,13 @@ def _bad(cli: Cli, moving: Project, rid: str, *needles: str) -> None:
     assert not out.exists()
 
 
-def _record_lines(moving: Project, rid: str) -> range:
-    text = moving.case_text()
-    start = moving.line_of(f'id = "{rid}"')
-    end = text.find("\n[[", text.index(f'id = "{rid}"'))
-    return range(start, text[:end].count("\n") + 2)
-
-
-def _line(err: str) -> int:
-    return int(err.split(": ")[2].split(":")[1])
-
-
 def test_amount_without_currency(cli: Cli, moving: Project) -> None:
     moving.edit_case(
         'amount = 12000000, currency = "PEN", description = "jointly with Julián',
         'amount = 12000000, description = "jointly with Julián',
     )
-    _bad(cli, moving, "'quiroga-sentence'", "has no currency", "ISO 4217")
-    line = _line(cli("check", "--data", moving.case).err)
-    assert line in _record_lines(moving, "quiroga-sentence")
+    line = moving.line_of('{ penalty = "civil damages", amount = 12000000, description')
+    _bad(cli, moving, "'quiroga-sentence'", f":{line}:", "has no currency", "ISO 4217")
 
 
 def test_unknown_currency(cli: Cli, moving: Project) -> None:
@@ -242,7 +230,8 @@ def test_disqualification_with_no_term(cli: Cli, moving: Project) -> None:
     moving.edit_case(
         '{ penalty = "disqualification", term = "P2Y", ', '{ penalty = "disqualification", '
     )
-    _bad(cli, moving, "'orrego-sentence'", "a disqualification needs a term")
+    line = moving.line_of('{ penalty = "disqualification"')  # the part's own line
+    _bad(cli, moving, "'orrego-sentence'", f":{line}:", "a disqualification needs a term")
 
 
 def test_verdict_for_a_charge_of_another_defendant(cli: Cli, moving: Project) -> None:
@@ -300,7 +289,8 @@ def test_offence_on_a_step_that_is_no_conviction(cli: Cli, moving: Project) -> N
         '{ status = "acquitted", date = "2025-11-27"',
         '{ status = "acquitted", offence = "abuse", date = "2025-11-27"',
     )
-    _bad(cli, moving, "'quiroga-abuse'", "only a conviction names the offence")
+    line = moving.line_of('{ status = "acquitted", offence')
+    _bad(cli, moving, "'quiroga-abuse'", f":{line}:", "only a conviction names the offence")
 
 
 def test_unknown_field_in_a_part(cli: Cli, moving: Project) -> None:
@@ -386,3 +376,48 @@ evidence = ["The judges ordered Quiroga's capture in Costanera and abroad."]
     assert legal.startswith("wanted abroad since 28 November 2025; capture ordered")
     assert "extradition requested" in legal
     assert _detail(out, "quiroga-extradition")["title"] == ("Marta Quiroga — extradition requested")
+
+
+# ---------------------------------------------------------------------------------------------------
+# As of each source (with the asof helper's snapshots)
+
+
+def _as_of(spec: str, tmp_path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    from dossier import asof, casefile
+    from dossier.queries import read_opening
+    from dossier.store import validate
+
+    case = casefile.load(MOVING_CASE)
+    know = asof.Knowledge(case)
+    snap = asof.build_snapshot(case, asof.resolve(spec, know.points), tmp_path, know)
+    reader = Reader(snap, meta=validate(snap))
+    try:
+        figures = {f.label: f.value for f in read_opening(reader).overview.figures}
+        verdict = reader.detail("verdict-delivered")
+        assert verdict is not None
+        return figures, {"title": verdict.title}
+    finally:
+        reader.close()
+
+
+def test_as_of_the_first_source_the_verdict_is_scheduled_and_she_is_on_bail(
+    tmp_path: Path,
+) -> None:
+    figures, verdict = _as_of("court-to-rule-2025-10-02", tmp_path)
+    assert verdict["title"] == "The Special Criminal Chamber delivers its verdict (scheduled)"
+    assert figures["Marta Quiroga: custody"] == "released on bail since September 2025"
+    assert "Marta Quiroga: legal status" not in figures
+    assert "Tomás Bellido: charges" not in figures  # sentenced only in the second source
+    assert figures["Scheduled: verdict"] == (
+        "The Special Criminal Chamber delivers its verdict — 27 November 2025"
+    )
+
+
+def test_as_of_the_second_source_the_verdict_is_past_and_capture_is_ordered(
+    tmp_path: Path,
+) -> None:
+    figures, verdict = _as_of("tribunal-condena-2025-11-28", tmp_path)
+    assert verdict["title"] == "The Special Criminal Chamber delivers its verdict"
+    assert "Marta Quiroga: custody" not in figures
+    assert figures["Marta Quiroga: legal status"].startswith("capture ordered")
+    assert figures["Scheduled: hearing"].startswith("The full ruling is read")

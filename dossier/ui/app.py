@@ -16,7 +16,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.screen import Screen
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
@@ -40,16 +41,19 @@ from dossier.ui.messages import (
     AnnotationNotSaved,
     BuildFinished,
     CaseLoaded,
+    Copied,
     EarlyReadFailed,
     GoTo,
     MarksChanged,
     MarksLoaded,
+    OpenInSource,
     PinRequested,
     PlaceFound,
     WorkerFailed,
     WorksetChanged,
 )
-from dossier.ui.widgets.detail import LinkList
+from dossier.ui.widgets.detail import EvidenceList, FieldList, LinkList
+from dossier.ui.widgets.footer import FittingFooter
 from dossier.ui.widgets.panes import CaseSummary, DetailReader, ListPane, ViewReader
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.views import pinned_rows_for, rows_for
@@ -157,6 +161,14 @@ class CaseBar(Static):
         return bar
 
 
+class MainScreen(Screen[None]):
+    """The panes' screen. The Overview's table has the focus from the first frame: Textual's
+    default focused the tabs first, and moving it to the table once the case was read restyled
+    every tab on the first frame's path."""
+
+    AUTO_FOCUS = "#table-overview"
+
+
 class DossierApp(App[None]):
     """Open one dossier. With ``build_from``, (re)build it from that case file first."""
 
@@ -169,6 +181,7 @@ class DossierApp(App[None]):
         (140, "-wide"),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, #status"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -214,6 +227,38 @@ class DossierApp(App[None]):
             key_display="⇧↓",
             tooltip="Move the pin down (Pinned pane)",
             id="app.pin_down",
+        ),
+        Binding(
+            "y",
+            "copy(False)",
+            "Copy",
+            tooltip="Copy the selected record, field, quote or evidence span with its citation",
+            id="app.copy",
+        ),
+        Binding(
+            "Y",
+            "copy(True)",
+            "Copy Markdown",
+            show=False,
+            tooltip="The same as Markdown, with a footnote quoting the source",
+            id="app.copy_markdown",
+        ),
+        Binding(
+            "o",
+            "open_evidence",
+            "In source",
+            show=False,
+            tooltip="Show the evidence span (the selected one, else the first) in its source, "
+            "highlighted, in the Sources pane",
+            id="app.open_evidence",
+        ),
+        Binding(
+            "z",
+            "maximize_detail",
+            "Zoom",
+            show=False,
+            tooltip="The detail on the whole screen, or back (Esc also restores)",
+            id="app.zoom",
         ),
         Binding(
             "left_square_bracket",
@@ -289,6 +334,8 @@ class DossierApp(App[None]):
         self.error_message: str | None = None
         self._identity: store.Identity | None = None
         self._pending_place: PlaceFound | None = None
+        self._span: tuple[str, int, int] | None = None
+        """A cited span being opened in the Sources pane (``o``)."""
         self._loaded = False
         self._numbered = True
         """Whether the tabs show their numbers (as composed); see on_resize."""
@@ -301,12 +348,21 @@ class DossierApp(App[None]):
         self.as_of: AsOfState | None = None
         """The case as of a source (stepped with [ and ]), read from its case file when first
         asked; ``as_of.index`` None: now."""
+        self._old_as_of: list[AsOfState] = []
         self._record_commands = RecordCommands.bound(
             RecordFinder(self._find_records, self.case_ready)
         )
         """The palette's provider of records, bound to this app's dossier."""
 
     # -- layout ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        # Born with its width's class (-narrow, -wide): added at the first resize instead, it
+        # restyled every widget on the first frame's path (a later resize still sets it).
+        width = self.size.width
+        breakpoints = sorted(self.HORIZONTAL_BREAKPOINTS or [], reverse=True)
+        classes = next((name for at, name in breakpoints if width >= at), "")
+        return MainScreen(id="_default", classes=classes)
 
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")
@@ -318,7 +374,7 @@ class DossierApp(App[None]):
                         self._panes[pane] = overview
                         yield overview
         yield Static(id="status", classes="status")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CaseBar).show(self.db.stem, "…")
@@ -504,7 +560,9 @@ class DossierApp(App[None]):
 
     def _reloaded(self, reader: Reader, opening: Opening) -> None:
         self.reader = reader
-        self.as_of = None  # a rebuilt case: its sources may have changed
+        if self.as_of is not None:  # a rebuilt case: its sources may have changed
+            self._old_as_of.append(self.as_of)  # its snapshots are removed at exit
+        self.as_of = None
         self._status(None)
         self.notify(f"{self.db.name} was rebuilt: showing the new build.", timeout=4)
         self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
@@ -659,8 +717,16 @@ class DossierApp(App[None]):
         self.query_one(TabbedContent).active = place.pane
         listpane.clear_view()  # the place is a row of the pane's own order
         listpane.select(place.pos)
+        span, self._span = self._span, None
+        if span is not None and span[0] == place.record:
+            listpane.show_span(*span)
+        if place.record != event.record:  # a role: its holder's row, its own detail
+            listpane.show_instead(place.record, event.record)
 
     async def action_go_back(self) -> None:
+        if self.screen.maximized is not None:
+            self._restore()
+            return
         table = self.pane(self.active_pane).table
         if self.focused is not table:
             # From a record's detail or links, Escape returns to its table first.
@@ -724,7 +790,14 @@ class DossierApp(App[None]):
                     Binding("escape", "", "Clear the filter (with none: back)"),
                 ],
             ),
-            ("In a record's links", list(LinkList.BINDINGS)),
+            ("In a record's links (and a source's cited spans)", list(LinkList.BINDINGS)),
+            (
+                "In a record's fields and evidence (Tab to them)",
+                [
+                    Binding("y", "", "Copy the highlighted field or span with its citation"),
+                    *EvidenceList.BINDINGS,
+                ],
+            ),
             (
                 "In the timeline (t)",
                 [*TimelineChart.BINDINGS, *TimelineScreen.BINDINGS[1:2]],
@@ -776,6 +849,99 @@ class DossierApp(App[None]):
         pinned = self.workset is not None and self.active_pane == "pinned"
         why = "e on the Pinned pane opens on them; w: whole case." if pinned else None
         self.push_screen(ExportScreen(self.reader, workset=self.workset, pinned=pinned, why=why))
+
+    # -- copy with citation, evidence to source, the detail on the whole screen ------------------
+
+    def _copy_target(self) -> tuple[str, tuple[str, str] | None, int | None] | None:
+        """What ``y`` copies: (record, field, evidence span index), from where the focus is: a
+        detail field, an evidence span, a record citing a span (a source's), else the row."""
+        focused = self.focused
+        panel = self.pane(self.active_pane).detail
+        detail = panel.detail
+        if detail is not None and focused is not None and focused.parent is panel:
+            if isinstance(focused, FieldList) and focused.selected is not None:
+                return detail.id, focused.selected, None
+            if isinstance(focused, EvidenceList) and focused.highlighted is not None:
+                return detail.id, None, focused.highlighted
+            if isinstance(focused, LinkList) and focused.highlighted is not None:
+                option = focused.get_option_at_index(focused.highlighted)
+                if option.id:
+                    return option.id.split("#")[0], None, None
+        selected = self._selected()
+        return None if selected is None else (selected[0], None, None)
+
+    def action_copy(self, markdown: bool) -> None:
+        target = self._copy_target() if self.reader is not None and self._loaded else None
+        if target is None:
+            self.notify("Select a record to copy.", timeout=2)
+            return
+        self._read_citation(*target, markdown)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
+    def _read_citation(
+        self, record: str, field: tuple[str, str] | None, span: int | None, markdown: bool
+    ) -> None:
+        from dossier.citation import cite
+        from dossier.ui.clipboard import clipboard_caveat
+
+        assert self.reader is not None
+        with self.reader.connection() as conn:
+            found = cite(conn, record, field=field, span=span)
+        if found is None:
+            self.post_message(Copied("", f"no record {record!r} in this dossier", markdown))
+            return
+        text = found.markdown if markdown else found.text
+        self.post_message(Copied(text, found.what, markdown, clipboard_caveat(os.environ)))
+
+    @on(Copied)
+    def _copied(self, event: Copied) -> None:
+        if not event.text:
+            self.notify(f"Nothing copied: {event.what}.", severity="warning", timeout=4)
+            return
+        self.copy_to_clipboard(event.text)
+        form = "as Markdown with its footnote" if event.markdown else "with its citation"
+        said = f"Copied {event.what} {form}."
+        caveat = event.caveat
+        if caveat:
+            self.notify(f"{said} But {caveat}.", title="Copied", severity="warning", timeout=10)
+        else:
+            self.notify(said, title="Copied", timeout=4)
+
+    def action_open_evidence(self) -> None:
+        """The selected evidence span (else the record's first) in its source, highlighted."""
+        panel = self.pane(self.active_pane).detail
+        detail = panel.detail
+        if detail is None or not detail.evidence:
+            self.notify("This record cites no span of a source.", timeout=3)
+            return
+        focused = self.focused
+        index = 0
+        if isinstance(focused, EvidenceList) and focused.highlighted is not None:
+            index = focused.highlighted
+        ev = detail.evidence[min(index, len(detail.evidence) - 1)]
+        self.post_message(OpenInSource(ev.source, ev.start, ev.end))
+
+    @on(OpenInSource)
+    async def _open_in_source(self, event: OpenInSource) -> None:
+        self._restore()
+        listpane = await self._open_pane("sources")
+        self._span = (event.source, event.start, event.end)
+        listpane.show_span(*self._span)
+        self.goto(event.source)
+
+    def _restore(self) -> None:
+        """Out of the maximized detail, back to the pane."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+
+    def action_maximize_detail(self) -> None:
+        if self.screen.maximized is not None:
+            self._restore()
+            return
+        panel = self.pane(self.active_pane).detail
+        inside = self.focused is not None and self.focused.parent is panel
+        if self.screen.maximize(panel, container=False) and not inside:
+            panel.focus()
 
     # -- as of a date, and what changed since ---------------------------------------------------
 
@@ -869,10 +1035,14 @@ class DossierApp(App[None]):
                 raise DossierError(
                     "Nothing changed: the case has one source" if points else "No sources."
                 )
-            self.call_from_thread(self._status, "Reading what changed…")
-            case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
-            changes = asof.changes_since(case, asof.Cutoff.at(points[at]), knowledge)
-            self.call_from_thread(self._status, None)
+            cutoff = asof.Cutoff.at(points[at])
+            if asof.is_whole(cutoff, points):  # since the newest source: nothing, no case read
+                changes = asof.Changes(cutoff, (), ())
+            else:
+                self.call_from_thread(self._status, "Reading what changed…")
+                case, knowledge = state.known(self.db, self.meta or store.validate(self.db))
+                changes = asof.changes_since(case, cutoff, knowledge)
+                self.call_from_thread(self._status, None)
         except DossierError as exc:
             self.call_from_thread(self._status, None)
             self.call_from_thread(self.notify, exc.message, title="Changes", timeout=4)
@@ -889,6 +1059,8 @@ class DossierApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("move_pin", "toggle_mine"):
             return self.active_pane == "pinned"
+        if action in ("copy", "open_evidence", "maximize_detail"):
+            return len(self.screen_stack) == 1  # the panes', not a screen above them
         return True
 
     def action_toggle_mine(self) -> None:
@@ -906,8 +1078,8 @@ class DossierApp(App[None]):
         if row is None:
             return None
         detail = pane.detail.detail
-        if detail is not None and detail.id == row.record:
-            return row.record, detail.title, detail.kind
+        if detail is not None and detail.id == pane.shown_for(row.record):
+            return detail.id, detail.title, detail.kind
         return row.record, row.cells[1] if len(row.cells) > 1 else row.record, row.kind
 
     def action_pin(self) -> None:
@@ -1107,7 +1279,8 @@ class DossierApp(App[None]):
     def on_unmount(self) -> None:
         if self.reader is not None:
             self.reader.close()
-        if self.as_of is not None:
-            self.as_of.remove()
+        for state in (*self._old_as_of, self.as_of):
+            if state is not None:
+                state.remove()
         if self.workset is not None:
             self.workset.close()

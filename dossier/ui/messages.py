@@ -128,6 +128,26 @@ class MarksChanged(Message, bubble=False):
 
 
 @dataclass
+class OpenInSource(Message):
+    """Show a cited span in its source, in the Sources pane (``o``, or Enter on an evidence span)."""
+
+    source: str
+    start: int
+    end: int
+
+
+@dataclass
+class Copied(Message):
+    """A citation was read (in a worker) and is to be copied to the clipboard."""
+
+    text: str
+    what: str
+    markdown: bool
+    caveat: str | None = None
+    """Why the terminal may not put it on the clipboard (:mod:`dossier.ui.clipboard`)."""
+
+
+@dataclass
 class ViewLoaded(Message):
     """The rows of a pane's filter or sort are read: its loader, row count and first page."""
 

@@ -33,6 +33,8 @@ def _key_label(key: str) -> str:
         "shift+tab": "Shift+Tab",
         "ctrl+p": "Ctrl+P",
         "ctrl+s": "Ctrl+S",
+        "ctrl+t": "Ctrl+T",
+        "ctrl+n": "Ctrl+N",
         "shift+up": "Shift+↑",
         "shift+down": "Shift+↓",
     }
@@ -65,6 +67,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "ends(0)", "Top", show=False),
+        Binding("G,end", "ends(1)", "Bottom", show=False),
     ]
 
     def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
@@ -76,7 +84,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", can_focus=True):
-            yield Static(Text("Keys", style="bold"), id="help-title")
+            title = Text("Keys", style="bold")
+            title.append(
+                "  — Esc, q or ? closes; j k ↓ ↑, PgDn PgUp, g G scroll", style="not bold dim"
+            )
+            yield Static(title, id="help-title")
             yield Static(key_rows(self.sections))
             yield Static(
                 Text("Esc, q or ? closes this screen.", style="dim"),
@@ -85,3 +97,19 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def _body(self) -> VerticalScroll:
+        return self.query_one("#help-body", VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        body = self._body()
+        body.scroll_to(y=body.scroll_y + lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        body = self._body()
+        step = max(body.scrollable_content_region.height - 1, 1)
+        body.scroll_to(y=body.scroll_y + pages * step, animate=False)
+
+    def action_ends(self, end: int) -> None:
+        body = self._body()
+        body.scroll_to(y=body.max_scroll_y if end else 0, animate=False)

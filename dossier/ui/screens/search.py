@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -26,7 +27,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from dossier.errors import DossierError
@@ -40,6 +41,12 @@ from dossier.search import (
 )
 from dossier.ui.messages import AnnotateRequested, MarksChanged, PinRequested
 from dossier.ui.widgets.text_view import fit
+
+PIN_KEY = "ctrl+t"
+NOTE_KEY = "ctrl+n"
+"""Pin and annotate the highlighted result: keys that type nothing into the query box, and that
+neither Textual's Input (ctrl+a/e/d/w/u/k/x/c/v), the app (ctrl+p, ctrl+q, ctrl+c) nor a raw
+terminal (ctrl+h/i/j/m/[ are Backspace, Tab, Enter, Esc; tmux's prefix is ctrl+b) take."""
 
 PLACEHOLDER = 'Search quotes: words, "a phrase", -word, a OR b, speaker:name'
 SHOWN = 20
@@ -113,12 +120,8 @@ class ResultList(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Previous result", show=False, id="search.results.up"),
         Binding("down", "cursor_down", "Next result", show=False, id="search.results.down"),
-        Binding("enter", "select", "Open the quote", id="search.results.open"),
-        Binding("p", "pin", "Pin", id="search.results.pin"),
-        Binding("a", "annotate", "Annotate", id="search.results.annotate"),
+        Binding("enter", "select", "Open", tooltip="Open the quote", id="search.results.open"),
     ]
-    WORKSET_KEYS = frozenset("pa")
-    """Keys that act on the highlighted result instead of going to the search box."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "result-list--highlighted",
@@ -182,6 +185,7 @@ class ResultList(ScrollView, can_focus=True):
         """(result, start, end) of each row, for the width in ``_width``."""
         self._first_row: list[int] = []
         self._width = -1
+        self._styles: tuple[Style, Style, dict[str, Style]] | None = None
 
     @property
     def option_count(self) -> int:
@@ -216,6 +220,12 @@ class ResultList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width == self._width:
             return
+        if (
+            width <= 0
+        ):  # hidden, or not laid out yet: wrapped when it has a width, not a row a letter
+            self._rows, self._first_row = [], []
+            self.virtual_size = Size(0, 0)
+            return
         self._width = width
         rows: list[tuple[int, int, int]] = []
         first: list[int] = []
@@ -247,8 +257,8 @@ class ResultList(ScrollView, can_focus=True):
     # -- keys and mouse -------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        if event.character in self.WORKSET_KEYS:
-            return  # the bindings: pin or annotate the highlighted quote
+        # Every letter is query text, "p" and "a" too: pinning and annotating here are on keys
+        # that cannot be typed into a query (the search screen's ctrl+t and ctrl+n).
         if event.is_printable and event.character:
             event.stop()  # not an app key ("q" quits, "1" changes pane): the user is typing
             event.prevent_default()
@@ -297,18 +307,32 @@ class ResultList(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # the styles are looked up once a frame, not once a row
         self._layout()
-        width = self._width
-        base = self.rich_style
+        return super().render_lines(crop)
+
+    def _line_styles(self) -> tuple[Style, Style, dict[str, Style]]:
+        """The list's style, the highlighted result's, and each part's (for this frame)."""
+        if self._styles is None:
+            base = self.rich_style
+            parts = {
+                name: self.get_component_rich_style(name, partial=True)
+                for name in ("result-list--strong", "result-list--dim", "result-list--match")
+            }
+            highlighted = base + self.get_component_rich_style("result-list--highlighted")
+            self._styles = (base, highlighted, parts)
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        width = max(self._width, 0)
+        base, highlighted, parts = self._line_styles()
         row = round(self.scroll_y) + y
         if row >= len(self._rows):
             return Strip.blank(width, base)
         index, start, end = self._rows[row]
         text, pieces = self._text(index)
-        style = base
-        if index == self.highlighted:
-            style = base + self.get_component_rich_style("result-list--highlighted")
+        style = highlighted if index == self.highlighted else base
         segments: list[Segment] = []
         at = start
         for a, b, name in pieces:
@@ -318,9 +342,7 @@ class ResultList(ScrollView, can_focus=True):
             if a > at:
                 segments.append(Segment(text[at:a], style))
             stop = min(b, end)
-            segments.append(
-                Segment(text[a:stop], style + self.get_component_rich_style(name, partial=True))
-            )
+            segments.append(Segment(text[a:stop], style + parts[name]))
             at = stop
         if at < end:
             segments.append(Segment(text[at:end], style))
@@ -346,7 +368,21 @@ class SearchScreen(ModalScreen[str | None]):
     a subclass elsewhere would not be this one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Clear and close search", id="search.close"),
+        Binding("escape", "close", "Close", tooltip="Clear and close search", id="search.close"),
+        Binding(
+            PIN_KEY,
+            "pin",
+            "Pin",
+            tooltip="Pin or unpin the highlighted quote (letters always go into the query)",
+            id="search.pin",
+        ),
+        Binding(
+            NOTE_KEY,
+            "annotate",
+            "Note",
+            tooltip="Write an annotation on the highlighted quote",
+            id="search.annotate",
+        ),
         Binding("down", "to_results", "Go to the results", show=False, id="search.to_results"),
         Binding("backspace", "edit", "Edit the query", show=False, id="search.edit"),
     ]
@@ -386,7 +422,7 @@ class SearchScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         body = Vertical(id="search-body")
         body.border_title = "Search quotes"
-        body.border_subtitle = "Enter open · ↓↑ move · p pin · a note · Esc close"
+        body.border_subtitle = "Enter open · ↓↑ move · ^t pin · ^n note · Esc close"
         with body:
             yield Input(
                 self._initial, placeholder=PLACEHOLDER, select_on_focus=False, id="search-input"
@@ -394,6 +430,7 @@ class SearchScreen(ModalScreen[str | None]):
             yield Static(id="search-count")
             yield ResultList(id="search-results")
             yield Static(Text(HINT_EMPTY, style="dim"), id="search-hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search-results", ResultList).display = False
@@ -463,6 +500,13 @@ class SearchScreen(ModalScreen[str | None]):
         self.query_one("#search-hint", Static).display = True
 
     # -- keys -----------------------------------------------------------------------------------
+
+    def action_pin(self) -> None:
+        """Pin the highlighted result, from the box or the list alike."""
+        self.query_one("#search-results", ResultList).action_pin()
+
+    def action_annotate(self) -> None:
+        self.query_one("#search-results", ResultList).action_annotate()
 
     def action_to_results(self) -> None:
         results = self.query_one("#search-results", ResultList)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,14 +17,40 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from dossier.queries import KIND_LABEL, RecordDetail, SourceText
+from dossier.queries import KIND_LABEL, RecordDetail, SourceText, clip
 from dossier.safetext import line, safe
 
 EVIDENCE_STYLE = "bold reverse"
 SPAN_STYLE = "underline"
 
 
-class LinkList(OptionList):
+class PanelList(OptionList):
+    """A list inside the detail panel, as tall as its options: the panel around it scrolls."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """Bring the highlighted option into the panel's view."""
+        super().scroll_to_highlight(top)
+        highlighted = self.highlighted
+        panel = self.parent
+        if highlighted is None or not isinstance(panel, Widget) or not self.is_mounted:
+            return
+        if not self.has_focus:
+            return  # a new record was shown: its panel starts at the top, not at its lists
+        y = self._index_to_line.get(highlighted)
+        if y is None:
+            return
+        region = Region(0, self.virtual_region.y + y, 1, self._heights.get(highlighted, 1))
+        panel.scroll_to_region(region, animate=False, immediate=True, force=True)
+
+
+class LinkList(PanelList):
     """The records linked to the one shown; Enter goes to the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,30 +61,56 @@ class LinkList(OptionList):
         Binding("enter", "select", "Go to link", id="links.follow"),
     ]
 
-    def scroll_to_highlight(self, top: bool = False) -> None:
-        """The list is as tall as its options; it is the detail panel around it that scrolls,
-        so bring the highlighted option into the panel's view."""
-        super().scroll_to_highlight(top)
-        highlighted = self.highlighted
-        panel = self.parent
-        if highlighted is None or not isinstance(panel, Widget) or not self.is_mounted:
-            return
-        if not self.has_focus:
-            return  # a new record was shown: its panel starts at the top, not at its links
-        y = self._index_to_line.get(highlighted)
-        if y is None:
-            return
-        region = Region(0, self.virtual_region.y + y, 1, self._heights.get(highlighted, 1))
-        panel.scroll_to_region(region, animate=False, immediate=True, force=True)
+
+class FieldList(PanelList):
+    """The record's fields, one option each: the highlighted one is what ``y`` copies."""
+
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def show_fields(self, fields: list[tuple[str, str]]) -> None:
+        self.fields = tuple(fields)
+        self.clear_options()
+        width = min(max((len(label) for label, _ in fields), default=0), 18)
+        options = []
+        for label, value in fields:
+            row = Table.grid(padding=(0, 1), expand=True)
+            row.add_column(style="bold dim", no_wrap=True, width=width)
+            row.add_column(ratio=1, overflow="fold")
+            row.add_row(Text(line(label)), Text(safe(value)))
+            options.append(Option(row))
+        self.add_options(options)
+        self.display = bool(fields)
+        if fields:
+            self.highlighted = 0
+
+    @property
+    def selected(self) -> tuple[str, str] | None:
+        """The highlighted field: (label, value)."""
+        index = self.highlighted
+        return self.fields[index] if index is not None and index < len(self.fields) else None
+
+
+class EvidenceList(PanelList):
+    """The record's evidence spans: Enter (or ``o``) opens the highlighted one in its source;
+    ``y`` copies it with its citation."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open in source", id="evidence.open"),
+    ]
 
 
 class DetailPanel(VerticalScroll, can_focus=True):
     """Shows a :class:`~dossier.queries.RecordDetail`; for a source, its whole text with the cited
     spans marked."""
 
+    ALLOW_MAXIMIZE = True
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.detail: RecordDetail | None = None
+        self.source: SourceText | None = None
+        self.span: tuple[int, int] | None = None
+        """The cited span of the source shown highlighted (``o`` from a record's evidence)."""
         self._built = False
         self._message = ""
 
@@ -79,13 +132,20 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self._built = True
         self.mount(
             Static(id="detail-head", classes="detail-head"),
-            Static(id="detail-fields"),
+            FieldList(id="detail-fields"),
             Static(id="detail-annotation"),
             Static(id="detail-text"),
+            Static(
+                "Cited spans — Enter goes to the record", id="cited-title", classes="detail-section"
+            ),
+            LinkList(id="detail-cited"),
             Static(id="detail-notes"),
             Static("Links", id="links-title", classes="detail-section"),
             LinkList(id="detail-links"),
-            Static(id="detail-evidence"),
+            Static(
+                "Evidence — the source's own words", id="evidence-title", classes="detail-section"
+            ),
+            EvidenceList(id="detail-evidence"),
         )
         self.clear(self._message)
         return True
@@ -97,17 +157,20 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
     def clear(self, message: str = "") -> None:
         self.detail = None
+        self.source = None
+        self.span = None
         if not self._built:
             self._message = message  # shown once built
             return
         self.query_one("#detail-head", Static).update(Text(message, style="italic"))
-        for wid in ("#detail-fields", "#detail-notes", "#detail-evidence", "#detail-text"):
+        for wid in ("#detail-notes", "#detail-text"):
             self.query_one(wid, Static).update("")
-        self.query_one("#detail-annotation").display = False
-        self.query_one("#links-title").display = False
-        links = self.query_one(LinkList)
-        links.clear_options()
-        links.display = False
+        self.query_one(FieldList).show_fields([])
+        for wid in ("#detail-annotation", "#links-title", "#evidence-title", "#cited-title"):
+            self.query_one(wid).display = False
+        for lst in self.query(PanelList):
+            lst.clear_options()
+            lst.display = False
 
     def show_orphan(self, record: str, annotation: str | None) -> None:
         """A pinned or annotated record that the dossier no longer has."""
@@ -138,11 +201,16 @@ class DetailPanel(VerticalScroll, can_focus=True):
             note.update(out)
 
     def show(
-        self, detail: RecordDetail, source: SourceText | None = None, annotation: str | None = None
+        self,
+        detail: RecordDetail,
+        source: SourceText | None = None,
+        annotation: str | None = None,
+        span: tuple[int, int] | None = None,
     ) -> None:
+        """``span``: for a source, the cited span to show highlighted and scrolled to."""
         if not self._build():
             if self.is_attached:
-                self.call_after_refresh(self.show, detail, source, annotation)
+                self.call_after_refresh(self.show, detail, source, annotation, span)
             return
         self.detail = detail
         head = Text()
@@ -155,16 +223,11 @@ class DetailPanel(VerticalScroll, can_focus=True):
         head.append(f"\nid {line(detail.id)}", style="dim")
         self.query_one("#detail-head", Static).update(head)
 
-        fields = Table.grid(padding=(0, 1), expand=True)
-        fields.add_column(style="bold dim", no_wrap=True, max_width=18)
-        fields.add_column(ratio=1, overflow="fold")
-        for f in detail.fields:
-            fields.add_row(Text(line(f.label)), Text(safe(f.value)))
-        self.query_one("#detail-fields", Static).update(fields)
+        self.query_one(FieldList).show_fields([(f.label, f.value) for f in detail.fields])
 
         self.query_one("#detail-notes", Static).update(self._notes(detail))
 
-        links = self.query_one(LinkList)
+        links = self.query_one("#detail-links", LinkList)
         links.clear_options()
         options: list[Option] = []
         seen: set[str] = set()
@@ -191,12 +254,23 @@ class DetailPanel(VerticalScroll, can_focus=True):
         if has_links:
             links.highlighted = next(i for i, o in enumerate(options) if not o.disabled)
 
-        self.query_one("#detail-evidence", Static).update(self._evidence(detail))
-        self.query_one("#detail-text", Static).update(self._source(source) if source else "")
+        evidence = self.query_one(EvidenceList)
+        evidence.clear_options()
+        evidence.add_options(self._evidence(detail))
+        evidence.display = bool(detail.evidence)
+        if detail.evidence:
+            evidence.highlighted = 0
+        self.query_one("#evidence-title").display = bool(detail.evidence)
+        self.source = source
+        self.span = span if source is not None else None
+        self.query_one("#detail-text", Static).update(self._source(source, span) if source else "")
         self.query_one("#detail-text").display = source is not None
+        self._show_cited(source, span)
         self.query_one("#detail-notes").display = bool(detail.notes)
         self._show_annotation(annotation)
         self.scroll_home(animate=False)
+        if source is not None and span is not None:
+            self.call_after_refresh(self._scroll_to_span, source, span)
 
     @staticmethod
     def _notes(detail: RecordDetail) -> RenderableType:
@@ -219,10 +293,8 @@ class DetailPanel(VerticalScroll, can_focus=True):
         return out
 
     @staticmethod
-    def _evidence(detail: RecordDetail) -> RenderableType:
-        if not detail.evidence:
-            return ""
-        parts: list[RenderableType] = [Text("Evidence — the source's own words", style="bold")]
+    def _evidence(detail: RecordDetail) -> list[Option]:
+        options = []
         for ev in detail.evidence:
             # The sentence around the span, as the source prints it (its own quote marks
             # included): the cited words stand out, the context is dimmed.
@@ -230,17 +302,67 @@ class DetailPanel(VerticalScroll, can_focus=True):
             quote.append(safe(ev.before), style="dim")
             quote.append(safe(ev.exact), style=EVIDENCE_STYLE)
             quote.append(safe(ev.after.rstrip("\n")), style="dim")
-            parts.append(quote)
-            parts.append(
+            where = Padding(
                 Text(
-                    f"   — {line(ev.source_title)}, line {ev.line}, characters {ev.start}–{ev.end}",
+                    f"— {line(ev.source_title)}, line {ev.line}, characters {ev.start}–{ev.end}",
                     style="dim",
-                )
+                ),
+                (0, 0, 0, 3),  # a wrapped line stays under the dash
             )
-        return Group(*parts)
+            options.append(Option(Group(quote, where)))
+        return options
+
+    def _show_cited(self, source: SourceText | None, span: tuple[int, int] | None) -> None:
+        """For a source: each cited span, then the records that cite it (Enter goes to one)."""
+        cited = self.query_one("#detail-cited", LinkList)
+        cited.clear_options()
+        options: list[Option] = []
+        at: int | None = None
+        if source is not None:
+            text = source.text
+            last: tuple[int, int] | None = None
+            for n, s in enumerate(source.spans):
+                if (s.start, s.end) != last:
+                    last = (s.start, s.end)
+                    words = clip(line(text[s.start : s.end]), 70)
+                    head = Text(f"{s.start}–{s.end} ", style="bold dim")
+                    head.append(f"“{words}”", style="dim")
+                    options.append(Option(head, disabled=True))
+                    if span == last:
+                        at = len(options)
+                label = Text("  ")
+                label.append(line(s.title or s.record))
+                label.append(f"  {line(KIND_LABEL.get(s.kind, s.kind)).lower()}", style="dim")
+                options.append(Option(label, id=f"{s.record}#{n}"))
+        cited.add_options(options)
+        cited.display = bool(options)
+        self.query_one("#cited-title").display = bool(options)
+        if options:
+            cited.highlighted = (
+                at if at is not None else next(i for i, o in enumerate(options) if not o.disabled)
+            )
+
+    def _scroll_to_span(self, source: SourceText, span: tuple[int, int], tries: int = 20) -> None:
+        """Scroll the source's text so that ``span`` is near the top of the panel, once the text
+        is laid out (a pane shown for the first time takes a few refreshes)."""
+        if self.source is not source or not self.is_attached:
+            return  # another record is shown now
+        text = self.query_one("#detail-text", Static)
+        width = text.content_region.width
+        if width <= 0 or text.size.height <= 1:
+            if tries:
+                self.call_after_refresh(self._scroll_to_span, source, span, tries - 1)
+            return
+        before = Text(safe(source.text[: span[0]]))
+        rows = len(before.wrap(self.app.console, width)) if span[0] else 1
+        y = max(text.virtual_region.y + 1 + max(rows - 1, 0) - 2, 0)  # + the heading line
+        if y > self.max_scroll_y and tries:
+            self.call_after_refresh(self._scroll_to_span, source, span, tries - 1)
+            return
+        self.scroll_to(y=y, animate=False, immediate=True)
 
     @staticmethod
-    def _source(source: SourceText) -> RenderableType:
+    def _source(source: SourceText, span: tuple[int, int] | None = None) -> RenderableType:
         head = Text()
         head.append("Text of the source", style="bold")
         head.append(
@@ -249,6 +371,8 @@ class DetailPanel(VerticalScroll, can_focus=True):
             style="dim",
         )
         body = Text(safe(source.text.rstrip("\n")))
-        for span in source.spans:
-            body.stylize(SPAN_STYLE, span.start, span.end)
+        for cited in source.spans:
+            body.stylize(SPAN_STYLE, cited.start, cited.end)
+        if span is not None:
+            body.stylize(EVIDENCE_STYLE, *span)
         return Group(head, body)

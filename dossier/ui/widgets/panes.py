@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from dossier.queries import PANE_COLUMNS, PANE_TITLES, Overview, RecordDetail, RowData, SourceText
 from dossier.safetext import line, safe
-from dossier.ui.messages import DetailLoaded, GoTo, ViewCounted, ViewLoaded, WorkerFailed
+from dossier.ui.messages import (
+    DetailLoaded,
+    GoTo,
+    OpenInSource,
+    ViewCounted,
+    ViewLoaded,
+    WorkerFailed,
+)
 from dossier.ui.widgets.detail import DetailPanel, LinkList
+from dossier.ui.widgets.figures import FigureRows
+from dossier.ui.widgets.glance import glance_text
 from dossier.ui.widgets.record_table import Loader, RecordTable
 from dossier.views import View, ViewRows, sortable
 from dossier.words import plural
@@ -100,6 +108,11 @@ class ListPane(Container):
             pane, PANE_COLUMNS[pane], empty_text=EMPTY_TEXT[pane], id=f"table-{pane}"
         )
         self.detail = DetailPanel(id=f"detail-{pane}", classes="detail")
+        self.instead: tuple[str, str] | None = None
+        """(row record, record shown): a record with no row of its own (a role) is shown in the
+        detail while the cursor is on the row it is listed under (its holder's)."""
+        self.span: tuple[str, int, int] | None = None
+        """A cited span of a source to show highlighted when that source's detail is shown."""
         self.filter_input = Input(
             placeholder="type to filter", compact=True, id=f"filter-{pane}", select_on_focus=False
         )
@@ -139,6 +152,11 @@ class ListPane(Container):
         self.table.reset(loader, total, cursor, first)
         if not total:
             self.detail.clear(EMPTY_TEXT[self.pane])
+
+    def shown_for(self, row: str) -> str:
+        """The record the detail shows for the row of ``row``."""
+        instead = self.instead
+        return instead[1] if instead is not None and instead[0] == row else row
 
     # -- filter and sort --------------------------------------------------------------------------
 
@@ -273,7 +291,21 @@ class ListPane(Container):
     def refresh_detail(self) -> None:
         row = self.table.current
         if row is not None:
-            self._load_detail(row.record)
+            self._load_detail(self.shown_for(row.record))
+
+    def show_instead(self, row: str, record: str) -> None:
+        """Show ``record`` in the detail while the cursor is on the row of ``row``."""
+        self.instead = (row, record)
+        current = self.table.current
+        if current is not None and current.record == row:
+            self._load_detail(record)
+
+    def show_span(self, source: str, start: int, end: int) -> None:
+        """Show ``source`` with the span highlighted, once its detail is read (now if selected)."""
+        self.span = (source, start, end)
+        row = self.table.current
+        if row is not None and row.record == source:
+            self._load_detail(source)
 
     def select(self, pos: int, *, focus: bool = True) -> None:
         table = self.table
@@ -286,7 +318,9 @@ class ListPane(Container):
         event.stop()
         if event.row is None:
             return
-        self._load_detail(event.row.record)
+        if self.instead is not None and self.instead[0] != event.row.record:
+            self.instead = None
+        self._load_detail(self.shown_for(event.row.record))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def _load_detail(self, record: str) -> None:
@@ -305,41 +339,80 @@ class ListPane(Container):
     def _detail_loaded(self, event: DetailLoaded) -> None:
         event.stop()
         row = self.table.current
-        if row is not None and row.record != event.record:
+        if row is not None and self.shown_for(row.record) != event.record:
             return
         if event.detail is None:
             self.detail.show_orphan(event.record, event.annotation)
+            return
+        span = None
+        if self.span is not None and self.span[0] == event.record:
+            span = self.span[1:]
         else:
-            self.detail.show(event.detail, event.source, event.annotation)
+            self.span = None
+        self.detail.show(event.detail, event.source, event.annotation, span)
+        if span is not None:
+            self.detail.focus()
 
     @on(RecordTable.Chosen)
     def _chosen(self, event: RecordTable.Chosen) -> None:
-        """Enter on a row: on the timeline, go to the record's own pane; elsewhere, to its links."""
+        """Enter on a row: on the timeline, go to the record's own pane (an event has none: it
+        lives on the timeline); elsewhere, and for an event, into its links."""
         event.stop()
         detail = self.detail.detail
         if self.pane == "overview" and detail is not None and detail.pane != "overview":
             self.post_message(GoTo(event.row.record))
             return
-        links = self.detail.query_one(LinkList)
+        links = self.detail.query_one("#detail-links", LinkList)
         if links.display and links.option_count:
             links.focus()
         else:
             self.notify("This record has no links to follow.", timeout=3)
 
-    @on(LinkList.OptionSelected)
-    def _follow(self, event: LinkList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#detail-links, #detail-cited")
+    def _follow(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
             self.post_message(GoTo(event.option.id.split("#")[0]))
+
+    @on(OptionList.OptionSelected, "EvidenceList")
+    def _open_evidence(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        detail = self.detail.detail
+        if detail is not None and event.option_index < len(detail.evidence):
+            ev = detail.evidence[event.option_index]
+            self.post_message(OpenInSource(ev.source, ev.start, ev.end))
 
 
 class CaseSummary(VerticalScroll, can_focus=True):
     """The Overview's top: what the case is, as of when, and its key figures."""
 
+    GLANCE_BELOW = 140
+    """Narrower than this (the stacked layout), the key figures at a glance come first."""
+
+    _overview: Overview | None = None
+
     def compose(self) -> ComposeResult:
+        yield Static(id="summary-glance")
         yield Static(Text("Loading the case…", style="italic"), id="summary-text")
 
+    def on_resize(self) -> None:
+        self._show_glance()
+
+    def _show_glance(self) -> None:
+        glance = self.query_one("#summary-glance", Static)
+        overview = self._overview
+        shown = (
+            overview is not None
+            and bool(overview.defendants)
+            and self.app.size.width < self.GLANCE_BELOW
+        )
+        glance.display = shown
+        if shown and overview is not None:
+            glance.update(glance_text(overview.defendants))
+
     def show(self, overview: Overview) -> None:
+        self._overview = overview
+        self._show_glance()
         h = overview.header
         intro = Text()
         intro.append(safe(h.summary) if h.summary else "This dossier has no summary.")
@@ -361,16 +434,15 @@ class CaseSummary(VerticalScroll, can_focus=True):
                 plural(counts.get("source", 0), "source"),
             ]
             intro.append(", ".join(parts) + ".", style="dim")
-        figures = Table.grid(padding=(0, 1), expand=True)
-        figures.add_column(no_wrap=True, max_width=22)
-        figures.add_column(ratio=1)
+        rows: list[tuple[Text, Text | None]] = []
         person = None
         for f in overview.figures:
             # Labels are "Name: what"; each defendant's name heads their lines.
             name, _, what = f.label.partition(": ")
             if name != person:
                 person = name
-                figures.add_row(Text(line(name), style="bold"), "")
-            figures.add_row(Text(f"  {line(what or name)}", style="dim"), Text(safe(f.value)))
+                rows.append((Text(line(name), style="bold"), None))
+            rows.append((Text(f"  {line(what or name)}", style="dim"), Text(safe(f.value))))
+        figures = FigureRows(rows)  # a rich Table grid's lines, at a tenth of its cost
         # The key figures first: at 80×24 they are what fits above the timeline.
         self.query_one("#summary-text", Static).update(Group(figures, Text(""), intro))

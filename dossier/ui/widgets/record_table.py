@@ -37,9 +37,14 @@ Loader = Callable[[int, int], list[RowData]]
 
 
 def layout_columns(columns: tuple[Column, ...], width: int) -> list[int]:
-    """Widths of ``columns`` in ``width`` cells: minimums, then the spare shared by ``grow``."""
+    """Widths of ``columns`` in ``width`` cells: minimums, then the spare shared by ``grow``; 0
+    for a column left out at this width (``hide_below``)."""
     if not columns:
         return []
+    if any(c.hide_below > width for c in columns):
+        shown = [c for c in columns if c.hide_below <= width]
+        kept = iter(layout_columns(tuple(shown), width))
+        return [next(kept) if c.hide_below <= width else 0 for c in columns]
     usable = max(width - GAP * (len(columns) - 1), len(columns))
     mins = [c.width for c in columns]
     total_min = sum(mins)
@@ -93,7 +98,8 @@ class RecordTable(ScrollView, can_focus=True):
             "enter",
             "choose",
             "Open",
-            tooltip="Into the record's links (on the timeline: go to the record's pane)",
+            tooltip="Into the record's links (on the timeline: go to the record's own pane; "
+            "an event, which lives on the timeline, opens its links)",
             id="table.open",
         ),
     ]
@@ -370,7 +376,10 @@ class RecordTable(ScrollView, can_focus=True):
 
     def action_column(self, delta: int) -> None:
         if self.columns:
-            self.column = min(max(self.column + delta, 0), len(self.columns) - 1)
+            widths = self._frame[2]
+            shown = [i for i in range(len(self.columns)) if i >= len(widths) or widths[i]]
+            at = shown.index(self.column) if self.column in shown else 0
+            self.column = shown[min(max(at + delta, 0), len(shown) - 1)]  # a left-out one: skip
             self._column_picked = True
             self.refresh_line(0)
 
@@ -420,7 +429,8 @@ class RecordTable(ScrollView, can_focus=True):
             strip = self._strip(cells, widths, width, base + style, "", gutter)
             if self.has_focus and self._column_picked and self.column < len(widths):
                 # The column under the cursor: its header cell stands out (what s sorts by).
-                left = gutter + sum(widths[: self.column]) + GAP * self.column
+                before = widths[: self.column]
+                left = gutter + sum(before) + GAP * sum(1 for w in before if w)
                 mark = self.get_component_rich_style("record-table--column")
                 right = min(left + widths[self.column], width)
                 strip = Strip.join(
@@ -459,13 +469,16 @@ class RecordTable(ScrollView, can_focus=True):
         if gutter:
             mark_style = self.get_component_rich_style("record-table--mark")
             line.append(mark.ljust(gutter)[:gutter], mark_style)
+        last = max((i for i, w in enumerate(widths) if w), default=0)
         for i, (cell, w) in enumerate(zip(cells, widths, strict=False)):
+            if not w:
+                continue  # left out at this width
             piece = Text(
                 safetext.line(" ".join(cell.split())), no_wrap=True, overflow="ellipsis", end=""
             )
             piece.truncate(w, overflow="ellipsis", pad=True)
             line.append_text(piece)
-            if i < len(widths) - 1:
+            if i < last:
                 line.append(" " * GAP)
         line.truncate(width, overflow="ellipsis", pad=True)
         line.stylize_before(style)
