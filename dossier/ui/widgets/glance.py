@@ -10,6 +10,7 @@ from dossier.dates import PartialDate, display_iso
 from dossier.kinds import asylum_event
 from dossier.queries import DefendantFigures, Said
 from dossier.safetext import line
+from dossier.vocab import VERDICT_STEPS, step_text
 from dossier.words import plural
 
 
@@ -30,7 +31,10 @@ def glance(d: DefendantFigures) -> str:
         step = latest.last
         status = ""
         if step is not None:
-            status = step.status + (f" since {_when(step.date)}" if step.date else "")
+            at = " on" if step.status in VERDICT_STEPS else " since"
+            status = step_text(step.status, step.offence) + (
+                f"{at} {_when(step.date)}" if step.date else ""
+            )
         head = plural(len(d.charges), "charge")
         if status:
             head += f", {'the latest ' if len(d.charges) > 1 else ''}{status}"
@@ -47,6 +51,10 @@ def glance(d: DefendantFigures) -> str:
         c = d.custody
         since = f" since {_when(c.start)}" if c.start else ""
         parts.append(f"{c.status}{since}{_whose(c.said)}")
+    for st in d.legal:
+        since = f" since {_when(st.start)}" if st.start else ""
+        parts.append(f"{st.status}{since}{_whose(st.said)}")
+    parts.extend(d.appeals)
     if d.asylum is not None:
         a = d.asylum
         when = f", {_when(a.date)}" if a.date else ""
