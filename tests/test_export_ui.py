@@ -56,7 +56,14 @@ def reader(small_db: Path) -> Iterator[Reader]:
 
 
 async def settle_brief(app: App[None], pilot: Pilot[None]) -> None:
+    """Until the brief is whole on screen: its worker done and its last message handled (the
+    top is shown first, the rest when written: a snapshot between the two differs)."""
     await app.workers.wait_for_complete()
+    for _ in range(200):  # bounded: a brief that never comes fails the test's own assertions
+        screen = app.screen
+        if not isinstance(screen, ExportScreen) or screen.text is not None or screen.error:
+            break
+        await pilot.pause(0.01)
     await pilot.pause()
     await pilot.pause()
 

@@ -232,6 +232,10 @@ class TextView(ScrollView, can_focus=True):
         super().action_scroll_end()
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._text_width() != self._width:
+            # The vertical scrollbar came or went: the widget kept its size (no Resize), the
+            # width for the text did not. Rows wrapped at the old width are wrapped again.
+            self.on_resize()
         # The rows about to be drawn (and a screenful more) are wrapped first.
         bottom = round(self.scroll_y) + self.size.height * 2
         self._wrap_until(bottom)
