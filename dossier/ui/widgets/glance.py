@@ -26,8 +26,13 @@ def glance(d: DefendantFigures) -> str:
     """``3 charges, the latest on trial since Mar 2025 · 34 years requested · …``."""
     parts: list[str] = []
     if d.charges:
-        dated = [c for c in d.charges if c.last is not None]
-        latest = max(dated, key=lambda c: c.last.date.value if c.last and c.last.date else "")
+        # The charge whose last step is the latest dated; none dated: the last listed.
+        dated = [c for c in d.charges if c.last is not None and c.last.date is not None]
+        latest = (
+            max(dated, key=lambda c: c.last.date.value if c.last and c.last.date else "")
+            if dated
+            else d.charges[-1]
+        )
         step = latest.last
         status = ""
         if step is not None:
