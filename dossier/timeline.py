@@ -201,20 +201,9 @@ def build(items: Iterable[TimelineItem], as_of: str | None = None) -> Timeline:
     built: list[Lane] = []
     stops: list[Stop] = []
     for key, (name, spans, marks) in lanes.items():
-        spans.sort(key=lambda s: (s.start, s.end))
         marks.sort(key=lambda m: (m.first, m.last))
-        rows_end: list[int] = []
-        placed: list[Span] = []
-        for s in spans:
-            for row, row_end in enumerate(rows_end):
-                if row_end < s.start:
-                    rows_end[row] = s.end
-                    break
-            else:
-                row = len(rows_end)
-                rows_end.append(s.end)
-            placed.append(_with_row(s, row))
-        built.append(Lane(key, name, tuple(placed), tuple(marks), len(rows_end)))
+        placed, rows = stack(spans)
+        built.append(Lane(key, name, tuple(placed), tuple(marks), rows))
         stops.extend(placed)
         stops.extend(marks)
     lane_rank = {lane.key: n for n, lane in enumerate(built)}
@@ -227,6 +216,23 @@ def build(items: Iterable[TimelineItem], as_of: str | None = None) -> Timeline:
     else:
         lo = hi = as_of_day or dt.date(2000, 1, 1).toordinal()
     return Timeline(tuple(built), undated, as_of_day, lo, hi, tuple(stops))
+
+
+def stack(spans: Iterable[Span]) -> tuple[list[Span], int]:
+    """The spans of a lane in start order, each placed in the first row free by its start, and
+    how many rows that takes."""
+    rows_end: list[int] = []
+    placed: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        for row, row_end in enumerate(rows_end):
+            if row_end < s.start:
+                rows_end[row] = s.end
+                break
+        else:
+            row = len(rows_end)
+            rows_end.append(s.end)
+        placed.append(_with_row(s, row))
+    return placed, len(rows_end)
 
 
 def _with_row(s: Span, row: int) -> Span:

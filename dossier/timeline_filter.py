@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dossier.filtering import MAX_CHARS, MAX_WORDS, fold, search_text
-from dossier.timeline import Lane, Span, Stop, Timeline, TimelineItem, extent
+from dossier.timeline import Lane, Span, Stop, Timeline, TimelineItem, extent, stack
 
 _RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -153,8 +153,7 @@ def apply(
         marks = [m for m in lane.marks if _item_ok(f, m.item) and _in_range(f, m)]
         if not spans and not marks:
             continue
-        placed = _restack(spans)
-        rows = max((s.row for s in placed), default=-1) + 1
+        placed, rows = stack(spans)  # placed again, so the filtered ones leave no gaps
         lanes.append(Lane(lane.key, lane.name, tuple(placed), tuple(marks), rows))
         stops.extend(placed)
         stops.extend(marks)
@@ -180,22 +179,6 @@ def apply(
     if hi < lo:
         hi = lo
     return Timeline(tuple(lanes), undated, timeline.as_of, lo, hi, tuple(stops))
-
-
-def _restack(spans: list[Span]) -> list[Span]:
-    """The spans of a lane placed in rows again, so that the filtered ones leave no gaps."""
-    rows_end: list[int] = []
-    out: list[Span] = []
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        for row, row_end in enumerate(rows_end):
-            if row_end < s.start:
-                rows_end[row] = s.end
-                break
-        else:
-            row = len(rows_end)
-            rows_end.append(s.end)
-        out.append(Span(s.item, s.start, s.start_sure, s.end_sure, s.end, s.open, s.projected, row))
-    return out
 
 
 def describe(f: TimelineFilter, shown: Timeline, whole: Timeline) -> str:
