@@ -28,6 +28,7 @@ from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
 from dossier.evidence import Span, SpanError, SpanFinder
 from dossier.progress import QUIET, Reporter, counted
+from dossier.words import did_you_mean
 
 FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -644,7 +645,7 @@ def _date(value: Any, where: _Where, key: str) -> PartialDate:
             unknown = set(value) - {"value", "text", "rule", "approx"}
             if unknown:
                 bad = sorted(unknown)[0]
-                near = _did_you_mean(bad, dict.fromkeys(("value", "text", "rule", "approx")))
+                near = did_you_mean(bad, ("value", "text", "rule", "approx"))
                 raise where.fail(
                     key,
                     f"date has unknown key {bad!r}{near}; a date takes: value, text, rule, approx",
@@ -671,7 +672,7 @@ def _evidence(value: Any, where: _Where, key: str) -> Evidence:
         unknown = set(value) - allowed
         if unknown:
             bad = sorted(unknown)[0]
-            near = _did_you_mean(bad, dict.fromkeys(allowed))
+            near = did_you_mean(bad, allowed)
             raise where.fail(
                 key,
                 f"evidence has unknown key {bad!r}{near}; "
@@ -756,7 +757,7 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
     values: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in fields:
-            near = _did_you_mean(name, fields)
+            near = did_you_mean(name, fields)
             table = getattr(cls, "TABLE", "")
             what = f"{key} item" if key else f"[[{table}]]" if table else cls.__name__
             base = _shape(Record)[1] if isinstance(cls, type) and issubclass(cls, Record) else {}
@@ -773,7 +774,7 @@ def _table(cls: type[Any], raw: Any, where: _Where, key: str | None) -> Any:
         choices = f.metadata.get("choices")
         if choices and values[name] not in choices:
             allowed = ", ".join(repr(c) for c in choices)
-            near = _did_you_mean(values[name], dict.fromkeys(choices))
+            near = did_you_mean(values[name], choices)
             raise where.fail(key or name, f"{name} {values[name]!r} is not one of {allowed}{near}")
     for name, f in fields.items():
         missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
@@ -791,19 +792,12 @@ def _pairs(
     out = []
     for name, rule in value.items():
         if name not in fields or name in {"id", "evidence", "source", key}:
-            near = _did_you_mean(name, fields)
+            near = did_you_mean(name, fields)
             raise where.fail(key, f"{key}: {name!r} is not a field of this record{near}")
         if not isinstance(rule, str) or not rule.strip():
             raise where.fail(key, f"{key}: the rule for {name!r} must be a non-empty string")
         out.append((name, rule))
     return tuple(out)
-
-
-def _did_you_mean(name: str, options: Mapping[str, Any]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -907,7 +901,7 @@ def _check_top(
                 shown,
                 lines,
                 key,
-                f"unknown table or key {key!r}{_did_you_mean(key, dict.fromkeys(known_top))}",
+                f"unknown table or key {key!r}{did_you_mean(key, known_top)}",
             )
     if data.get("format") != FORMAT_VERSION:
         raise _top_fail(
@@ -974,7 +968,7 @@ def _check_references(records: list[Record], placed: _Placement) -> None:
                 if target is None:
                     continue
                 if target not in placed.kinds:
-                    near = _did_you_mean(
+                    near = did_you_mean(
                         target,
                         {k: v for k, v in placed.kinds.items() if not kinds or v in kinds},
                     )
@@ -1055,7 +1049,7 @@ def _locate_evidence(
                     "evidence", "evidence names no source and the case has no default_source"
                 )
             if sid not in texts:
-                near = _did_you_mean(sid, texts)
+                near = did_you_mean(sid, texts)
                 raise wi.fail("evidence", f"evidence cites unknown source {sid!r}{near}")
             try:
                 span = finder.locate(sid, ev.quote, ev.prefix, ev.suffix)
@@ -1170,9 +1164,7 @@ def _case_info(raw: dict[str, Any], shown: str, lines: _Lines) -> CaseInfo:
     statements: tuple[SummaryStatement, ...] = ()
     for key, value in raw.items():
         if key not in allowed:
-            raise where.fail(
-                key, f"unknown field {key!r}{_did_you_mean(key, dict.fromkeys(allowed))}"
-            )
+            raise where.fail(key, f"unknown field {key!r}{did_you_mean(key, allowed)}")
         if key == "summary" and isinstance(value, list):
             statements = _summary_statements(value, shown, lines)
             continue

@@ -15,12 +15,12 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from dossier import casefile
 from dossier.dates import PartialDate
+from dossier.words import did_you_mean
 
 Fail = Callable[[str | None, str], Exception]
 
@@ -197,11 +197,6 @@ def mark_scheduled(
 # Checks
 
 
-def _near(value: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def check(
     record: casefile.Record,
     by_id: Mapping[str, casefile.Record],
@@ -296,7 +291,7 @@ def _check_part(n: int, part: casefile.SentencePart, fail: Fail) -> None:
         if part.amount is None:
             raise fail("parts", f"{what}: a currency with no amount")
         if part.currency not in ISO_4217:
-            near = _near(part.currency.upper(), ISO_4217)
+            near = did_you_mean(part.currency.upper(), ISO_4217)
             raise fail("parts", f"{what}: currency {part.currency!r} is not an ISO 4217 code{near}")
     if part.suspended and part.penalty != "prison":
         raise fail("parts", f"{what}: only a prison term is suspended")

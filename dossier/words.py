@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def plural(n: int, one: str, many: str | None = None, none: str | None = None) -> str:
@@ -19,3 +19,12 @@ def join_and(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def did_you_mean(value: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'acquitted'?)`` for the closest option, or "" when none is close: the one
+    hint of every message about a mistyped value, field or key."""
+    import difflib  # on an error's path only
+
+    close = difflib.get_close_matches(value, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
