@@ -518,37 +518,25 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
     parts = []
     for charge in d.charges[:OVERVIEW_CHARGES]:
         last = charge.last
-        at = " on" if last and last.status in vocab.VERDICT_STEPS else " since"
-        since = (
-            f"{at} {display_iso(last.date.value, last.date.precision)}"
-            if last and last.date
-            else ""
-        )
+        status = step_phrase(last) if last else "status not stated"
         if last and last.status in EARLY_STATUSES:
-            since += "; no later status in the source"
+            status += "; no later status in the source"
         how = "charge inferred; " if "offence" in charge.said.inferred else ""
-        status = vocab.step_text(last.status, last.offence) if last else "status not stated"
-        parts.append(f"{charge.offence} ({how}{status}{since}){charge.said.suffix}")
+        parts.append(f"{charge.offence} ({how}{status}){charge.said.suffix}")
     yield Field(f"{d.name}: charges", "; ".join(parts) or "no charge in the dossier")
     for s in d.requested:
-        yield Field(f"{d.name}: sentence requested", f"{_term(s)} by {s.by}{s.said.suffix}")
+        yield Field(f"{d.name}: sentence requested", f"{term_phrase(s)} by {s.by}{s.said.suffix}")
     for s in d.imposed:
-        yield Field(f"{d.name}: sentence imposed", f"{_term(s)} ({s.by}){s.said.suffix}")
+        yield Field(f"{d.name}: sentence imposed", f"{term_phrase(s)} ({s.by}){s.said.suffix}")
     if d.custody:
-        start = d.custody.start
-        since = f" since {display_iso(start.value, start.precision)}" if start else ""
-        yield Field(f"{d.name}: custody", f"{d.custody.status}{since}{d.custody.said.suffix}")
+        c = d.custody
+        yield Field(f"{d.name}: custody", since_phrase(c.status, c.start) + c.said.suffix)
     for text in d.appeals:
         yield Field(f"{d.name}: appeal", text)
     if d.legal:
         yield Field(
             f"{d.name}: legal status",
-            "; ".join(
-                st.status
-                + (f" since {display_iso(st.start.value, st.start.precision)}" if st.start else "")
-                + st.said.suffix
-                for st in d.legal
-            ),
+            "; ".join(since_phrase(st.status, st.start) + st.said.suffix for st in d.legal),
         )
     if d.asylum:
         a = d.asylum
@@ -557,8 +545,22 @@ def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
         yield Field(f"{d.name}: asylum", f"{what} ({a.state}){when}{a.said.suffix}")
 
 
-def _term(s: Sentence) -> str:
+def term_phrase(s: Sentence) -> str:
+    """``25 years (prison)``: the term, with the penalty when the source names it."""
     return f"{s.term} ({s.penalty})" if s.penalty else s.term
+
+
+def step_phrase(step: StatusStep, *, short: bool = False) -> str:
+    """``convicted of conspiracy to commit rebellion on 27 November 2025``, ``on trial since
+    March 2025``: a charge's step and its date (a verdict is on a day, a status is since one)."""
+    at = " on" if step.status in vocab.VERDICT_STEPS else " since"
+    when = f"{at} {display_iso(step.date.value, step.date.precision, short)}" if step.date else ""
+    return vocab.step_text(step.status, step.offence) + when
+
+
+def since_phrase(status: str, start: PartialDate | None, *, short: bool = False) -> str:
+    """``released on bail since September 2025``: a custody or legal status and its start."""
+    return f"{status} since {display_iso(start.value, start.precision, short)}" if start else status
 
 
 # -- reading them -----------------------------------------------------------------------------------

@@ -8,9 +8,8 @@ from rich.text import Text
 
 from dossier.dates import PartialDate, display_iso
 from dossier.kinds import asylum_event
-from dossier.queries import DefendantFigures, Said
+from dossier.queries import DefendantFigures, Said, since_phrase, step_phrase, term_phrase
 from dossier.safetext import line
-from dossier.vocab import VERDICT_STEPS, step_text
 from dossier.words import plural
 
 
@@ -34,31 +33,20 @@ def glance(d: DefendantFigures) -> str:
             else d.charges[-1]
         )
         step = latest.last
-        status = ""
-        if step is not None:
-            at = " on" if step.status in VERDICT_STEPS else " since"
-            status = step_text(step.status, step.offence) + (
-                f"{at} {_when(step.date)}" if step.date else ""
-            )
+        status = step_phrase(step, short=True) if step is not None else ""
         head = plural(len(d.charges), "charge")
         if status:
             head += f", {'the latest ' if len(d.charges) > 1 else ''}{status}"
         parts.append(head)
     for s in d.requested:
-        parts.append(
-            f"{s.term}{' (' + s.penalty + ')' if s.penalty else ''} requested{_whose(s.said)}"
-        )
+        parts.append(f"{term_phrase(s)} requested{_whose(s.said)}")
     for s in d.imposed:
-        parts.append(
-            f"{s.term}{' (' + s.penalty + ')' if s.penalty else ''} imposed{_whose(s.said)}"
-        )
+        parts.append(f"{term_phrase(s)} imposed{_whose(s.said)}")
     if d.custody is not None:
         c = d.custody
-        since = f" since {_when(c.start)}" if c.start else ""
-        parts.append(f"{c.status}{since}{_whose(c.said)}")
+        parts.append(since_phrase(c.status, c.start, short=True) + _whose(c.said))
     for st in d.legal:
-        since = f" since {_when(st.start)}" if st.start else ""
-        parts.append(f"{st.status}{since}{_whose(st.said)}")
+        parts.append(since_phrase(st.status, st.start, short=True) + _whose(st.said))
     parts.extend(d.appeals)
     if d.asylum is not None:
         a = d.asylum
