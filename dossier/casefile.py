@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from dossier import bounded, sources
-from dossier.dates import DateError, PartialDate
+from dossier.dates import DateError, PartialDate, known_from
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
 from dossier.evidence import Span, SpanError, SpanFinder
@@ -212,12 +212,8 @@ class Source(Record):
 
     @property
     def known_from(self) -> PartialDate:
-        """From when what it says is known: its publication, else its retrieval (a checked case
-        has one of them)."""
-        date = self.published or self.retrieved
-        if date is None:  # pragma: no cover - the loader refuses such a source
-            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
-        return date
+        """From when what it says is known: its publication, else its retrieval."""
+        return known_from(self.id, self.published, self.retrieved)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -110,3 +110,14 @@ class PartialDate:
         if self.rule:
             out += f"; {self.rule}"
         return out
+
+
+def known_from(
+    source: str, published: PartialDate | None, retrieved: PartialDate | None
+) -> PartialDate:
+    """From when what a source says is known: its publication, else its retrieval (a checked case
+    gives every source one of them)."""
+    date = published or retrieved
+    if date is None:  # pragma: no cover - the loader and the build refuse such a source
+        raise ValueError(f"source {source!r} has neither published nor retrieved")
+    return date

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import starmap
 
 from dossier import kinds
-from dossier.dates import PartialDate
+from dossier.dates import PartialDate, known_from
 from dossier.queries import (
     SOURCE_SAYS,
     Asylum,
@@ -159,10 +159,7 @@ class Source:
     @property
     def known_from(self) -> PartialDate:
         """From when what it says is known: its publication, else its retrieval."""
-        date = self.published or self.retrieved
-        if date is None:  # pragma: no cover - the build refuses such a source
-            raise ValueError(f"source {self.id!r} has neither published nor retrieved")
-        return date
+        return known_from(self.id, self.published, self.retrieved)
 
 
 @dataclass(frozen=True, slots=True)
