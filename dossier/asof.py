@@ -27,13 +27,13 @@ import dataclasses
 import hashlib
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from dossier import casefile, kinds, vocab
 from dossier.casefile import Case, Charge, Custody, Event, Located, Quote, Record, Source
 from dossier.dates import DateError, PartialDate, display_iso, parse_iso
+from dossier.deferred import dataclass
 from dossier.errors import DossierError
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def key_display(key: str) -> str:
 # The points in time: the sources, by publication date.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Moment:
     """A source as a point in time: the case as of its publication."""
 
@@ -117,7 +117,7 @@ def points_of(reader: Reader) -> tuple[Moment, ...]:
         return moments(records.sources(conn))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cutoff:
     """A resolved "as of": every statement known by ``key``; ``moment`` is the newest source then."""
 
@@ -173,7 +173,7 @@ def resolve(spec: str, points: Sequence[Moment], option: str = "--as-of") -> Cut
 # Known from: per record, per history step.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Parts:
     """A record's located evidence, cut into the parts its ``evidence_items`` lists in order: a
     quote's words, its own evidence, the evidence of each item of its lists of items that cite
@@ -467,7 +467,7 @@ def summary_staleness(case: Case, know: Knowledge | None = None) -> str | None:
 ChangeKind = Literal["new", "changed", "superseded"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Change:
     """One new, changed or superseded fact, and the source that says so."""
 
@@ -484,7 +484,7 @@ class Change:
     key: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Changes:
     cutoff: Cutoff
     sources: tuple[Moment, ...]

@@ -21,12 +21,12 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from dossier import sources
 from dossier.dates import DateError, parse_iso
+from dossier.deferred import dataclass
 from dossier.errors import CaseFileError, DossierError, shown
 
 # ---------------------------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def _folded_words(words: str) -> str:
 # The sources of a case file, read without checking the rest of it.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CaseText:
     """A case file as text and TOML, and the project it belongs to."""
 
@@ -235,7 +235,7 @@ def toml_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Citation:
     """Words found in a source: where, the source's exact words, and the context that picks
     this occurrence."""
@@ -258,7 +258,7 @@ class Citation:
         return "{ " + ", ".join(parts) + " }"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Near:
     """The passage of a source most like words that are not in it."""
 
@@ -423,7 +423,7 @@ def _string_end(text: str, at: int) -> int:
 # Adding a source.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Added:
     """What ``source add`` wrote."""
 

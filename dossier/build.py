@@ -13,13 +13,14 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from dossier import __version__, asof, casefile, claims, files, filtering, kinds, schema, store
 from dossier.casefile import Case
 from dossier.dates import PartialDate
+from dossier.deferred import dataclass
 from dossier.errors import DossierError
 from dossier.progress import QUIET, Reporter
 from dossier.store import check_replaceable

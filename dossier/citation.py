@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 
 from dossier.dates import UNDATED, display_date
+from dossier.deferred import dataclass
 from dossier.markdown import inline
 from dossier.safetext import line as one_line
 
@@ -32,7 +32,7 @@ SPEAKING_KINDS = ("direct", "reported")
 """Quotes whose words are a party's: an epithet is a name given, not a statement."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpanCite:
     """One cited span of a source, with who says it there."""
 
@@ -73,7 +73,7 @@ class SpanCite:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Citation:
     """What ``y`` copies (:attr:`text`) and ``Y`` copies (:attr:`markdown`)."""
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from dossier.casefile import ENTITY, Located, Note, Quote, Record, Source, parse_term
+from dossier.deferred import dataclass
 
 UNATTRIBUTED_KINDS = frozenset({"source", "quote", "note"})
 """Kinds that are no claim of their own: a source, a quote (its speaker says it) and a note."""
@@ -184,7 +184,7 @@ def _speakers(q: Quote) -> str:
 # Saying it in words.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Attribution:
     """Who says a record, in words, for every place it is shown."""
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from dossier.casefile import Case
+from dossier.deferred import dataclass
 from dossier.words import plural
 
 _WORD = re.compile(r"\w+")
@@ -21,7 +21,7 @@ MAX_UNCITED_WORDS = 1000
 """Uncited words kept for a report, at most (in order of appearance)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Coverage:
     source: str
     cited: int

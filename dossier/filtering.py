@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from dossier.deferred import dataclass
 from dossier.search import fts_phrase
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -49,7 +49,7 @@ def search_text(parts: Iterable[str]) -> str:
     return " " + " ".join(seen) + " " if seen else ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Filter:
     """A pane's filter as typed: :attr:`text` as shown in the pane's title."""
 

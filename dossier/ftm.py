@@ -22,10 +22,11 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from dossier.deferred import dataclass
 from dossier.store import connect_readonly
 
 QUERIES: dict[str, str] = {

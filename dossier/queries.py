@@ -13,12 +13,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from dossier import kinds, store, vocab
 from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
+from dossier.deferred import dataclass
 from dossier.kinds import KIND_LABEL as KIND_LABEL
 from dossier.kinds import clip as clip
 from dossier.schema import PANES
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 # What the panes show.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Column:
     label: str
     width: int
@@ -113,7 +114,7 @@ SPANS_PER_SOURCE = 5000
 # Rows handed to the UI.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CaseHeader:
     title: str
     summary: str
@@ -125,7 +126,7 @@ class CaseHeader:
     pane_counts: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RowData:
     pos: int
     record: str
@@ -133,13 +134,13 @@ class RowData:
     cells: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field:
     label: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LinkRef:
     record: str
     title: str
@@ -147,7 +148,7 @@ class LinkRef:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LinkGroup:
     label: str
     links: tuple[LinkRef, ...]
@@ -155,7 +156,7 @@ class LinkGroup:
     """How many further links the group has beyond those listed."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NoteRef:
     id: str
     kind: str
@@ -167,7 +168,7 @@ class NoteRef:
         return self.kind == "editorial"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EvidenceView:
     source: str
     source_title: str
@@ -180,7 +181,7 @@ class EvidenceView:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecordDetail:
     id: str
     kind: str
@@ -193,7 +194,7 @@ class RecordDetail:
     evidence: tuple[EvidenceView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Place:
     """Where a record is shown: its pane and its row there."""
 
@@ -202,7 +203,7 @@ class Place:
     record: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceSpan:
     start: int
     end: int
@@ -212,7 +213,7 @@ class SourceSpan:
     """The citing record's title (the Sources pane lists the records citing each span)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceText:
     id: str
     title: str
@@ -223,7 +224,7 @@ class SourceText:
     more_spans: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecordHit:
     """A record found by name, alias or words, for the command palette."""
 
@@ -241,7 +242,7 @@ class RecordHit:
 # the brief reads, are in :mod:`dossier.records`.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     """A cited span of a source: ``exact`` is the source's text from ``start`` to ``end`` (code
     points, half-open)."""
@@ -252,7 +253,7 @@ class Span:
     exact: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Said:
     """Who says a record (:mod:`dossier.claims`): the party, how, and the words that say it
     wherever the record is shown; and the fields the analyst inferred."""
@@ -291,7 +292,7 @@ def said_of(
     return Said(party, assertion, claim, tuple(inferred.split(",")) if inferred else ())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatusStep:
     status: str
     date: PartialDate | None
@@ -301,7 +302,7 @@ class StatusStep:
     """The words that say this step (a part of the charge's evidence)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Charge:
     id: str
     defendant: str
@@ -319,7 +320,7 @@ class Charge:
         return self.history[-1] if self.history else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sentence:
     id: str
     kind: str
@@ -338,7 +339,7 @@ class Sentence:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Custody:
     id: str
     person: str
@@ -350,7 +351,7 @@ class Custody:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Asylum:
     id: str
     person: str
@@ -368,7 +369,7 @@ class Asylum:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LegalStatus:
     """Beside custody: capture ordered, wanted abroad, sheltering in an embassy, extradition
     requested (:mod:`dossier.vocab`)."""
@@ -384,7 +385,7 @@ class LegalStatus:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DefendantFigures:
     """The key figures of one defendant: their charges, the sentences requested and imposed, and
     their latest custody and asylum (the last dated, else the first listed)."""
@@ -490,7 +491,7 @@ def _later(date: PartialDate, than: PartialDate | None) -> bool:
     return date.value > than.value and not date.value.startswith(than.value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Overview:
     header: CaseHeader
     defendants: tuple[DefendantFigures, ...]

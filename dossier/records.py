@@ -15,11 +15,11 @@ from __future__ import annotations
 import heapq
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import starmap
 
 from dossier import kinds
 from dossier.dates import PartialDate, known_from
+from dossier.deferred import dataclass
 from dossier.queries import (
     SOURCE_SAYS,
     Asylum,
@@ -37,7 +37,7 @@ from dossier.queries import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecordRef:
     """A record named by another (the records a note is about, a pinned record)."""
 
@@ -46,7 +46,7 @@ class RecordRef:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Role:
     id: str
     holder: str
@@ -61,7 +61,7 @@ class Role:
     evidence: tuple[Span, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Entity:
     """A person or an organisation, with its spellings and the roles it holds."""
 
@@ -79,7 +79,7 @@ class Entity:
     roles: tuple[Role, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Diplomatic:
     id: str
     type: str
@@ -94,7 +94,7 @@ class Diplomatic:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Event:
     id: str
     type: str
@@ -107,7 +107,7 @@ class Event:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QuoteKey:
     """What choosing a quote needs, without its words: a million of these are read one by one."""
 
@@ -116,7 +116,7 @@ class QuoteKey:
     date: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Quote:
     id: str
     pos: int
@@ -129,7 +129,7 @@ class Quote:
     evidence: tuple[Span, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Note:
     id: str
     kind: str
@@ -140,7 +140,7 @@ class Note:
     evidence: tuple[Span, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
@@ -162,7 +162,7 @@ class Source:
         return known_from(self.id, self.published, self.retrieved)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class OtherRecord:
     """A record of any kind, as the ``record`` table has it: for a kind with no reader of its own."""
 

@@ -46,13 +46,14 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier import store
 from dossier.dates import UNDATED, display_date
+from dossier.deferred import dataclass
 from dossier.errors import DossierError
 from dossier.words import plural
 
@@ -108,7 +109,7 @@ def prefix_query(text: str) -> str | None:
 # Parsing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Term:
     """One word or phrase of a query, as the user wrote it (FTS5 tokenizes it again)."""
 
@@ -123,7 +124,7 @@ class Term:
         return f"{SPEAKER_COLUMN} : {phrase}" if self.speaker else phrase
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Query:
     """A parsed query: every group must match (a group is terms joined by ``OR``), no exclusion
     may."""
@@ -288,7 +289,7 @@ MATCH_STYLE = "bold reverse"
 """Matched words in a snippet: the style the detail panel gives cited words."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QuoteHit:
     """One quote found, with what a result list shows and where the quote is in its source."""
 
@@ -326,7 +327,7 @@ class QuoteHit:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SearchResult:
     query: str
     hits: tuple[QuoteHit, ...] = ()

@@ -24,15 +24,17 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
+
+from dossier.deferred import dataclass
 
 CASE_LANE = ""
 """The lane of events that belong to the case rather than to one person."""
 CASE_LANE_NAME = "The case"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TimelineItem:
     """One record (or one step of a charge's history) as the chart needs it."""
 
@@ -59,7 +61,7 @@ class TimelineItem:
     approx: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Mark:
     """A point event: it happened within ``first``..``last`` (ordinal days, inclusive)."""
 
@@ -77,7 +79,7 @@ class Mark:
         return self.first == self.last
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     """A state from ``start`` to ``end`` (ordinal days, inclusive).
 
@@ -100,7 +102,7 @@ class Span:
 Stop = Mark | Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lane:
     key: str
     name: str
@@ -110,7 +112,7 @@ class Lane:
     """Rows of stacked spans (0 when the lane has only marks)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Timeline:
     lanes: tuple[Lane, ...]
     undated: tuple[TimelineItem, ...]

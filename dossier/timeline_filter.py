@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from dossier.deferred import dataclass
 from dossier.filtering import MAX_CHARS, MAX_WORDS, fold, search_text
 from dossier.timeline import Lane, Span, Stop, Timeline, TimelineItem, extent, stack
 
@@ -36,7 +36,7 @@ _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 KINDS = ("custody", "charge", "sentence", "asylum", "diplomatic", "event", "role")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TimelineFilter:
     """A parsed filter: see the module's docstring."""
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from dossier.deferred import dataclass
 from dossier.filtering import Filter, fold, search_text
 from dossier.queries import (
     PAGE_ROWS,
@@ -75,7 +76,7 @@ UNSORTABLE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class View:
     """A pane's filter and sort, as the user set them (the default: every row, in pane order)."""
 

@@ -29,10 +29,11 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
 
+from dossier.deferred import dataclass
 from dossier.errors import DossierError
 from dossier.queries import KIND_LABEL, Reader, RowData
 
@@ -120,7 +121,7 @@ class AnnotationConflict(WorksetError):
         return f"{self.mine}\n\n— saved meanwhile elsewhere —\n{self.theirs}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WorkItem:
     """One author's pin and/or annotation on a record, with what was known of the record when it
     was marked."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
@@ -12,6 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from dossier.deferred import dataclass
 from dossier.queries import KIND_LABEL, PANE_TITLES, RecordHit
 from dossier.safetext import line
 from dossier.ui.messages import GoTo

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from textual.message import Message
 
+from dossier.deferred import dataclass
 from dossier.queries import Overview, Place, RecordDetail, RowData, SourceText
 
 

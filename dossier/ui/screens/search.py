@@ -9,7 +9,6 @@ a result that arrives for an older query is dropped. Rows arrive as plain datacl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,6 +29,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from dossier.deferred import dataclass
 from dossier.errors import DossierError
 from dossier.safetext import line, safe
 from dossier.search import (

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -26,6 +25,7 @@ from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from dossier import safetext
+from dossier.deferred import dataclass
 from dossier.queries import PAGE_ROWS, Column, RowData
 from dossier.ui.messages import WorkerFailed
 

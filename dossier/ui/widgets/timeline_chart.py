@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import textwrap
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -32,6 +31,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from dossier.deferred import dataclass
 from dossier.timeline import Lane, Mark, Span, Stop, Timeline
 
 MIN_WIDTH = 40
@@ -53,7 +53,7 @@ def plain_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Row:
     lane: int
     label: str
