@@ -20,8 +20,12 @@ from dossier.errors import DossierError, shown
 from dossier.store import BUNDLED_CASE, BUNDLED_DB
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from dossier.asof import Cutoff
     from dossier.queries import Reader
+    from dossier.search import QuoteHit
     from dossier.workset import SqlWorkset
 
 
@@ -46,7 +50,10 @@ def dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
     path = db
     if path is None:
         path = BUNDLED_DB
-        if store.staleness(BUNDLED_DB, BUNDLED_CASE).stale:  # the build is imported only then
+        state = store.staleness(BUNDLED_DB, BUNDLED_CASE)
+        if state.meta is not None:  # up to date, and checked on the way: not opened twice
+            return path, state.meta
+        if state.stale:  # the build is imported only then
             from dossier.build import ensure_built
 
             path = ensure_built(say=lambda m: warn(f"dossier: {m}"))
@@ -130,23 +137,72 @@ def search(
             print(safetext.json_line(row), flush=True)
         return
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=None, pad_edge=False, show_lines=False, header_style="bold")
-    table.add_column("Date", no_wrap=True, max_width=17)
-    table.add_column("Speaker", max_width=20)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Quote", ratio=1)
-    for hit in result.hits:
-        words = hit.marked("bold reverse")
-        words.append(f"\n{safetext.line(hit.id)}", style="dim")
-        cells = (Text(safetext.line(value)) for value in (hit.date, hit.speaker, hit.kind))
-        table.add_row(*cells, words)
     out = Console(highlight=False)
-    out.print(table)
+    for printed in hit_rows(result.hits, out):
+        out.print(printed, soft_wrap=True)
     shown_note = f", first {len(result.hits):,} shown" if result.total > len(result.hits) else ""
     out.print(Text(f"{result.count_label} ({result.order_label}{shown_note})", style="dim"))
+
+
+SEARCH_COLUMNS = (("Date", 17), ("Speaker", 20), ("Kind", 12))
+"""The columns before the quote, each at most so wide (a longer speaker wraps, a date or a
+kind is cut with an ellipsis)."""
+QUOTE_MIN = 24
+"""Below this many columns left for the quote, each hit is a block: its facts on one line,
+the quote under them at the full width."""
+
+
+def hit_rows(hits: Sequence[QuoteHit], console: Console) -> list[Text]:
+    """The search results as lines of a table (date, speaker, kind, then the quote with its
+    matches marked and the quote's id under it), every cell plain text.
+
+    Drawn here rather than with ``rich.table``: the table's import and its measuring of every
+    cell cost more than the search itself (``benchmarks/results.md``, the command line)."""
+    from rich.text import Text
+
+    from dossier.safetext import line
+
+    rows: list[tuple[Text, ...]] = []
+    for hit in hits:
+        quote = hit.marked("bold reverse")
+        quote.append(f"\n{line(hit.id)}", style="dim")
+        rows.append((*(Text(line(v)) for v in (hit.date, hit.speaker, hit.kind)), quote))
+    widths = [
+        min(limit, max([len(title), *(r[i].cell_len for r in rows)]))
+        for i, (title, limit) in enumerate(SEARCH_COLUMNS)
+    ]
+    gutter, width = 2, console.width
+    left = width - sum(widths) - gutter * len(widths)
+    out: list[Text] = []
+    if left < QUOTE_MIN:  # narrow: a block per hit
+        for date, speaker, kind, quote in rows:
+            out.append(Text.assemble(date, " · ", speaker, " · ", kind, style="bold"))
+            for wrapped in quote.wrap(console, width):
+                wrapped.rstrip()
+                out.append(wrapped)
+            out.append(Text())
+        return out
+    header = [Text(title, style="bold") for title, _ in SEARCH_COLUMNS] + [
+        Text("Quote", style="bold")
+    ]
+    for cells in ([*header], *rows):
+        lines = [
+            cell.wrap(console, w, overflow="ellipsis", no_wrap=i != 1)
+            for i, (cell, w) in enumerate(zip(cells[:3], widths, strict=True))
+        ]
+        lines.append(cells[3].wrap(console, left))
+        for n in range(max(len(c) for c in lines)):
+            row = Text()
+            for i, column in enumerate(lines):
+                part = column[n].copy() if n < len(column) else Text()
+                if i < len(widths):
+                    part.pad_right(widths[i] - part.cell_len + gutter)
+                row.append_text(part)
+            row.rstrip()
+            out.append(row)
+    return out
 
 
 def pins_list(

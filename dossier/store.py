@@ -11,10 +11,10 @@ import json
 import sqlite3
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from dossier import schema
+from dossier.deferred import dataclass
 from dossier.errors import NotADossierError, SchemaTooNewError, SchemaTooOldError
 from dossier.sources import kind_of, sha256_of
 
@@ -25,10 +25,13 @@ BUNDLED_CASE = PROJECT_ROOT / "data" / "castillo-chavez.toml"
 BUNDLED_DB = PROJECT_ROOT / "data" / "castillo-chavez.db"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Staleness:
     stale: bool
     reason: str
+    meta: dict[str, str] | None = None
+    """The dossier's meta table, read (and the file checked) on the way: when it is up to date,
+    the caller need not open and check it again."""
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -54,7 +57,7 @@ QUICK_CHECK_BYTES = 256 * 1024 * 1024
 :func:`check_integrity`), so that a million-quote dossier still opens in a blink."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Identity:
     """What changes when a file is replaced or rewritten: a rebuild renames a new file into place."""
 
@@ -207,7 +210,7 @@ def staleness(db: Path, case_path: Path, root: Path | None = None) -> Staleness:
         file = str(src.get("file", ""))
         if sha256_of(root, file) != src.get("sha256"):
             return Staleness(True, f"source {file} changed since the last build")
-    return Staleness(False, "up to date")
+    return Staleness(False, "up to date", meta)
 
 
 def set_aside(db: Path) -> Path | None:
