@@ -17,15 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from dossier import kinds, store, vocab
+from dossier import store
 from dossier.dates import UNDATED_CELL, PartialDate, Precision, display_date, display_iso
 from dossier.deferred import dataclass
-from dossier.kinds import KIND_LABEL as KIND_LABEL
-from dossier.kinds import clip as clip
 from dossier.schema import PANES
 from dossier.timeline import CASE_LANE, TimelineItem
 
 if TYPE_CHECKING:
+    from dossier import kinds
     from dossier.views import View
 
 # ---------------------------------------------------------------------------------------------------
@@ -516,6 +515,8 @@ OVERVIEW_CHARGES = 6
 
 
 def _figure_lines(d: DefendantFigures) -> Iterator[Field]:
+    from dossier import kinds
+
     parts = []
     for charge in d.charges[:OVERVIEW_CHARGES]:
         last = charge.last
@@ -554,6 +555,8 @@ def term_phrase(s: Sentence) -> str:
 def step_phrase(step: StatusStep, *, short: bool = False) -> str:
     """``convicted of conspiracy to commit rebellion on 27 November 2025``, ``on trial since
     March 2025``: a charge's step and its date (a verdict is on a day, a status is since one)."""
+    from dossier import vocab
+
     at = " on" if step.status in vocab.VERDICT_STEPS else " since"
     when = f"{at} {display_iso(step.date.value, step.date.precision, short)}" if step.date else ""
     return vocab.step_text(step.status, step.offence) + when
@@ -690,6 +693,8 @@ def legal_statuses(
     conn: sqlite3.Connection, people: Sequence[str] | None = None
 ) -> Iterator[LegalStatus]:
     """Legal status by person (in case-file order), then from the earliest (undated last)."""
+    from dossier import kinds
+
     where, params = among("l.person", people)
     for lid, person, name, status, place, embassy, *dates in conn.execute(
         f'SELECT l.id, l.person, e.name, l.status, l."where", m.name, {date_sql("l", "start")}, '
@@ -940,6 +945,8 @@ class Reader:
     def _quote_page(self, offset: int, limit: int) -> list[RowData]:
         """The Quotes pane lists the ``quote`` table itself, in date order (``pos`` is its rowid,
         from 1): its rows are not repeated in ``listing``."""
+        from dossier.kinds import clip
+
         with self.connection() as conn:
             rows = rows_in_one_step(
                 conn,
@@ -960,6 +967,8 @@ class Reader:
 
     def place(self, record: str) -> Place | None:
         """The pane and row where ``record`` is shown (a role: its holder's row)."""
+        from dossier import kinds
+
         with self.connection() as conn:
             found = conn.execute("SELECT kind, pane FROM record WHERE id=?", (record,)).fetchone()
             if found is None:
@@ -992,6 +1001,8 @@ class Reader:
                 conn.row_factory = None
 
     def _detail(self, conn: sqlite3.Connection, record: str) -> RecordDetail | None:
+        from dossier import kinds
+
         rec = conn.execute("SELECT * FROM record WHERE id=?", (record,)).fetchone()
         if rec is None:
             return None
@@ -1019,6 +1030,8 @@ class Reader:
     ) -> list[Field]:
         """A record's fields in its table's column order (dates whole, with how they were read),
         then what its spec adds from its row and its child rows."""
+        from dossier import kinds
+
         kind = spec.kind
         keys = row.keys()
         refs = {c.name for c in spec.columns() if c.references is not None}
@@ -1064,6 +1077,7 @@ class Reader:
     def _attribution(conn: sqlite3.Connection, rec: sqlite3.Row) -> list[Field]:
         """Who says so (for every record that can be a claim), and each field the analyst
         inferred, with its rule."""
+        from dossier import kinds
         from dossier.claims import UNATTRIBUTED_KINDS
 
         out = []
@@ -1098,6 +1112,8 @@ class Reader:
         """The records this one refers to, by field; those referring to it, by kind and field, a
         page of each; and last, for a note, the records it is about (a note pointing here is
         among the record's notes, not its links)."""
+        from dossier import kinds
+
         kind_row = conn.execute("SELECT kind FROM record WHERE id = ?", (record,)).fetchone()
         own = kinds.get(kind_row[0]) if kind_row else None
         notes_on = own.notes_on if own is not None else None
@@ -1139,6 +1155,8 @@ class Reader:
         return groups
 
     def _notes(self, conn: sqlite3.Connection, record: str) -> list[NoteRef]:
+        from dossier import kinds
+
         return [
             NoteRef(nid, kind, text, basis)
             for nid, kind, text, basis in conn.execute(
@@ -1274,6 +1292,9 @@ def timeline_items(conn: sqlite3.Connection) -> list[TimelineItem]:
     Spans: a custody status that lasts (detention, bail, prison), a charge's time "on trial", a term
     of office with a start (to its end, or open while the role is not former), and a stay at an
     embassy after asylum was sought there. Marks: every other dated step."""
+    from dossier import kinds, vocab
+    from dossier.kinds import clip
+
     names = dict(conn.execute("SELECT id, name FROM entity"))
     rank: dict[str, int] = {CASE_LANE: 0}
     for n, (pid,) in enumerate(

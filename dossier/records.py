@@ -17,7 +17,6 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from itertools import starmap
 
-from dossier import kinds
 from dossier.dates import PartialDate, known_from
 from dossier.deferred import dataclass
 from dossier.queries import (
@@ -347,6 +346,8 @@ def other_records(conn: sqlite3.Connection, kind: str) -> Iterator[OtherRecord]:
     """The records of ``kind`` as the ``record`` table has them, by their main date (undated last),
     then in case-file order; the main date with how it was read, from the date columns of the
     kind's table that hold it."""
+    from dossier import kinds
+
     spec = kinds.get(kind)
     names = [c.name for c in spec.columns()] if spec is not None else []
     dates = [n for n in names if f"{n}_precision" in names and f"{n}_text" in names]

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from dossier.deferred import dataclass
 from dossier.filtering import Filter, fold, search_text
+from dossier.kinds import clip
 from dossier.queries import (
     PAGE_ROWS,
     PANE_COLUMNS,
     Reader,
     RowData,
     _date_cell,
-    clip,
     rows_in_one_step,
 )
 

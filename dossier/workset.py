@@ -35,7 +35,7 @@ from typing import IO, Any, ParamSpec, TypeVar
 
 from dossier.deferred import dataclass
 from dossier.errors import DossierError
-from dossier.queries import KIND_LABEL, Reader, RowData
+from dossier.queries import Reader, RowData
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -1027,6 +1027,8 @@ def pinned_rows(
 ) -> list[RowData]:
     """A page of the Pinned pane: pinned records in order (numbered), then those only annotated
     (no number: their ✎ is in the table's gutter), each with whose it is; orphans marked as such."""
+    from dossier.kinds import KIND_LABEL
+
     items = workset.page(offset, limit, author)
     known = reader.records([item.record for item in items])
     rows = []

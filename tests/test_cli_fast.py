@@ -101,3 +101,40 @@ def test_everyday_commands_load_no_cli_toolkit(bundled_db: Path, args: list[str]
     )
     assert done.returncode in (0, 1), done.stderr  # 1: search found nothing
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args", [["search", "asylum"], ["pins", "list"]])
+def test_search_and_pins_do_not_build_the_record_kinds(bundled_db: Path, args: list[str]) -> None:
+    """They read what the build wrote (titles, kinds, quotes): the case file's record classes
+    and the registry built from them are ~80 ms of a ~150 ms command, paid only when needed."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in ('dossier.casefile', 'dossier.kinds') "
+        "if m in sys.modules), file=sys.stderr))\n"
+        f"sys.argv = ['dossier', *{[*args, '--db', str(bundled_db)]!r}]\n"
+        "from dossier.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("columns", [100, 44])
+def test_search_results_fit_the_terminal_width(
+    run_with: Run, bundled_db: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    """Columns when the quote has room (its id under it), a block per hit when it has not;
+    no line wider than the terminal, none ending in spaces."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run_with(entry.main, "search", "asylum", "--limit", "3", "--db", bundled_db)
+    assert code == 0
+    lines = out.splitlines()
+    assert all(len(text) <= columns and text == text.rstrip() for text in lines)
+    if columns >= 100:
+        assert lines[0].split() == ["Date", "Speaker", "Kind", "Quote"]
+    else:
+        assert sum(" · " in text for text in lines) == 3  # date · speaker · kind, per hit
+    assert lines[-1] == "3 quotes (best first)"

@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from dossier.deferred import dataclass
-from dossier.queries import KIND_LABEL, PANE_TITLES, RecordHit
+from dossier.kinds import KIND_LABEL
+from dossier.queries import PANE_TITLES, RecordHit
 from dossier.safetext import line
 from dossier.ui.messages import GoTo
 

@@ -17,7 +17,8 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from dossier.queries import KIND_LABEL, RecordDetail, SourceText, clip
+from dossier.kinds import KIND_LABEL, clip
+from dossier.queries import RecordDetail, SourceText
 from dossier.safetext import line, safe
 
 EVIDENCE_STYLE = "bold reverse"
