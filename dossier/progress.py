@@ -228,14 +228,30 @@ class _QuietContext:
         pass
 
 
+def _may_be_terminal() -> bool:
+    """Whether Rich could take standard error for a terminal: a TTY, or one of the variables
+    by which Rich is told so (``TTY_COMPATIBLE``, ``FORCE_COLOR``). When not, no progress line
+    can be drawn, and the answer costs no import of Rich."""
+    import os
+    import sys
+
+    if os.environ.get("TTY_COMPATIBLE", "") in ("0", "1") or "FORCE_COLOR" in os.environ:
+        return True  # Rich decides
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (OSError, ValueError):
+        return False
+
+
 def for_cli(
     progress: bool = False, quiet: bool = False, *, console: Console | None = None
 ) -> RichProgress | _QuietContext:
     """The reporter for a command: with ``quiet``, none; with ``progress``, a progress line even
     where standard error is not a terminal (and at once); otherwise one on a terminal only, after
     :data:`DELAY`. Use it as a context manager."""
-    if quiet:
-        return _QuietContext()
+    if quiet or (console is None and not progress and not _may_be_terminal()):
+        return _QuietContext()  # Rich is not imported: it costs more than a quick command
     from rich.console import Console
 
     err = console if console is not None else Console(stderr=True)

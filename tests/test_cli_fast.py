@@ -3,6 +3,7 @@ prints, without loading Typer, pydantic, SQLModel or Textual; anything else stil
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -138,3 +139,27 @@ def test_search_results_fit_the_terminal_width(
     else:
         assert sum(" · " in text for text in lines) == 3  # date · speaker · kind, per hit
     assert lines[-1] == "3 quotes (best first)"
+
+
+@pytest.mark.parametrize("args", [["check"], ["export", "--out", "OUT"], ["pins", "list"]])
+def test_off_a_terminal_no_progress_line_and_no_rich(
+    bundled_db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """With standard error a pipe no progress line can be drawn: Rich, as heavy as the whole of
+    a quick command, is not even imported (FORCE_COLOR or a TTY would bring it back)."""
+    args = [str(tmp_path / "brief.md") if a == "OUT" else a for a in args]
+    if args[0] != "check":
+        args = [*args, "--db", str(bundled_db)]
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('rich' in sys.modules, file=sys.stderr))\n"
+        f"sys.argv = ['dossier', *{args!r}]\n"
+        "from dossier.entry import main\n"
+        "main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"
