@@ -25,7 +25,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import hashlib
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -415,6 +414,8 @@ def build_snapshot(case: Case, cutoff: Cutoff, folder: Path, know: Knowledge | N
 
 def snapshot_folder() -> Path:
     """A private folder for this process's snapshots (the caller removes it)."""
+    import tempfile  # here: `dossier check` imports this module, and never needs it
+
     return Path(tempfile.mkdtemp(prefix="dossier-asof-"))
 
 
