@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier import casefile, kinds
+from dossier import casefile, deferred, kinds
 from dossier.dates import PartialDate
 
 START = "<!-- dossier schema --format md: start -->"
@@ -148,7 +148,7 @@ def _type_name(hint: Any, f: dataclasses.Field[Any]) -> str:
             return "list of text"
         if item is casefile.Evidence:
             return "list of evidence items"
-        if dataclasses.is_dataclass(item):
+        if deferred.is_dataclass(item):
             return f"list of {f.name} items"
     return getattr(hint, "__name__", str(hint))
 
@@ -166,7 +166,7 @@ def fields_of(cls: type[Any], skip: frozenset[str] = frozenset()) -> tuple[Field
     hints = typing.get_type_hints(cls)
     docs = _docstrings(cls)
     out = []
-    for f in dataclasses.fields(cls):
+    for f in deferred.fields(cls):
         if f.name in skip:
             continue
         help_text = f.metadata.get("doc") or docs.get(f.name) or _HELP.get(f.name, "")
@@ -182,20 +182,20 @@ def fields_of(cls: type[Any], skip: frozenset[str] = frozenset()) -> tuple[Field
     return tuple(out)
 
 
-_BASE = frozenset(f.name for f in dataclasses.fields(casefile.Record))
+_BASE = frozenset(f.name for f in deferred.fields(casefile.Record))
 
 
 def _items(cls: type[Any]) -> dict[str, type[Any]]:
     """Field name → the dataclass of its list items (history → StatusStep), evidence aside."""
     hints = typing.get_type_hints(cls)
     out = {}
-    for f in dataclasses.fields(cls):
+    for f in deferred.fields(cls):
         hint, _ = kinds._strip_optional(hints[f.name])
         if typing.get_origin(hint) is tuple:
             item = typing.get_args(hint)[0]
             if (
                 isinstance(item, type)
-                and dataclasses.is_dataclass(item)
+                and deferred.is_dataclass(item)
                 and item is not casefile.Evidence
             ):
                 out[f.name] = item

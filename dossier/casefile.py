@@ -18,12 +18,13 @@ import tomllib
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from dossier import bounded, sources
+from dossier import bounded, deferred, sources
 from dossier.dates import DateError, PartialDate, known_from
+from dossier.deferred import dataclass
 from dossier.errors import CaseFileError
 from dossier.errors import shown as shown_path
 from dossier.evidence import Span, SpanError, SpanFinder
@@ -69,7 +70,7 @@ def doc(text: str, default: Any = dataclasses.MISSING) -> Any:
 # Values inside records.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Evidence:
     """A cited span: the exact words, and optionally the words just before/after to pick one."""
 
@@ -83,7 +84,7 @@ VERDICTS = ("convicted", "acquitted", "dismissed", "time-barred")
 """The steps of a charge's history that are a court's verdict on it (an appeal is of one)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatusStep:
     """One step in a charge's history: charged, indicted, on trial, a verdict (convicted,
     acquitted, dismissed, time-barred), appealed."""
@@ -102,7 +103,7 @@ PENALTIES = ("prison", "disqualification", "fine", "civil damages")
 damages)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SentencePart:
     """One part of a sentence: a prison term (suspended or not), a disqualification for a term, a
     fine or civil damages as an amount in a currency."""
@@ -125,7 +126,7 @@ class SentencePart:
     """The words that state this part."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Variant:
     """Another value stated for one field of a record (by another source, or another party): the
     record is disputed, and both values are kept, each with its evidence."""
@@ -136,7 +137,7 @@ class Variant:
     according_to: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Located:
     """An evidence item resolved against its source."""
 
@@ -153,8 +154,12 @@ ASSERTIONS = ("states", "claims", "accuses", "denies", "confirms", "declines to 
 # Records. ``TABLE`` is the TOML array-of-tables name; ``KIND`` the kind stored in the database.
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Record:
+    """What every record kind has. A plain dataclass, made at import, unlike the kinds (made at
+    their first instance, :mod:`dossier.deferred`): a kind declared elsewhere with
+    :func:`dataclasses.dataclass` (a test's, a plug-in's) finds its fields here."""
+
     TABLE: ClassVar[str] = ""
     KIND: ClassVar[str] = ""
 
@@ -187,7 +192,7 @@ class Record:
         return tuple(e for v in self.disputed for e in v.evidence)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Source(Record):
     """A text file in seeds/, checked against its sha256; its evidence (words showing what it
     is: its title, its date) is in itself unless it names another source."""
@@ -216,7 +221,7 @@ class Source(Record):
         return known_from(self.id, self.published, self.retrieved)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Person(Record):
     TABLE: ClassVar[str] = "people"
     KIND: ClassVar[str] = "person"
@@ -230,7 +235,7 @@ class Person(Record):
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Organization(Record):
     TABLE: ClassVar[str] = "organizations"
     KIND: ClassVar[str] = "organization"
@@ -252,7 +257,7 @@ class Organization(Record):
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Role(Record):
     TABLE: ClassVar[str] = "roles"
     KIND: ClassVar[str] = "role"
@@ -267,7 +272,7 @@ class Role(Record):
     end: PartialDate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Charge(Record):
     TABLE: ClassVar[str] = "charges"
     KIND: ClassVar[str] = "charge"
@@ -283,7 +288,7 @@ class Charge(Record):
         return self.evidence + steps + self.disputed_evidence()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Sentence(Record):
     TABLE: ClassVar[str] = "sentences"
     KIND: ClassVar[str] = "sentence"
@@ -309,7 +314,7 @@ class Sentence(Record):
         return self.evidence + parts + self.disputed_evidence()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Custody(Record):
     TABLE: ClassVar[str] = "custody"
     KIND: ClassVar[str] = "custody"
@@ -335,7 +340,7 @@ LEGAL_STATUSES = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class LegalStatus(Record):
     TABLE: ClassVar[str] = "legal_status"
     KIND: ClassVar[str] = "legal_status"
@@ -356,7 +361,7 @@ class LegalStatus(Record):
     end: PartialDate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Appeal(Record):
     TABLE: ClassVar[str] = "appeals"
     KIND: ClassVar[str] = "appeal"
@@ -375,7 +380,7 @@ class Appeal(Record):
     date: PartialDate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Asylum(Record):
     TABLE: ClassVar[str] = "asylum"
     KIND: ClassVar[str] = "asylum"
@@ -390,7 +395,7 @@ class Asylum(Record):
     date: PartialDate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Diplomatic(Record):
     TABLE: ClassVar[str] = "diplomatic"
     KIND: ClassVar[str] = "diplomatic"
@@ -410,7 +415,7 @@ class Diplomatic(Record):
     date: PartialDate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Event(Record):
     TABLE: ClassVar[str] = "events"
     KIND: ClassVar[str] = "event"
@@ -425,7 +430,7 @@ class Event(Record):
     past fact. An event dated after every source citing it is scheduled without saying so."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Quote(Record):
     TABLE: ClassVar[str] = "quotes"
     KIND: ClassVar[str] = "quote"
@@ -447,7 +452,7 @@ class Quote(Record):
         return self.evidence + self.disputed_evidence()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Note(Record):
     TABLE: ClassVar[str] = "notes"
     KIND: ClassVar[str] = "note"
@@ -468,7 +473,7 @@ def record_kinds() -> dict[str, type[Record]]:
     return kinds.by_case_table()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SummaryStatement:
     """One dated statement of the case summary (``[[case.summary]]``): its words, and the evidence
     that dates it (:mod:`dossier.asof` shows the summary as of a date from them)."""
@@ -480,7 +485,7 @@ class SummaryStatement:
     located: tuple[Located, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CaseInfo:
     id: str
     title: str
@@ -721,7 +726,7 @@ def _convert(value: Any, hint: Any, where: _Where, key: str) -> Any:
             return tuple(out)
         if item is Evidence:
             return tuple(_evidence(v, where.at(key, i), key) for i, v in enumerate(value))
-        if isinstance(item, type) and dataclasses.is_dataclass(item):  # a step, a disputed value
+        if isinstance(item, type) and deferred.is_dataclass(item):  # a step, a disputed value
             return tuple(_table(item, v, where.at(key, i), key) for i, v in enumerate(value))
     raise AssertionError(f"unsupported field type {hint!r}")  # pragma: no cover
 
@@ -733,7 +738,7 @@ _REFS: dict[type[Any], tuple[tuple[str, tuple[str, ...]], ...]] = {}
 def _shape(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
     """Type hints and fields of a record class, computed once per class, not once per record."""
     if cls not in _SHAPES:
-        _SHAPES[cls] = typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls)}
+        _SHAPES[cls] = typing.get_type_hints(cls), {f.name: f for f in deferred.fields(cls)}
     return _SHAPES[cls]
 
 
@@ -741,7 +746,7 @@ def ref_fields(cls: type[Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(field name, kinds it may refer to) of every reference field of a record class."""
     if cls not in _REFS:
         _REFS[cls] = tuple(
-            (f.name, f.metadata["ref"]) for f in dataclasses.fields(cls) if "ref" in f.metadata
+            (f.name, f.metadata["ref"]) for f in deferred.fields(cls) if "ref" in f.metadata
         )
     return _REFS[cls]
 

@@ -15,9 +15,16 @@ differs from a plain dataclass:
 
 - no ``__slots__``: a slotted class is a new class, which cannot be swapped in later;
 - :func:`dataclasses.fields` and :func:`dataclasses.is_dataclass` of the *class* answer only once
-  an instance was made, or after :func:`made` (an instance always answers);
-- the case file's record kinds, whose fields the registry reads at import, stay plain
-  dataclasses.
+  an instance was made, or after :func:`made`: code that reads a class's fields uses this
+  module's :func:`fields` and :func:`is_dataclass`, which make it first (an instance always
+  answers).
+
+The case file's record kinds are deferred too: the app's first screen, ``search``, ``pins
+list`` and ``export`` read the built dossier and never make one, and the registry reads their
+fields only when asked (the build, ``check``, ``dossier schema``). Their base,
+:class:`dossier.casefile.Record`, is a plain dataclass, so that a kind declared elsewhere with
+:func:`dataclasses.dataclass` still inherits its fields. A plain dataclass must not subclass a
+deferred one that was not made (its base's fields would be missing): nothing in dossier does.
 
 The methods are made on a copy of the class and moved onto it, ``__init__`` last, so a thread
 that makes an instance while another makes the class never meets a half-made one.
@@ -55,12 +62,27 @@ def _frozen_delattr(self: object, name: str) -> None:
 def made(cls: T) -> T:
     """``cls`` with its dataclass methods made, and its bases' (for code that reads a class's
     fields before any instance of it exists)."""
+    if not any(_PENDING in base.__dict__ for base in cls.__mro__):
+        return cls  # made already, or never deferred: no lock to take
     with _LOCK:
         for base in reversed(cls.__mro__):
             options = base.__dict__.get(_PENDING)
             if options is not None:
                 _make(base, options)
     return cls
+
+
+def fields(class_or_instance: Any) -> tuple[dataclasses.Field[Any], ...]:
+    """:func:`dataclasses.fields`, of a deferred class too (made first)."""
+    made(class_or_instance if isinstance(class_or_instance, type) else type(class_or_instance))
+    return dataclasses.fields(class_or_instance)
+
+
+def is_dataclass(obj: object) -> bool:
+    """:func:`dataclasses.is_dataclass`, true of a deferred class too (made first)."""
+    if isinstance(obj, type):
+        made(obj)
+    return dataclasses.is_dataclass(obj)
 
 
 def _make(cls: type, options: dict[str, bool]) -> None:

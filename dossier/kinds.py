@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dossier import casefile, vocab
+from dossier import casefile, deferred, vocab
 from dossier.casefile import Record
 from dossier.dates import UNDATED, UNDATED_CELL, PartialDate, display_date
 
@@ -327,8 +327,8 @@ def table_columns(s: KindSpec) -> tuple[Column, ...]:
     hints = typing.get_type_hints(s.record)
     cols: list[Column] = [Column("id", str, False)]
     # Who says so (the fields every record has) comes after the kind's own fields.
-    own = [f for f in dataclasses.fields(s.record) if f.name not in ATTRIBUTION_FIELDS]
-    said = [f for f in dataclasses.fields(s.record) if f.name in ATTRIBUTION_FIELDS]
+    own = [f for f in deferred.fields(s.record) if f.name not in ATTRIBUTION_FIELDS]
+    said = [f for f in deferred.fields(s.record) if f.name in ATTRIBUTION_FIELDS]
     for f in (*own, *(said if s.claims else ())):
         if f.name in _SKIPPED_FIELDS:
             continue
@@ -355,7 +355,7 @@ def table_columns(s: KindSpec) -> tuple[Column, ...]:
 
 def join_tables(s: KindSpec) -> tuple[JoinTable, ...]:
     out = []
-    for f in dataclasses.fields(s.record):
+    for f in deferred.fields(s.record):
         refs = f.metadata.get("ref")
         if refs is not None and f.default == ():
             out.append(JoinTable(f"{s.table}_{f.name}", f.name, s.table, target_table(refs)))
@@ -1369,7 +1369,7 @@ def missing_facets(s: KindSpec) -> list[str]:
                 missing.append(f"date label of {col.name!r}")
         elif col.name not in s.field_labels and col.name not in FIELD_LABEL:
             missing.append(f"field label of {col.name!r}")
-    base = {f.name for f in dataclasses.fields(casefile.Record)}  # who says so: every kind's
+    base = {f.name for f in deferred.fields(casefile.Record)}  # who says so: every kind's
     for name, _ in casefile.ref_fields(s.record):
         if name in base:
             continue

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from dossier import authoring, casedoc, kinds, sources
+from dossier import authoring, casedoc, deferred, kinds, sources
 from dossier.casefile import Record, choice, ref
 from dossier.dates import PartialDate
 from dossier.evidence import locate
@@ -432,7 +432,7 @@ def test_schema_lists_every_kind_and_field(cli: Cli) -> None:
     out = result.out
     for spec in kinds.specs():
         assert f"[[{spec.record.TABLE}]]" in out
-        for f in dataclasses.fields(spec.record):
+        for f in deferred.fields(spec.record):
             assert f"  {f.name} (" in out, (spec.kind, f.name)
             for value in f.metadata.get("choices", ()):
                 assert value in " ".join(out.split())  # values may wrap
