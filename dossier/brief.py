@@ -38,7 +38,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -47,7 +47,6 @@ from dossier import records as read
 from dossier import timeline as chart
 from dossier.claims import VERB
 from dossier.dates import UNDATED, DateError, PartialDate, display_iso, parse_iso
-from dossier.deferred import dataclass
 from dossier.errors import DossierError
 from dossier.kinds import KIND_LABEL
 from dossier.markdown import cell, code, heading, inline, quote_marks, strong, table
@@ -156,7 +155,7 @@ WORKING_NOTE = "**Working note** (annotation, not from the sources):"
 """The label of a pinned record's annotation in the brief from pins."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Since:
     """``--since``: an ISO partial date; a date is kept when it is on or after it, compared at the
     coarser of the two precisions (``2025`` keeps ``2025-03``; ``2025-03`` keeps ``2025``)."""

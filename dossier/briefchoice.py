@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from dossier.brief import Since, brief_parts
-from dossier.deferred import dataclass
 from dossier.errors import DossierError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ Ask = Literal["nothing", "person", "date"]
 DATE_PROMPT = "Events from which date on? YYYY, YYYY-MM or YYYY-MM-DD"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One brief: its mode's name and what was chosen for it (a person's id, a date)."""
 
@@ -39,7 +39,7 @@ class Choice:
     """The person's name, or the date as a reader says it (``March 2025``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mode:
     name: str
     key: str

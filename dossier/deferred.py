@@ -41,8 +41,6 @@ T = TypeVar("T", bound=type)
 
 _PENDING = "__dossier_deferred__"
 _LOCK = threading.RLock()
-_DECLARED: list[type] = []
-"""Every deferred class, in the order declared: what :func:`make_all` makes."""
 _MADE = (
     "__repr__",
     "__eq__",
@@ -72,18 +70,6 @@ def made(cls: T) -> T:
             if options is not None:
                 _make(base, options)
     return cls
-
-
-def make_all() -> int:
-    """Make every deferred class not made yet, one at a time (the lock is not held between
-    them), and say how many: the app calls it in a thread once its first screen is drawn, so
-    that the first brief, search or palette does not pay for classes the start did not need."""
-    count = 0
-    for cls in list(_DECLARED):
-        if _PENDING in cls.__dict__:
-            made(cls)
-            count += 1
-    return count
 
 
 def fields(class_or_instance: Any) -> tuple[dataclasses.Field[Any], ...]:
@@ -151,7 +137,6 @@ def dataclass(
             if own in c.__dict__:
                 raise TypeError(f"{c.__qualname__}: a deferred dataclass cannot define {own}")
         setattr(c, _PENDING, {"frozen": frozen, "eq": eq, "kw_only": kw_only, "repr": repr})
-        _DECLARED.append(c)
         c.__init__ = _first_init  # type: ignore[misc]
         if frozen:
             c.__setattr__ = _frozen_setattr  # type: ignore[assignment]

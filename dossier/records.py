@@ -15,10 +15,10 @@ from __future__ import annotations
 import heapq
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from itertools import starmap
 
 from dossier.dates import PartialDate, known_from
-from dossier.deferred import dataclass
 from dossier.queries import (
     SOURCE_SAYS,
     Asylum,
@@ -36,7 +36,7 @@ from dossier.queries import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordRef:
     """A record named by another (the records a note is about, a pinned record)."""
 
@@ -45,7 +45,7 @@ class RecordRef:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     id: str
     holder: str
@@ -60,7 +60,7 @@ class Role:
     evidence: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A person or an organisation, with its spellings and the roles it holds."""
 
@@ -78,7 +78,7 @@ class Entity:
     roles: tuple[Role, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diplomatic:
     id: str
     type: str
@@ -93,7 +93,7 @@ class Diplomatic:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     type: str
@@ -106,7 +106,7 @@ class Event:
     said: Said = SOURCE_SAYS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteKey:
     """What choosing a quote needs, without its words: a million of these are read one by one."""
 
@@ -115,7 +115,7 @@ class QuoteKey:
     date: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     id: str
     pos: int
@@ -128,7 +128,7 @@ class Quote:
     evidence: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     id: str
     kind: str
@@ -139,7 +139,7 @@ class Note:
     evidence: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     title: str
@@ -161,7 +161,7 @@ class Source:
         return known_from(self.id, self.published, self.retrieved)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OtherRecord:
     """A record of any kind, as the ``record`` table has it: for a kind with no reader of its own."""
 

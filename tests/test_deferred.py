@@ -145,16 +145,3 @@ def test_a_class_with_its_own_init_is_refused() -> None:
 
             def __init__(self) -> None:
                 self.x = 1
-
-
-def test_make_all_makes_every_class_not_made_yet() -> None:
-    from dossier import deferred
-
-    @dataclass(frozen=True)
-    class Waiting:
-        n: int
-
-    assert not dataclasses.is_dataclass(Waiting)
-    assert deferred.make_all() >= 1
-    assert dataclasses.is_dataclass(Waiting) and Waiting(1) == Waiting(1)
-    assert deferred.make_all() == 0  # nothing left

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import os
-import threading
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -23,7 +21,6 @@ from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from dossier import store
-from dossier.deferred import make_all
 from dossier.errors import DossierError, read_failure
 from dossier.queries import (
     PANE_TITLES,
@@ -76,16 +73,6 @@ if TYPE_CHECKING:
     from dossier.casefile import Case
 
 HISTORY_LIMIT = 200
-WARM_MODULES = (
-    "dossier.brief",
-    "dossier.briefchoice",
-    "dossier.citation",
-    "dossier.ui.screens.export",
-    "dossier.ui.screens.search",
-    "dossier.ui.screens.timeline",
-)
-"""What the keys after the first screen open (the brief preview, search, the timeline, a
-citation), imported and their classes made in a thread once the first screen is drawn."""
 REBUILD_POLL = 2.0
 """Seconds between looks at the dossier's file identity (inode, mtime, size) for a rebuild."""
 APP_PANES = (*PANES, "pinned")
@@ -350,7 +337,6 @@ class DossierApp(App[None]):
         self._span: tuple[str, int, int] | None = None
         """A cited span being opened in the Sources pane (``o``)."""
         self._loaded = False
-        self._warmed = False
         self._numbered = True
         """Whether the tabs show their numbers (as composed); see on_resize."""
         self._panes: dict[str, ListPane] = {}
@@ -611,30 +597,11 @@ class DossierApp(App[None]):
             )
         self._loaded = True
         self._load_marks()
-        if not self._warmed:
-            self._warmed = True
-            self._warm()
         self.case_ready.set()
         self.pane(self.active_pane).table.focus()
         if self._pending_place is not None:
             self.post_message(self._pending_place)
             self._pending_place = None
-
-    def _warm(self) -> None:
-        """Make, in a thread, the classes that the first screen did not need (dossier.deferred
-        makes a class at its first instance): the first brief preview, search or palette then
-        does not wait for them. The thread starts now, so that whoever waits for the app's
-        workers waits for it too, but works only once the first screen is drawn."""
-        drawn = threading.Event()
-
-        def warm() -> None:
-            drawn.wait(timeout=10)
-            for module in WARM_MODULES:
-                importlib.import_module(module)
-            make_all()
-
-        self.run_worker(warm, thread=True, group="warm", name="warm", exit_on_error=False)
-        self.call_after_refresh(drawn.set)
 
     # -- errors: one place for every worker ------------------------------------------------------
 

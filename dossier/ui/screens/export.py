@@ -15,7 +15,7 @@ dossier or the pins while this screen is open).
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,7 +31,6 @@ from textual.widgets.option_list import Option
 
 from dossier.brief import NothingPinnedError, Since
 from dossier.briefchoice import MODES, Choice, Mode, check_date, file_name, parts, what
-from dossier.deferred import dataclass
 from dossier.errors import DossierError
 from dossier.files import check_target, write_atomic
 from dossier.queries import Reader
