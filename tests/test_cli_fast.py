@@ -3,6 +3,7 @@ prints, without loading Typer, pydantic, SQLModel or Textual; anything else stil
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -84,43 +85,43 @@ def test_help_is_typers_and_complete(run_with: Run) -> None:
         assert command in out
 
 
-@pytest.mark.parametrize("args", [["search", "asilo"], ["pins", "list"], ["check"], ["export"]])
-def test_everyday_commands_load_no_cli_toolkit(bundled_db: Path, args: list[str]) -> None:
-    heavy = ("typer", "click", "pydantic", "sqlmodel", "sqlalchemy", "textual")
-    if args[0] != "check":
-        args = [*args, "--db", str(bundled_db)]
+def loaded_by(args: list[str], modules: tuple[str, ...]) -> tuple[int, list[str], str]:
+    """Run ``dossier ARGS`` in a fresh process, standard error a pipe (and Rich not told
+    otherwise): its exit code, which of ``modules`` it had loaded at exit, and its stderr."""
     script = (
         "import atexit, sys\n"
-        f"atexit.register(lambda: print(sorted(m for m in {heavy!r} if m in sys.modules), "
+        f"atexit.register(lambda: print(sorted(m for m in {modules!r} if m in sys.modules), "
         "file=sys.stderr))\n"
         f"sys.argv = ['dossier', *{args!r}]\n"
         "from dossier.entry import main\n"
         "main()\n"
     )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
     )
-    assert done.returncode in (0, 1), done.stderr  # 1: search found nothing
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+    return done.returncode, ast.literal_eval(done.stderr.strip().splitlines()[-1]), done.stderr
+
+
+@pytest.mark.parametrize("args", [["search", "asilo"], ["pins", "list"], ["check"], ["export"]])
+def test_everyday_commands_load_no_cli_toolkit(bundled_db: Path, args: list[str]) -> None:
+    heavy = ("typer", "click", "pydantic", "sqlmodel", "sqlalchemy", "textual")
+    if args[0] != "check":
+        args = [*args, "--db", str(bundled_db)]
+    code, loaded, err = loaded_by(args, heavy)
+    assert code in (0, 1), err  # 1: search found nothing
+    assert loaded == []
 
 
 @pytest.mark.parametrize("args", [["search", "asylum"], ["pins", "list"]])
 def test_search_and_pins_do_not_build_the_record_kinds(bundled_db: Path, args: list[str]) -> None:
     """They read what the build wrote (titles, kinds, quotes): the case file's record classes
     and the registry built from them are ~80 ms of a ~150 ms command, paid only when needed."""
-    script = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in ('dossier.casefile', 'dossier.kinds') "
-        "if m in sys.modules), file=sys.stderr))\n"
-        f"sys.argv = ['dossier', *{[*args, '--db', str(bundled_db)]!r}]\n"
-        "from dossier.entry import main\n"
-        "main()\n"
+    code, loaded, err = loaded_by(
+        [*args, "--db", str(bundled_db)], ("dossier.casefile", "dossier.kinds")
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert code == 0, err
+    assert loaded == []
 
 
 @pytest.mark.parametrize("columns", [100, 44])
@@ -150,16 +151,6 @@ def test_off_a_terminal_no_progress_line_and_no_rich(
     args = [str(tmp_path / "brief.md") if a == "OUT" else a for a in args]
     if args[0] != "check":
         args = [*args, "--db", str(bundled_db)]
-    script = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print('rich' in sys.modules, file=sys.stderr))\n"
-        f"sys.argv = ['dossier', *{args!r}]\n"
-        "from dossier.entry import main\n"
-        "main()\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "False"
+    code, loaded, err = loaded_by(args, ("rich",))
+    assert code == 0, err
+    assert loaded == []
