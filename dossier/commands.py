@@ -53,10 +53,9 @@ def dossier(db: Path | None) -> tuple[Path, dict[str, str]]:
         state = store.staleness(BUNDLED_DB, BUNDLED_CASE)
         if state.meta is not None:  # up to date, and checked on the way: not opened twice
             return path, state.meta
-        if state.stale:  # the build is imported only then
-            from dossier.build import ensure_built
+        from dossier.build import ensure_built  # stale: the build is imported only then
 
-            path = ensure_built(say=lambda m: warn(f"dossier: {m}"))
+        path = ensure_built(say=lambda m: warn(f"dossier: {m}"))
     try:
         return path, store.validate(path)
     except DossierError as exc:
@@ -187,7 +186,7 @@ def hit_rows(hits: Sequence[QuoteHit], console: Console) -> list[Text]:
     header = [Text(title, style="bold") for title, _ in SEARCH_COLUMNS] + [
         Text("Quote", style="bold")
     ]
-    for cells in ([*header], *rows):
+    for cells in (header, *rows):
         lines = [
             cell.wrap(console, w, overflow="ellipsis", no_wrap=i != 1)
             for i, (cell, w) in enumerate(zip(cells[:3], widths, strict=True))
