@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ROOT, median, process_env  # noqa: E402
+from run import ROOT, median, timed_process  # noqa: E402
 
 SCRIPT = "import sys; from dossier.entry import main; sys.exit(main())"
 
@@ -42,10 +40,7 @@ def forms(out: Path) -> dict[str, list[str]]:
 def once(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds of one whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.monotonic()
-    subprocess.run(command, cwd=cwd, env=process_env(), stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False, timeout=600)  # fmt: skip
-    wall = time.monotonic() - t0
+    wall = timed_process(command, cwd=cwd, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return wall, cpu
