@@ -110,6 +110,9 @@ def _fast(args: list[str]) -> Callable[[], None] | None:
 
 def main() -> None:
     """Console-script entry point: one-line errors, exit code 2."""
+    from dossier import methodcache
+
+    methodcache.install()
     args = sys.argv[1:]
     app_only = not args or (len(args) == 2 and args[0] == "open" and not args[1].startswith("-"))
     completing = "_DOSSIER_COMPLETE" in os.environ  # shell completion is Typer's

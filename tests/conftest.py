@@ -40,6 +40,15 @@ SMALL_CASE_NAME = "ibarra-mendez.toml"
 SMALL_CASE = SMALL_ROOT / "data" / SMALL_CASE_NAME
 """The tests' own case: one invented article, every kind of record (see the file's header)."""
 
+if "DOSSIER_CACHE_DIR" not in os.environ:
+    # The console script keeps compiled dataclass methods in the user's cache folder
+    # (dossier.methodcache); the tests, and the processes they start, keep theirs apart.
+    import atexit
+    import tempfile
+
+    os.environ["DOSSIER_CACHE_DIR"] = tempfile.mkdtemp(prefix="dossier-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["DOSSIER_CACHE_DIR"], ignore_errors=True)
+
 GOLDEN = TESTS / "golden" / "castillo-chavez-brief.md"
 GOLDEN_PINNED = TESTS / "golden" / "castillo-chavez-brief-pinned.md"
 """The bundled case's golden briefs, read by a person; ``--update-golden`` rewrites them."""

@@ -1,0 +1,189 @@
+"""The compiled methods of dataclasses, kept between runs like Python keeps a module's bytecode.
+
+CPython makes a dataclass's ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` and, for a
+frozen one, ``__setattr__``/``__delattr__`` by writing their source and compiling it, every time
+the class is made: 0.2–0.5 ms a method, 1.3–2.5 ms a class (``benchmarks/results.md``). A
+``dossier check`` makes 29 classes, ``export`` 29 and the app's first screen some 60 (Textual's
+own among them): compiling was a third of ``check``'s time. The text of a method depends only on
+the class's fields and options, so the same text comes back every run; loading its compiled code
+from a file takes 2 % of compiling it.
+
+:func:`install` gives :mod:`dataclasses` an ``exec`` of its own that looks the text up first
+(the module calls ``exec(text, globals, namespace)`` in one place, in 3.11 to 3.13), and saves
+what it had to compile at exit. Only the entry point calls it; importing dossier as a library
+changes nothing.
+
+The file is the user's own, like ``__pycache__``: it is used only when it is a regular file
+owned by the user and writable by nobody else, of a bounded size, and written for this exact
+interpreter (its name holds ``sys.hexversion``). A file that is not, or does not load, is ignored
+and written anew. ``DOSSIER_CACHE_DIR`` moves it (default ``$XDG_CACHE_HOME/dossier``, else
+``~/.cache/dossier``); ``DOSSIER_NO_METHOD_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import builtins
+import marshal
+import os
+import stat
+import sys
+import threading
+from pathlib import Path
+from types import CodeType
+
+TYPE_CHECKING = False  # typing itself costs 6 ms to import, before anything else needs it
+
+if TYPE_CHECKING:
+    from typing import Any
+
+LIMIT_BYTES = 16 * 1024 * 1024
+"""A cache file larger than this is not read (ordinary use writes ~0.5 MB)."""
+MAX_ENTRIES = 4096
+"""Past this many methods the cache is written again with only those this run used."""
+
+_FILENAME = "<string>"  # what exec(text) compiles under, so tracebacks read the same
+
+
+def cache_path() -> Path:
+    """Where this interpreter's cache of compiled dataclass methods is kept."""
+    root = os.environ.get("DOSSIER_CACHE_DIR")
+    if root:
+        base = Path(root)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "dossier"
+    tag = sys.implementation.cache_tag or sys.implementation.name
+    return base / f"dataclass-methods.{tag}-{sys.hexversion:x}.marshal"
+
+
+def _read(path: Path) -> dict[str, bytes]:
+    """The cache at ``path``, or an empty one when it is missing, not trusted or not loadable."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(fd)
+        own = getattr(os, "getuid", None)
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size > LIMIT_BYTES
+            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            or (own is not None and info.st_uid != own())
+        ):
+            return {}
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(LIMIT_BYTES + 1)
+    except OSError:
+        return {}
+    finally:
+        os.close(fd)
+    try:
+        loaded = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {k: v for k, v in loaded.items() if type(k) is str and type(v) is bytes}
+
+
+def _write(path: Path, codes: dict[str, bytes]) -> None:
+    """Replace the cache at ``path`` with ``codes``, atomically; never anything but a regular
+    file, and never raising (a cache that cannot be written is only slower)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return
+        except FileNotFoundError:
+            pass
+        data = marshal.dumps(codes)
+        if len(data) > LIMIT_BYTES:
+            return
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            temp.replace(path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        return
+
+
+class MethodCache:
+    """An ``exec`` for :mod:`dataclasses` that reuses compiled code for a text seen before."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # Each method's code marshalled on its own, and loaded only when its text comes: loading
+        # them all at once took 7 ms of a 490 kB file, the bytes alone 0.6 ms.
+        self.codes = _read(path)
+        self.compiled = 0
+        self.reused = 0
+        self.used: set[str] = set()
+        self._lock = threading.Lock()
+
+    def exec(
+        self,
+        source: Any,
+        globals: dict[str, Any] | None = None,  # exec's own names
+        locals: Any = None,
+        /,
+    ) -> None:
+        if type(source) is not str:
+            builtins.exec(source, globals, locals)
+            return
+        data = self.codes.get(source)
+        self.used.add(source)
+        code = None
+        if data is not None:
+            try:
+                code = marshal.loads(data)
+            except (ValueError, EOFError, TypeError):
+                code = None
+        if type(code) is CodeType:
+            self.reused += 1
+        else:
+            code = compile(source, _FILENAME, "exec")
+            with self._lock:
+                self.codes[source] = marshal.dumps(code)
+                self.compiled += 1
+        builtins.exec(code, globals, locals)
+
+    def save(self) -> None:
+        """Write the cache if this run compiled anything new."""
+        with self._lock:
+            if not self.compiled:
+                return
+            codes = dict(self.codes)
+            if len(codes) > MAX_ENTRIES:  # start again from what this run used
+                codes = {k: v for k, v in codes.items() if k in self.used}
+            self.compiled = 0
+        _write(self.path, codes)
+
+
+_INSTALLED: MethodCache | None = None
+
+
+def install() -> MethodCache | None:
+    """Give :mod:`dataclasses` the cache's ``exec``, once a process; ``None`` when turned off or
+    when something else already replaced that module's ``exec``."""
+    global _INSTALLED
+    if _INSTALLED is not None:
+        return _INSTALLED
+    if os.environ.get("DOSSIER_NO_METHOD_CACHE"):
+        return None
+    import dataclasses
+
+    if "exec" in vars(dataclasses):
+        return None
+    cache = MethodCache(cache_path())
+    dataclasses.exec = cache.exec  # type: ignore[attr-defined]
+    import atexit
+
+    atexit.register(cache.save)
+    _INSTALLED = cache
+    return cache
