@@ -13,7 +13,6 @@ import fcntl
 import os
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +28,20 @@ class TargetExistsError(DossierError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path}: already exists; not overwritten")
         self.path = path
+
+
+def mkstemp(folder: Path, name: str) -> tuple[int, str]:
+    """A new file ``.NAME.XXXXXXXX.tmp`` in ``folder``, created exclusively, mode 0600: what
+    :func:`tempfile.mkstemp` makes, without importing :mod:`tempfile` and with it :mod:`shutil`
+    and :mod:`random` (9 ms of a 0.2 s ``dossier export``)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        candidate = folder / f".{name}.{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(candidate, flags, 0o600), str(candidate)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 MODE = 0o644
@@ -110,7 +123,7 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
         check_replaceable(path)
     folder = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = mkstemp(folder, path.name)
     except OSError as exc:
         raise DossierError(f"{path}: cannot create a file in {folder} ({_reason(exc)})") from None
     tmp = Path(tmp_name)
@@ -225,7 +238,7 @@ def temp_beside(target: Path) -> Iterator[Path]:
     sweep_temp_files(target)
     with _signals_unwind():
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            fd, name = mkstemp(folder, target.name)
         except OSError as exc:
             raise DossierError(f"{folder}: cannot write here ({_reason(exc)})") from None
         tmp = Path(name)
