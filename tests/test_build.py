@@ -324,8 +324,18 @@ def test_a_row_with_a_missing_or_unknown_column_is_refused(tmp_path: Path) -> No
 @example(" words", 80)
 @example("two  spaces", 80)
 @example("no-break\xa0space", 80)
+@example("0000000000-00", 12)  # no "-" left before the ellipsis
 def test_clip_is_the_text_on_one_line_cut_to_its_limit(text: str, limit: int) -> None:
     # The fast path for text that needs no work must give what normalising it always gave.
     one_line = " ".join(text.split())
-    expected = one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
-    assert kinds.clip(text, limit) == expected
+    clipped = kinds.clip(text, limit)
+    assert clipped == kinds.clip(one_line, limit)
+    if len(one_line) <= limit:
+        assert clipped == one_line
+        return
+    # Cut: at most the limit, an ellipsis after a beginning of the text, never after a space or
+    # a dangling comma or dash (the cut is at a word's end where one is near enough).
+    assert len(clipped) <= limit and clipped.endswith("…")
+    kept = clipped[:-1]
+    assert one_line.startswith(kept)
+    assert not kept.endswith((" ", ",", ";", ":", "—", "–", "-"))
