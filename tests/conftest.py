@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,20 @@ if "DOSSIER_CACHE_DIR" not in os.environ:
 GOLDEN = TESTS / "golden" / "castillo-chavez-brief.md"
 GOLDEN_PINNED = TESTS / "golden" / "castillo-chavez-brief-pinned.md"
 """The bundled case's golden briefs, read by a person; ``--update-golden`` rewrites them."""
+
+
+@pytest.fixture(autouse=True)
+def _collection_as_it_was() -> Iterator[None]:
+    """The console script pauses garbage collection to open the app, and sets its thresholds for
+    the everyday commands (dossier.entry.main): a test that runs it in this process must not
+    leave the rest of the session without collection."""
+    import gc
+
+    enabled, threshold = gc.isenabled(), gc.get_threshold()
+    yield
+    gc.set_threshold(*threshold)
+    if enabled:
+        gc.enable()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -69,12 +69,17 @@ from dossier.workset import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dossier.asof import Changes, Knowledge, Moment
     from dossier.casefile import Case
 
 HISTORY_LIMIT = 200
 REBUILD_POLL = 2.0
 """Seconds between looks at the dossier's file identity (inode, mtime, size) for a rebuild."""
+STARTED_AT_THE_LATEST = 3.0
+"""Seconds after mounting when ``started`` is called even if the case has not been shown (a
+slow disk, an error being reported)."""
 APP_PANES = (*PANES, "pinned")
 """The tabs, in key order: the dossier's panes (1–7), then the user's pinned records (8)."""
 PaneLoad = tuple[Loader, DetailReader, int, int, "list[RowData] | None", "ViewReader | None"]
@@ -308,12 +313,17 @@ class DossierApp(App[None]):
         early: Future[tuple[Reader, Opening]] | None = None,
         workset: str | None = None,
         author: str | None = None,
+        started: Callable[[], None] | None = None,
     ) -> None:
         """``early``: the reader and first screen's data, being read in a thread since before the
         app was imported (see :func:`dossier.ui.launch.read_early`). ``workset``: a team's
         ``postgresql://`` URL or a working-set file (else ``DOSSIER_WORKSET``, else the file
-        beside the dossier); ``author``: whose pins and notes (``--as``)."""
+        beside the dossier); ``author``: whose pins and notes (``--as``). ``started``: called
+        once, after the first frame that shows the case, or as a build begins, or
+        :data:`STARTED_AT_THE_LATEST` seconds after mounting, whichever comes first (the console
+        script resumes garbage collection then: see :func:`dossier.ui.launch.resume_collection`)."""
         super().__init__()
+        self._started = started
         self._workset_spec = workset
         self._author = author
         self.pinned_author: str | None = None
@@ -376,9 +386,17 @@ class DossierApp(App[None]):
         yield Static(id="status", classes="status")
         yield FittingFooter(compact=True)
 
+    def _start_done(self) -> None:
+        started, self._started = self._started, None
+        if started is not None:
+            started()
+
     def on_mount(self) -> None:
         self.query_one(CaseBar).show(self.db.stem, "…")
+        if self._started is not None:
+            self.set_timer(STARTED_AT_THE_LATEST, self._start_done)
         if self.build_from is not None:
+            self._start_done()
             self._status(f"Building the dossier ({self.build_reason})…")
             self._build(self.build_from)
         else:
@@ -569,6 +587,8 @@ class DossierApp(App[None]):
 
     @on(CaseLoaded)
     def _case_loaded(self, event: CaseLoaded) -> None:
+        if self._started is not None:
+            self.call_after_refresh(self._start_done)  # after the frame that shows the case
         if self._identity is None:  # first load: from now on, notice a rebuild of the file
             self._identity = store.identity(self.db)
             self.set_interval(REBUILD_POLL, self._check_rebuilt)
