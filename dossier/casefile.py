@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -880,6 +879,8 @@ def _read_case_file(path: Path, shown: str) -> tuple[bytes, str]:
 
 
 def _parse_toml(text: str, shown: str) -> dict[str, Any]:
+    import tomllib  # here: the brief and the app import this module, and never parse
+
     bounded.check_text(text, shown)  # lines, line length, nesting depth
     try:
         return tomllib.loads(text)
@@ -1250,7 +1251,7 @@ def _locate_summary(info: CaseInfo, texts: Mapping[str, str], shown: str) -> Cas
     return dataclasses.replace(info, statements=tuple(located))
 
 
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
+def _toml_line(exc: ValueError) -> int:  # a tomllib.TOMLDecodeError
     lineno = getattr(exc, "lineno", None)
     if isinstance(lineno, int):
         return lineno
@@ -1258,6 +1259,6 @@ def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
     return int(match.group(1)) if match else 1
 
 
-def _toml_msg(exc: tomllib.TOMLDecodeError) -> str:
+def _toml_msg(exc: ValueError) -> str:  # a tomllib.TOMLDecodeError
     msg = getattr(exc, "msg", None) or str(exc)
     return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(msg))

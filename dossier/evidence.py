@@ -8,7 +8,6 @@ even in a copy of the source with other offsets.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -132,6 +131,8 @@ def closest_passage(text: str, exact: str) -> str:
         return ""
     width = max(len(exact), 1)
     step = max(width // 4, 1)
+    import difflib  # for an error message only
+
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(exact)
     last = max(len(text) - width, 0)

@@ -11,7 +11,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import signal
 import stat
 import threading
 from collections.abc import Iterator
@@ -179,6 +178,8 @@ def _signals_unwind() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    import signal  # here: the everyday commands never need it
+
     previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import getpass
 import json
 import os
 import sqlite3
@@ -191,6 +190,8 @@ def default_author(given: str | None = None) -> str:
     for candidate in (given, os.environ.get("DOSSIER_AUTHOR")):
         if candidate and clean_author(candidate):
             return clean_author(candidate)
+    import getpass  # with termios and pwd: only when no name was given
+
     try:
         user = getpass.getuser()
     except Exception:  # no user name in the environment nor the password database

@@ -418,6 +418,8 @@ class SearchScreen(ModalScreen[str | None]):
         self._scheduled = False
         self.result: SearchResult | None = None
         """The result shown (for tests and for the app)."""
+        self._hint = HINT_EMPTY
+        """The hint shown under the results (the empty box's, as composed)."""
 
     def compose(self) -> ComposeResult:
         body = Vertical(id="search-body")
@@ -478,10 +480,15 @@ class SearchScreen(ModalScreen[str | None]):
         results = self.query_one("#search-results", ResultList)
         results.show(result.hits, self.marks())
         results.display = bool(result.hits)
-        self.query_one("#search-count", Static).update(count_line(result))
-        hint = self.query_one("#search-hint", Static)
-        hint.update(Text(line(result.hint or ""), style="dim"))
-        hint.display = bool(result.hint)
+        # One line high whatever it says: no layout of the screen for it (a keystroke's frame
+        # is otherwise laid out again from the top).
+        self.query_one("#search-count", Static).update(count_line(result), layout=False)
+        hint_text = line(result.hint or "")
+        if hint_text != self._hint:  # the same hint as the keystroke before: nothing to lay out
+            self._hint = hint_text
+            hint = self.query_one("#search-hint", Static)
+            hint.update(Text(hint_text, style="dim"))
+            hint.display = bool(hint_text)
 
     @on(MarksChanged)
     def refresh_marks(self) -> None:
@@ -496,6 +503,7 @@ class SearchScreen(ModalScreen[str | None]):
     def _failed(self, event: Failed) -> None:
         if event.seq != self._seq:
             return
+        self._hint = ""  # an error is shown there: the next hint is written whatever it is
         self.query_one("#search-hint", Static).update(Text(line(event.error), style="bold"))
         self.query_one("#search-hint", Static).display = True
 
