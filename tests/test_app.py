@@ -530,8 +530,8 @@ async def test_escape_from_the_detail_returns_to_the_table_and_back_to_the_timel
 
 
 async def test_rows_read_before_the_app_started_are_on_its_first_screen(small_db: Path) -> None:
-    # What `dossier` does: the case is read in a thread while Textual is imported, and the first
-    # frame shows the timeline's rows without a trip through a worker.
+    # What `dossier` does: the case is read before the app starts, and the first frame shows the
+    # timeline's rows without a trip through a worker.
     from dossier.ui.launch import read_early
 
     early = read_early(small_db, None)

@@ -315,8 +315,8 @@ class DossierApp(App[None]):
         author: str | None = None,
         started: Callable[[], None] | None = None,
     ) -> None:
-        """``early``: the reader and first screen's data, being read in a thread since before the
-        app was imported (see :func:`dossier.ui.launch.read_early`). ``workset``: a team's
+        """``early``: the reader and first screen's data, read before the app started (see
+        :func:`dossier.ui.launch.read_early`), or still being read. ``workset``: a team's
         ``postgresql://`` URL or a working-set file (else ``DOSSIER_WORKSET``, else the file
         beside the dossier); ``author``: whose pins and notes (``--as``). ``started``: called
         once, after the first frame that shows the case, or as a build begins, or
