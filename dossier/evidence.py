@@ -22,6 +22,8 @@ class SpanError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """A cited span of a source: where it is and its exact words."""
+
     start: int
     end: int
     exact: str

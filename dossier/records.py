@@ -47,6 +47,8 @@ class RecordRef:
 
 @dataclass(frozen=True, slots=True)
 class Role:
+    """A role a person holds (a post, a lawyer's brief), as the brief lists it."""
+
     id: str
     holder: str
     title: str
@@ -80,6 +82,8 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Diplomatic:
+    """A diplomatic act (an asylum, a safe-conduct, a break of relations): who acted, towards whom."""
+
     id: str
     type: str
     actor: str
@@ -95,6 +99,8 @@ class Diplomatic:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """An event of the case, with who took part."""
+
     id: str
     type: str
     title: str
@@ -117,6 +123,8 @@ class QuoteKey:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """A quote, its speakers and its place in the source."""
+
     id: str
     pos: int
     kind: str
@@ -130,6 +138,8 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A note on records: a discrepancy in the source, or the analyst's own."""
+
     id: str
     kind: str
     """``discrepancy`` (in the source) or ``editorial`` (the analyst's)."""
@@ -141,6 +151,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A source: its title, publication and the file its text is read from."""
+
     id: str
     title: str
     title_editorial: bool
