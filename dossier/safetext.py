@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 REPLACEMENT = "\ufffd"
@@ -51,19 +52,40 @@ for _char in "\n\t\r\u2028\u2029":
     _ONE_LINE[ord(_char)] = " "
 
 
+def _pattern(table: dict[int, str]) -> re.Pattern[str]:
+    """The characters ``table`` changes, as one character class."""
+    changed = sorted(code for code, to in table.items() if to != chr(code))
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in changed) + "]")
+
+
+# A multi-line text is never printable (its line breaks are not): str.translate with a table
+# of strings took 4 ms over a 30 kB brief that had nothing to change; the regex finds that in
+# a twentieth of the time, and replaces what it finds from the same table.
+_MULTILINE_CHANGED = _pattern(_MULTILINE)
+_ONE_LINE_CHANGED = _pattern(_ONE_LINE)
+
+
+def _from(table: dict[int, str]) -> Callable[[re.Match[str]], str]:
+    return lambda found: table[ord(found.group())]
+
+
+_MULTILINE_SUB = _from(_MULTILINE)
+_ONE_LINE_SUB = _from(_ONE_LINE)
+
+
 def safe(text: str) -> str:
     """``text`` with every control character visible and every bidi control replaced; line
     breaks and tabs kept. Same length in code points."""
     if text.isprintable():
         return text
-    return text.translate(_MULTILINE)
+    return _MULTILINE_CHANGED.sub(_MULTILINE_SUB, text)
 
 
 def line(text: str) -> str:
     """As :func:`safe`, for one line: line breaks and tabs become spaces. Same length."""
     if text.isprintable():
         return text
-    return text.translate(_ONE_LINE)
+    return _ONE_LINE_CHANGED.sub(_ONE_LINE_SUB, text)
 
 
 def opt(text: str | None) -> str:
