@@ -256,7 +256,7 @@ def export(
 
     from dossier import brief
     from dossier.progress import for_cli
-    from dossier.store import check_integrity
+    from dossier.store import QUICK_CHECK_BYTES, check_integrity
     from dossier.workset import WorkItem, open_workset
 
     if out is not None and str(out) == "-":
@@ -298,7 +298,8 @@ def export(
         home = reader.path
     path = reader.path
     try:  # every page, whatever the size: a damaged page must not give a wrong brief
-        check_integrity(path)
+        if cutoff is not None or path.stat().st_size > QUICK_CHECK_BYTES:
+            check_integrity(path)  # a smaller dossier's pages were checked as it was opened
     except DossierError as exc:
         reader.close()
         raise DossierError(exc.message.replace(str(path), shown(path), 1)) from None

@@ -484,6 +484,22 @@ def test_a_damaged_page_gives_one_line_never_wrong_output(
     assert failures  # the check saw the damage
 
 
+def test_a_large_damaged_dossier_opens_but_never_exports(
+    hc: hostile.HostileCase, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Above QUICK_CHECK_BYTES a dossier is not checked page by page as it is opened (a million
+    # quotes open in a blink): export checks it itself, a smaller one was checked already.
+    monkeypatch.setattr(store, "QUICK_CHECK_BYTES", 0)
+    page_size, pages = _pages(hc.db)
+    data = bytearray(hc.db.read_bytes())
+    at = (pages - 1) * page_size  # the last page: opening reads only the first ones
+    data[at + 8 : at + page_size - 8] = b"\xff" * (page_size - 16)
+    copy = tmp_path / "damaged.db"
+    copy.write_bytes(bytes(data))
+    assert store.validate(copy)  # opened without a check of every page
+    assert_one_line(cli("export", "--db", copy), "damaged.db")
+
+
 def test_a_damaged_bundled_build_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
     hc = hostile.make(tmp_path / "project")
     builder.build(hc.case, hc.db)
