@@ -22,14 +22,12 @@ Pure data layer: the standard library and the dossier's own data modules, never 
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from dossier import casefile, kinds, vocab
+from dossier import casefile, kinds, sources, vocab
 from dossier.casefile import Case, Charge, Custody, Event, Located, Quote, Record, Source
 from dossier.dates import DateError, PartialDate, display_iso, parse_iso
 from dossier.deferred import dataclass
@@ -51,7 +49,7 @@ def end_of(value: str, precision: str) -> str:
         return f"{year:04d}-12-31"
     month = int(parts[1])
     if precision == "month" or len(parts) == 2:
-        return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+        return f"{year:04d}-{month:02d}-{_days_in(year, month):02d}"
     return value
 
 
@@ -391,8 +389,15 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
     )
 
 
+def _days_in(year: int, month: int) -> int:
+    """Days in the month (calendar.monthrange's, without importing calendar and locale)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def snapshot_name(case: Case, key: str) -> str:
-    digest = hashlib.sha256(f"{case.sha256}:{key}".encode()).hexdigest()[:16]
+    digest = sources.sha256_hex(f"{case.sha256}:{key}".encode())[:16]
     return f"{case.info.id}-as-of-{key}-{digest}.db"
 
 

@@ -12,7 +12,6 @@ them, and the loader reads them to know which keys each kind of record takes.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 import types
 import typing
@@ -856,7 +855,7 @@ def load(path: Path, *, root: Path | None = None, progress: Reporter = QUIET) ->
     records = vocab.mark_scheduled(list(records), info.default_source)
     return Case(
         path=path,
-        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+        sha256=sources.sha256_hex(raw_bytes),
         info=info,
         records=tuple(records),
         texts=texts,
@@ -1006,7 +1005,7 @@ def _read_sources(records: list[Record], placed: _Placement, root: Path) -> dict
             content = sources.read_source(root, source.file)
         except sources.ReadError as exc:
             raise w.fail(exc.key, exc.message) from None
-        actual = hashlib.sha256(content).hexdigest()
+        actual = sources.sha256_hex(content)
         if actual != source.sha256:
             raise w.fail(
                 "sha256",

@@ -6,7 +6,6 @@ screen. Errors are :class:`~dossier.errors.DossierError` with one line naming th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import stat
@@ -16,7 +15,7 @@ from pathlib import Path
 from dossier import schema
 from dossier.deferred import dataclass
 from dossier.errors import NotADossierError, SchemaTooNewError, SchemaTooOldError
-from dossier.sources import kind_of, sha256_of
+from dossier.sources import kind_of, sha256_hex, sha256_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -182,7 +181,7 @@ def check_replaceable(out: Path) -> None:
 
 def _sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_hex(path.read_bytes())
     except OSError:
         return None
 

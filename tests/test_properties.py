@@ -114,3 +114,22 @@ def test_a_table_cell_shows_a_date_short(
 ) -> None:
     assert PartialDate.parse(value, approx=approx).short() == cell
     assert len(cell) <= 13  # the date columns' width
+
+
+@given(st.binary(max_size=3000), st.integers(min_value=0, max_value=3000))
+def test_sha256_hex_is_sha256_on_either_side_of_its_limit(data: bytes, limit: int) -> None:
+    # The staleness check hashes small files without hashlib, longer ones with it: the same
+    # digest either way, or every dossier would be rebuilt on the next start.
+    import hashlib
+
+    from dossier import sources
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(sources, "SMALL_HASH_BYTES", limit)
+        assert sources.sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_month_names_are_english_whatever_the_locale() -> None:
+    assert display_iso("2025-11-03", "day") == "3 November 2025"
+    assert display_iso("2025-02", "month", short=True) == "Feb 2025"
+    assert display_iso("2022-12", "month") == "December 2022"
