@@ -415,7 +415,8 @@ class SearchScreen(ModalScreen[str | None]):
         self.searcher = Searcher(db)
         self._initial = query
         self._seq = 0
-        self._scheduled = False
+        self._asked: str | None = None
+        """The text of the last search started."""
         self.result: SearchResult | None = None
         """The result shown (for tests and for the app)."""
         self._hint = HINT_EMPTY
@@ -447,15 +448,16 @@ class SearchScreen(ModalScreen[str | None]):
 
     @on(Input.Changed, "#search-input")
     def _changed(self) -> None:
+        # Started at once, not after the next refresh (call_later waited for the box's own
+        # repaint, 3-7 ms a key). Keys of a burst are all handled before the first Changed is:
+        # that one searches the whole text, and the burst's later ones find it asked already.
+        text = self.query_one(Input).value
+        if text == self._asked:
+            return
+        self._asked = text
         self._seq += 1
         self.searcher.cancel()  # the running search is for an older query
-        if not self._scheduled:  # keys already queued are handled before this runs: one search
-            self._scheduled = True
-            self.call_later(self._start)
-
-    def _start(self) -> None:
-        self._scheduled = False
-        self._search(self._seq, self.query_one(Input).value)
+        self._search(self._seq, text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _search(self, seq: int, text: str) -> None:
