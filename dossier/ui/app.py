@@ -491,7 +491,7 @@ class DossierApp(App[None]):
                 self._load_case()
             return
         self._open_workset()
-        if early.done():  # read while Textual was imported: the first frame has rows
+        if early.done():  # read before the app started: the first frame has rows
             self.reader, opening = early.result()
             self._case_loaded(CaseLoaded(opening.overview, opening.first_pages))
         else:
