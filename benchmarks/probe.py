@@ -345,6 +345,11 @@ async def _session(db: Path, queries: list[str], reps: int, typed: bool) -> dict
 def session(report: str, db: str, queries: str, reps: str, typed: str = "1") -> None:
     import asyncio
 
+    from dossier import entry
+
+    fps = getattr(entry, "APP_FPS", None)  # as the console script opens the app (before Textual)
+    if fps is not None:
+        os.environ.setdefault("TEXTUAL_FPS", fps)
     result = asyncio.run(_session(Path(db), json.loads(queries), int(reps), typed == "1"))
     write_report(report, result)
 

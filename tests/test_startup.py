@@ -3,6 +3,7 @@ path that the first frame does not draw)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -113,12 +114,21 @@ def test_the_console_script_pauses_collection_only_to_open_the_app(
     from dossier.ui import launch
 
     seen: dict[str, object] = {}
-    monkeypatch.setattr(launch, "launch_path", lambda path: seen.update(app=gc.isenabled()))
+    monkeypatch.setattr(
+        launch,
+        "launch_path",
+        lambda path: seen.update(app=gc.isenabled(), fps=os.environ.get("TEXTUAL_FPS")),
+    )
+    monkeypatch.setenv("TEXTUAL_FPS", "")  # so that the test's end puts back what was there
+    monkeypatch.delenv("TEXTUAL_FPS")
     usual = gc.get_threshold()
     try:
         monkeypatch.setattr(sys, "argv", ["dossier", "open", str(small_db)])
         entry.main()
-        assert seen == {"app": False}
+        assert seen == {"app": False, "fps": "120"}  # frames twice as often: see entry.APP_FPS
+        monkeypatch.setenv("TEXTUAL_FPS", "30")  # the user's own choice stays
+        entry.main()
+        assert seen == {"app": False, "fps": "30"}
     finally:
         gc.enable()
         gc.set_threshold(*usual)
