@@ -123,24 +123,23 @@ def main() -> None:
     methodcache.install()
     args = sys.argv[1:]
     app_only = not args or (len(args) == 2 and args[0] == "open" and not args[1].startswith("-"))
+    completing = "_DOSSIER_COMPLETE" in os.environ  # shell completion is Typer's
     import gc
 
-    if app_only:
+    usual = gc.get_threshold()
+    if app_only and not completing:
         gc.disable()  # until the app's first frame: dossier.ui.launch.resume_collection
         os.environ.setdefault("TEXTUAL_FPS", APP_FPS)
-    else:
+    elif not completing:
         # The everyday commands are done in 0.1-0.2 s and keep almost everything they make
         # alive to the end: the default collection every 700 new objects spent 9-15 ms of each
         # scanning them. Every 50,000 is none at all for those, and still a bound for more.
-        usual = gc.get_threshold()
         gc.set_threshold(50_000, 20, 20)
-    completing = "_DOSSIER_COMPLETE" in os.environ  # shell completion is Typer's
     command = None if app_only or completing else _fast(args)
     if completing or (not app_only and command is None):
         from dossier.cli import main as cli_main
 
         gc.set_threshold(*usual)  # the other commands (a build of a million quotes) as usual
-
         cli_main()
         return
     from dossier.errors import DossierError

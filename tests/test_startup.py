@@ -132,3 +132,23 @@ def test_the_console_script_pauses_collection_only_to_open_the_app(
     finally:
         gc.enable()
         gc.set_threshold(*usual)
+
+
+def test_shell_completion_without_arguments_goes_to_typer() -> None:
+    # `_DOSSIER_COMPLETE=… dossier`: no arguments, like opening the app, but Typer's to answer
+    # (the start-up's collection settings are not applied, nor left behind).
+    import subprocess
+    import sys
+
+    script = "import sys; sys.argv = ['dossier']; from dossier.entry import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "_DOSSIER_COMPLETE": "source_bash"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "\x1b[" not in done.stdout  # the app did not start
