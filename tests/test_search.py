@@ -509,6 +509,32 @@ async def test_a_hint_shows_when_there_is_nothing_to_search(small_db: Path) -> N
         assert not app.search.query_one(ResultList).display
 
 
+async def test_an_error_gives_way_to_the_next_results(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier.search import Searcher, SearchError
+
+    search = Searcher.search
+    failures = ["the dossier was replaced"]
+
+    def once_failing(self: Searcher, text: str, limit: int = 20) -> object:
+        if failures:
+            raise SearchError(failures.pop())
+        return search(self, text, limit)
+
+    monkeypatch.setattr(Searcher, "search", once_failing)
+    app = SearchApp(small_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.search.query_one(Input).value = "mend"  # one search: it fails
+        await _settle(app)
+        hint = app.search.query_one("#search-hint")
+        assert "replaced" in str(hint.render())
+        await pilot.press(*"ez")
+        await _settle(app)
+        assert app.search.result is not None and app.search.result.total > 0
+        assert "replaced" not in str(hint.render()) and not hint.display
+
+
 @settings(
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -419,8 +419,9 @@ class SearchScreen(ModalScreen[str | None]):
         """The text of the last search started."""
         self.result: SearchResult | None = None
         """The result shown (for tests and for the app)."""
-        self._hint = HINT_EMPTY
-        """The hint shown under the results (the empty box's, as composed)."""
+        self._hint: str | None = HINT_EMPTY
+        """The hint shown under the results (the empty box's, as composed); None: an error is
+        shown there instead, which any next hint replaces."""
 
     def compose(self) -> ComposeResult:
         body = Vertical(id="search-body")
@@ -505,7 +506,7 @@ class SearchScreen(ModalScreen[str | None]):
     def _failed(self, event: Failed) -> None:
         if event.seq != self._seq:
             return
-        self._hint = ""  # an error is shown there: the next hint is written whatever it is
+        self._hint = None  # an error is shown there: the next hint is written whatever it is
         self.query_one("#search-hint", Static).update(Text(line(event.error), style="bold"))
         self.query_one("#search-hint", Static).display = True
 
