@@ -57,7 +57,7 @@ def cache_folder() -> Path:
 def cache_path() -> Path:
     """Where this interpreter's cache of compiled dataclass methods is kept."""
     tag = sys.implementation.cache_tag or sys.implementation.name
-    return cache_folder() / f"dataclass-methods.{tag}-{sys.hexversion:x}.marshal"
+    return cache_folder() / f"dataclass-methods-2.{tag}-{sys.hexversion:x}.marshal"
 
 
 def read_cache(path: Path) -> dict[str, bytes]:
@@ -152,7 +152,9 @@ class MethodCache:
         if type(code) is CodeType:
             self.reused += 1
         else:
-            code = compile(source, _FILENAME, "exec")
+            # dont_inherit: not this module's `from __future__ import annotations`, which would
+            # make the generated __init__'s annotations strings ('_type_x') where exec gives types.
+            code = compile(source, _FILENAME, "exec", dont_inherit=True)
             with self._lock:
                 self.codes[source] = marshal.dumps(code)
                 self.compiled += 1

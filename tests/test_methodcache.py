@@ -71,6 +71,24 @@ def test_classes_made_through_the_cache_behave_as_dataclasses(
     assert hash(frozen[0]) == hash(frozen[1])  # same fields, same hash, made either way
 
 
+def test_methods_are_as_dataclasses_makes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # compile() would otherwise take this module's `from __future__ import annotations`:
+    # the generated __init__ would be annotated with the names of its locals ('_type_x').
+    cached, _ = make_classes(MethodCache(tmp_path / "cache.marshal"), monkeypatch)
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Plain:
+        offence: str
+        status: str = "alleged"
+        dates: list[str] = dataclasses.field(default_factory=list)
+
+    made = cached.__init__.__annotations__  # type: ignore[misc]
+    assert made == Plain.__init__.__annotations__
+    assert made["offence"] == "str"  # the field's own annotation
+
+
 def test_a_second_save_without_anything_new_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,7 +231,7 @@ def test_the_console_script_keeps_the_cache_in_the_folder_it_is_given(tmp_path: 
     first = run_check(small_case, env)
     assert first.returncode == 0, first.stderr
     (made,) = folder.iterdir()
-    assert made.name.startswith("dataclass-methods.") and made.name.endswith(".marshal")
+    assert made.name.startswith("dataclass-methods-") and made.name.endswith(".marshal")
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert len(MethodCache(made).codes) > 20

@@ -35,13 +35,31 @@ _INSTALLED: CssCache | None = None
 
 
 def _parser_stamp() -> str:
-    """Size and modification time of Textual's CSS modules: which parser made the rules."""
+    """Size and modification time of the modules whose objects the parsed rules hold (Textual's
+    CSS parser and values, Rich's styles and colours): which code made the rules."""
+    import rich.color
+    import rich.style
+    import textual.color
     import textual.css.model
     import textual.css.parse
+    import textual.css.scalar
     import textual.css.styles
+    import textual.css.tokenize
+    import textual.geometry
 
+    modules = (
+        textual.css.parse,
+        textual.css.model,
+        textual.css.styles,
+        textual.css.scalar,
+        textual.css.tokenize,
+        textual.color,
+        textual.geometry,
+        rich.style,
+        rich.color,
+    )
     parts = []
-    for module in (textual.css.parse, textual.css.model, textual.css.styles):
+    for module in modules:
         info = Path(module.__file__ or "").stat()
         parts.append(f"{info.st_size}:{info.st_mtime_ns}")
     return ",".join(parts)
@@ -133,7 +151,7 @@ def install() -> CssCache | None:
         return None
     from textual.css.stylesheet import Stylesheet
 
-    cache = CssCache(cache_folder() / "textual-css.pickle")
+    cache = CssCache(cache_folder() / "textual-css-2.pickle")
     Stylesheet._parse_rules = through(cache, Stylesheet._parse_rules)  # type: ignore[method-assign]
     import atexit
 
