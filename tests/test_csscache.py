@@ -37,13 +37,13 @@ async def test_the_app_looks_the_same_parsed_or_from_the_cache(
         first = CssCache(path)
         use(first, m)
         cold = await screen_of(small_db)
-        assert first.parsed > 5 and first.reused == 0
+        assert first.added > 5 and first.reused == 0
         first.save()
     with monkeypatch.context() as m:
         second = CssCache(path)
         use(second, m)
         warm = await screen_of(small_db)
-        assert second.reused > 5 and second.parsed == 0
+        assert second.reused > 5 and second.added == 0
     assert plain == cold == warm
 
 
@@ -61,7 +61,7 @@ async def test_another_theme_is_parsed_with_its_own_colours(
         light = CssCache(path)
         use(light, m)
         cached_light = await screen_of(small_db, "textual-light")
-        assert light.parsed > 0  # the light theme's variables: not the dark one's rules
+        assert light.added > 0  # the light theme's variables: not the dark one's rules
     assert cached_light == plain_light
 
 
@@ -90,7 +90,7 @@ def test_a_damaged_entry_is_parsed_again(tmp_path: Path) -> None:
     first.save()
     second = CssCache(tmp_path / "css.pickle")
     rules = csscache.through(second, Stylesheet._parse_rules)(Stylesheet(), css, ("", "test"))
-    assert second.reused == 0 and second.parsed == 1
+    assert second.reused == 0 and second.added == 1
     assert "red" in rules[0].css or "#FF0000" in rules[0].css.upper()
 
 

@@ -46,14 +46,14 @@ def test_classes_made_through_the_cache_behave_as_dataclasses(
     path = tmp_path / "cache.marshal"
     first = MethodCache(path)
     Charge, Item = make_classes(first, monkeypatch)
-    compiled = first.compiled
+    compiled = first.added
     assert compiled > 0 and first.reused == 0
     first.save()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
     second = MethodCache(path)
     Charge2, Item2 = make_classes(second, monkeypatch)
-    assert second.compiled == 0 and second.reused == compiled
+    assert second.added == 0 and second.reused == compiled
     for charge in (Charge, Charge2):
         made = charge(offence="rebellion")
         assert made == charge(offence="rebellion", status="alleged")
@@ -117,7 +117,7 @@ def test_a_cache_others_can_write_is_ignored(
     path = tmp_path / "cache.marshal"
     cache_with_entries(path, monkeypatch)
     path.chmod(0o620 if how == "group-writable" else 0o602)
-    assert MethodCache(path).codes == {}
+    assert MethodCache(path).entries == {}
 
 
 def test_a_symlink_is_neither_read_nor_replaced(
@@ -129,7 +129,7 @@ def test_a_symlink_is_neither_read_nor_replaced(
     link = tmp_path / "cache.marshal"
     link.symlink_to(real)
     cache = MethodCache(link)
-    assert cache.codes == {}
+    assert cache.entries == {}
     make_classes(cache, monkeypatch)
     cache.save()
     assert link.is_symlink() and real.read_bytes() == before
@@ -159,11 +159,11 @@ def test_a_damaged_cache_is_ignored_and_written_anew(
     path.write_bytes(content)
     path.chmod(0o600)
     cache = MethodCache(path)
-    assert cache.codes == {}
+    assert cache.entries == {}
     Charge, _ = make_classes(cache, monkeypatch)
     assert Charge(offence="x").status == "alleged"
     cache.save()
-    assert MethodCache(path).codes.keys() == cache.codes.keys()
+    assert MethodCache(path).entries.keys() == cache.entries.keys()
 
 
 def test_entries_that_are_not_code_are_compiled_again(
@@ -173,11 +173,11 @@ def test_entries_that_are_not_code_are_compiled_again(
 
     path = tmp_path / "cache.marshal"
     cache_with_entries(path, monkeypatch)
-    tampered = {text: marshal.dumps("not code") for text in MethodCache(path).codes}
+    tampered = {text: marshal.dumps("not code") for text in MethodCache(path).entries}
     path.write_bytes(marshal.dumps(tampered))
     cache = MethodCache(path)
     Charge, _ = make_classes(cache, monkeypatch)
-    assert cache.reused == 0 and cache.compiled == len(tampered)
+    assert cache.reused == 0 and cache.added == len(tampered)
     assert Charge(offence="x") == Charge(offence="x")
 
 
@@ -187,7 +187,7 @@ def test_a_cache_over_the_size_limit_is_not_read(
     path = tmp_path / "cache.marshal"
     cache_with_entries(path, monkeypatch)
     monkeypatch.setattr(methodcache, "LIMIT_BYTES", path.stat().st_size - 1)
-    assert MethodCache(path).codes == {}
+    assert MethodCache(path).entries == {}
 
 
 def test_past_the_entry_limit_only_what_this_run_used_is_kept(
@@ -205,7 +205,7 @@ def test_past_the_entry_limit_only_what_this_run_used_is_kept(
     cache = MethodCache(path)
     make_classes(cache, monkeypatch)
     cache.save()
-    kept = MethodCache(path).codes
+    kept = MethodCache(path).entries
     assert kept and not kept.keys() & stale.keys()
 
 
@@ -234,7 +234,7 @@ def test_the_console_script_keeps_the_cache_in_the_folder_it_is_given(tmp_path: 
     assert made.name.startswith("dataclass-methods-") and made.name.endswith(".marshal")
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert len(MethodCache(made).codes) > 20
+    assert len(MethodCache(made).entries) > 20
     second = run_check(small_case, env)
     assert second.returncode == 0, second.stderr
     timing = re.compile(r" in [0-9.]+ s$", re.M)  # check says how long it took

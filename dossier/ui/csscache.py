@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import os
 import pickle
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dossier.methodcache import cache_folder, read_cache, write_cache
+from dossier.methodcache import CacheFile, cache_folder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,25 +64,19 @@ def _parser_stamp() -> str:
     return ",".join(parts)
 
 
-class CssCache:
+class CssCache(CacheFile):
     """Parsed rules by (CSS text, where from, options, theme variables)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self.entries = read_cache(path)
-        self.parsed = 0
-        self.reused = 0
-        self.used: set[str] = set()
+        super().__init__(path, MAX_ENTRIES)
         self._stamp = _parser_stamp()
-        self._lock = threading.Lock()
 
     def key(self, variables: dict[str, str], css: str, where: object, options: object) -> str:
         theme = repr(sorted(variables.items()))
         return "\x00".join((self._stamp, theme, repr(where), repr(options), css))
 
-    def get(self, key: str) -> list[Any] | None:
-        data = self.entries.get(key)
-        self.used.add(key)
+    def rules(self, key: str) -> list[Any] | None:
+        data = self.get(key)
         if data is None:
             return None
         try:
@@ -95,24 +88,12 @@ class CssCache:
         self.reused += 1
         return rules
 
-    def put(self, key: str, rules: list[Any]) -> None:
+    def keep(self, key: str, rules: list[Any]) -> None:
         try:
             data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # rules that do not pickle are parsed each time
             return
-        with self._lock:
-            self.entries[key] = data
-            self.parsed += 1
-
-    def save(self) -> None:
-        with self._lock:
-            if not self.parsed:
-                return
-            entries = dict(self.entries)
-            if len(entries) > MAX_ENTRIES:  # start again from what this run used
-                entries = {k: v for k, v in entries.items() if k in self.used}
-            self.parsed = 0
-        write_cache(self.path, entries)
+        self.put(key, data)
 
 
 def through(cache: CssCache, original: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
@@ -131,10 +112,10 @@ def through(cache: CssCache, original: Callable[..., list[Any]]) -> Callable[...
         if memo is not None:
             return memo
         key = cache.key(self._variables, css, read_from, (is_default_rules, tie_breaker, scope))
-        rules = cache.get(key)
+        rules = cache.rules(key)
         if rules is None:
             rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
-            cache.put(key, rules)
+            cache.keep(key, rules)
         else:
             self._parse_cache[memo_key] = rules
         return rules
