@@ -105,8 +105,10 @@ def write_cache(path: Path, codes: dict[str, bytes]) -> None:
         data = marshal.dumps(codes)
         if len(data) > LIMIT_BYTES:
             return
-        temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        from dossier.files import mkstemp  # only when there is something to write
+
+        fd, name = mkstemp(path.parent, path.name)
+        temp = Path(name)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
