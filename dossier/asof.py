@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from dossier import casefile, kinds, sources, vocab
 from dossier.casefile import Case, Charge, Custody, Event, Located, Quote, Record, Source
-from dossier.dates import DateError, PartialDate, display_iso, parse_iso
+from dossier.dates import DateError, PartialDate, days_in_month, display_iso, parse_iso
 from dossier.deferred import dataclass
 from dossier.errors import DossierError
 
@@ -49,7 +49,7 @@ def end_of(value: str, precision: str) -> str:
         return f"{year:04d}-12-31"
     month = int(parts[1])
     if precision == "month" or len(parts) == 2:
-        return f"{year:04d}-{month:02d}-{_days_in(year, month):02d}"
+        return f"{year:04d}-{month:02d}-{days_in_month(year, month):02d}"
     return value
 
 
@@ -387,13 +387,6 @@ def restrict(case: Case, key: str, know: Knowledge | None = None) -> Case:
         records=tuple(records),
         located={rid: located[rid] for rid in kept},
     )
-
-
-def _days_in(year: int, month: int) -> int:
-    """Days in the month (calendar.monthrange's, without importing calendar and locale)."""
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def snapshot_name(case: Case, key: str) -> str:

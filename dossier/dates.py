@@ -45,6 +45,14 @@ def parse_iso(value: str) -> tuple[str, Precision]:
     return value, "day"
 
 
+def days_in_month(year: int, month: int) -> int:
+    """Days in the month of the Gregorian calendar: :func:`calendar.monthrange`'s answer,
+    without importing :mod:`calendar` (and :mod:`locale` with it) on the everyday paths."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 UNDATED = "date not stated"
 """What a record without a date says where its date would be."""
 UNDATED_CELL = "not stated"

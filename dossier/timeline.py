@@ -19,7 +19,6 @@ Pure: no database, no Textual.
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import html
 import re
@@ -27,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from functools import lru_cache
 
+from dossier.dates import days_in_month
 from dossier.deferred import dataclass
 
 CASE_LANE = ""
@@ -142,7 +142,7 @@ def extent(value: str, precision: str | None = None) -> tuple[int, int]:
         return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
     month = int(parts[1])
     if len(parts) == 2 or precision == "month":
-        days = calendar.monthrange(year, month)[1]
+        days = days_in_month(year, month)
         return dt.date(year, month, 1).toordinal(), dt.date(year, month, days).toordinal()
     day = dt.date(year, month, int(parts[2])).toordinal()
     return day, day

@@ -12,14 +12,13 @@ screen.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from dossier import casefile
-from dossier.dates import PartialDate
+from dossier.dates import PartialDate, days_in_month
 from dossier.words import did_you_mean
 
 Fail = Callable[[str | None, str], Exception]
@@ -147,7 +146,7 @@ def last_day(date: PartialDate) -> int:
     parts = [int(p) for p in date.value.split("-")]
     year = parts[0]
     month = parts[1] if len(parts) > 1 else 12
-    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    day = parts[2] if len(parts) > 2 else days_in_month(year, month)
     return dt.date(year, month, day).toordinal()
 
 

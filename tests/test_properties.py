@@ -133,3 +133,15 @@ def test_month_names_are_english_whatever_the_locale() -> None:
     assert display_iso("2025-11-03", "day") == "3 November 2025"
     assert display_iso("2025-02", "month", short=True) == "Feb 2025"
     assert display_iso("2022-12", "month") == "December 2022"
+
+
+def test_days_in_month_is_the_calendars() -> None:
+    import calendar
+
+    from dossier.dates import days_in_month
+
+    assert all(
+        days_in_month(y, m) == calendar.monthrange(y, m)[1]
+        for y in range(1, 3001)
+        for m in range(1, 13)
+    )
