@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
@@ -259,6 +258,8 @@ def _xml(text: str) -> str:
         else " "
         for ch in text
     )
+    import html  # only for the HTML brief's chart: the other paths import this module too
+
     return html.escape(clean, quote=True)
 
 
