@@ -27,12 +27,15 @@ from dossier.store import check_replaceable
 
 Row = dict[str, Any]
 
+UNATTRIBUTED = "unattributed"
+"""What a quote that names no speaker is said by, to search (``speaker:unattributed``)."""
+
 
 BULK_COLUMNS: dict[str, tuple[str, ...]] = {
     "quote": (
         "id", "pos", "kind", "text", "speaker_names", "source", "start", "end", "context",
         "date", "date_precision", "date_text", "date_rule", "date_approx", "search_speakers",
-        "search_mentions", "assertion", "responds_to",
+        "speaker_keys", "search_mentions", "assertion", "responds_to",
     ),
     "record": (
         "id", "kind", "title", "subtitle", "pane", "date", "date_precision", "names", "body",
@@ -109,13 +112,24 @@ def compile_case(case: Case) -> Compiled:
     # Quotes are numbered in date order, so that their order is chronological. Who said a quote
     # and whom it names repeat from quote to quote: their search columns are made once per group.
     quotes.sort(key=lambda q: (kinds.date_key(q.date), order[q.id]))
-    speaker_names: dict[tuple[str, ...], str] = {}
+    speaker_names: dict[tuple[str, ...], tuple[str, str]] = {}
     mention_names: dict[tuple[str, ...], str] = {}
+    # A key per speaker (0: nobody named), for speaker: filters (models.Speaker).
+    speaking_ids = sorted({s for q in quotes for s in q.speakers})
+    speaker_key = {sid: n for n, sid in enumerate(speaking_ids, start=1)}
+    t["speaker"].append({"key": 0, "entity": None, "names": UNATTRIBUTED})
+    t["speaker"].extend(
+        {"key": n, "entity": sid, "names": ctx.all_names((sid,))} for sid, n in speaker_key.items()
+    )
     quote_rows = out.bulk["quote"]
     for pos, q in enumerate(quotes, start=1):
-        speaking = speaker_names.get(q.speakers)
-        if speaking is None:
-            speaking = speaker_names[q.speakers] = ctx.all_names(q.speakers) or "unattributed"
+        speakers = speaker_names.get(q.speakers)
+        if speakers is None:
+            speakers = speaker_names[q.speakers] = (
+                ctx.all_names(q.speakers) or UNATTRIBUTED,
+                " ".join(schema.speaker_key(speaker_key[s]) for s in q.speakers)
+                or schema.speaker_key(0),
+            )
         named = mention_names.get(q.mentions)
         if named is None:
             named = mention_names[q.mentions] = ctx.all_names(q.mentions)
@@ -137,7 +151,7 @@ def compile_case(case: Case) -> Compiled:
                     if date
                     else (None, None, None, None, False)
                 ),
-                speaking,
+                *speakers,
                 named,
                 q.assertion,
                 q.responds_to,
@@ -264,9 +278,14 @@ def _listings(case: Case, out: Compiled, ctx: kinds.Context, said: dict[str, str
 
 FTS_DDL = f"""
 CREATE VIRTUAL TABLE quote_fts USING fts5(
-    text, search_speakers, search_mentions,
+    text, search_speakers, search_mentions, speaker_keys,
     content="quote", content_rowid="pos",
     tokenize='{schema.FTS_TOKENIZE}', prefix='2 3 4'
+);
+CREATE VIRTUAL TABLE speaker_fts USING fts5(
+    names,
+    content="speaker", content_rowid="key",
+    tokenize='{schema.FTS_TOKENIZE}', prefix='2 3'
 );
 CREATE VIRTUAL TABLE record_fts USING fts5(
     title, names, body,
@@ -274,23 +293,25 @@ CREATE VIRTUAL TABLE record_fts USING fts5(
     tokenize='{schema.FTS_TOKENIZE}', prefix='2 3'
 );
 """
-"""The two full-text indexes, external-content tables over ``quote`` and ``record``: declared with
+"""The full-text indexes, external-content tables over ``quote``, ``speaker`` and ``record``: declared with
 double quotes (``content="quote"``), the form Datasette and sqlite-utils recognise."""
 
 FTS_TRIGGERS = """
 CREATE TRIGGER quote_fts_ai AFTER INSERT ON quote BEGIN
-    INSERT INTO quote_fts(rowid, text, search_speakers, search_mentions)
-    VALUES (new.pos, new.text, new.search_speakers, new.search_mentions);
+    INSERT INTO quote_fts(rowid, text, search_speakers, search_mentions, speaker_keys)
+    VALUES (new.pos, new.text, new.search_speakers, new.search_mentions, new.speaker_keys);
 END;
 CREATE TRIGGER quote_fts_ad AFTER DELETE ON quote BEGIN
-    INSERT INTO quote_fts(quote_fts, rowid, text, search_speakers, search_mentions)
-    VALUES ('delete', old.pos, old.text, old.search_speakers, old.search_mentions);
+    INSERT INTO quote_fts(quote_fts, rowid, text, search_speakers, search_mentions, speaker_keys)
+    VALUES ('delete', old.pos, old.text, old.search_speakers, old.search_mentions,
+            old.speaker_keys);
 END;
 CREATE TRIGGER quote_fts_au AFTER UPDATE ON quote BEGIN
-    INSERT INTO quote_fts(quote_fts, rowid, text, search_speakers, search_mentions)
-    VALUES ('delete', old.pos, old.text, old.search_speakers, old.search_mentions);
-    INSERT INTO quote_fts(rowid, text, search_speakers, search_mentions)
-    VALUES (new.pos, new.text, new.search_speakers, new.search_mentions);
+    INSERT INTO quote_fts(quote_fts, rowid, text, search_speakers, search_mentions, speaker_keys)
+    VALUES ('delete', old.pos, old.text, old.search_speakers, old.search_mentions,
+            old.speaker_keys);
+    INSERT INTO quote_fts(rowid, text, search_speakers, search_mentions, speaker_keys)
+    VALUES (new.pos, new.text, new.search_speakers, new.search_mentions, new.speaker_keys);
 END;
 """
 """Keep the external-content index in step with later edits of ``quote``. Created after the bulk
@@ -414,6 +435,7 @@ def _write_temp(out: Path, tmp: Path, populate: Callable[[sqlite3.Connection], N
             create_indexes(conn)
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')")
             conn.execute("INSERT INTO record_fts(record_fts) VALUES ('rebuild')")
+            conn.execute("INSERT INTO speaker_fts(speaker_fts) VALUES ('rebuild')")
             conn.execute("INSERT INTO quote_fts(quote_fts) VALUES ('optimize')")
             for trigger in FTS_TRIGGERS.split("END;")[:-1]:
                 conn.execute(trigger + "END;")

@@ -23,6 +23,9 @@ TABLES: dict[str, str] = {
     "entity": "People, groups and organisations (states, legislatures, embassies, courts, media…).",
     "alias": "Every other spelling of a person's or organisation's name. Editorial spellings come "
     "from outside the sources (e.g. the usual spelling of a name the source misspells).",
+    "speaker": "Everyone who speaks in the quotes (and a row for the unattributed ones) with every "
+    "spelling of their name: a quote's `speaker_keys` hold their `key`s. Searchable "
+    "(speaker_fts).",
     "role": "Posts held: a holder, a title, the organisation, or the client of a lawyer (`of`).",
     "charge": "Charges against a defendant, with the latest step of their history.",
     "charge_status": "The history of each charge: charged, indicted, on trial, convicted…",
@@ -57,6 +60,7 @@ TABLES: dict[str, str] = {
     "derived it (shown as inferred wherever the field is shown).",
     "quote_fts": "Full-text index of the quotes (FTS5, accents and case folded).",
     "record_fts": "Full-text index of every record's title, names and text (FTS5).",
+    "speaker_fts": "Full-text index of the speakers' names (FTS5), for `speaker:` searches.",
 }
 
 _COMMON: dict[str, str] = {
@@ -91,6 +95,12 @@ COLUMNS: dict[str, dict[str, str]] = {
         "type": "person or group; for an organisation: state, government, legislature, "
         "prosecution, court, embassy, media, organisation.",
         "name": "The name as the source prints it.",
+    },
+    "speaker": {
+        "key": "The speaker's number in this dossier (0: unattributed); may change when the "
+        "case is rebuilt.",
+        "entity": "The person or organisation; empty for the unattributed quotes.",
+        "names": "Every spelling of the name, as search matches it.",
     },
     "alias": {
         "entity": "The person or organisation.",
@@ -192,6 +202,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "end": "Where it ends (code points, half-open).",
         "context": "When and where it was said, as far as the source says.",
         "search_speakers": "Every name and spelling of the speakers (for search).",
+        "speaker_keys": "The speakers' keys in `speaker`, each a search token that begins with "
+        "the private-use character U+E010 (for `speaker:` searches).",
         "search_mentions": "Every name and spelling of the people the quote names (for search).",
     },
     "note": {
@@ -342,6 +354,9 @@ def metadata(path: Path, *, name: str | None = None) -> dict[str, Any]:
             # that ?_search= works on older dossiers too. The index's rowid is the quote's pos.
             entry["fts_table"] = "quote_fts"
             entry["fts_pk"] = "pos"
+        if table == "speaker" and "speaker_fts" in tables:
+            entry["fts_table"] = "speaker_fts"
+            entry["fts_pk"] = "key"
         if entry:
             out_tables[table] = entry
     title = meta.get("case_title", "")

@@ -1358,7 +1358,7 @@ def missing_facets(s: KindSpec) -> list[str]:
         missing.append(f"pane {s.pane!r} (not one of {', '.join(PANES)})")
     if not s.brief_section.strip():
         missing.append("brief_section")
-    hidden = {"id", "kind", "search_speakers", "search_mentions"} | s.hidden_columns
+    hidden = {"id", "kind", "search_speakers", "speaker_keys", "search_mentions"} | s.hidden_columns
     dates = {c.name[: -len("_precision")] for c in s.columns() if c.name.endswith("_precision")}
     parts = {d + suffix for d in dates for suffix, _ in _DATE_PARTS}
     for col in s.columns():

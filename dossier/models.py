@@ -125,13 +125,28 @@ class Quote(SQLModel, table=True):
     date_rule: str | None = None
     date_approx: bool = False
     search_speakers: str
-    """Every name and alias of the speakers, for ``speaker:`` searches."""
+    """Every name and alias of the speakers, so that a word finds what they said."""
+    speaker_keys: str
+    """The speakers' keys in ``speaker`` (``unattributed``'s when none), one search token each
+    (:func:`dossier.schema.speaker_key`): what a ``speaker:`` filter looks for."""
     search_mentions: str
     """Every name and alias of the people the quote names, so any spelling finds it."""
     assertion: str | None = None
     """How the speakers assert it (states, claims, accuses, denies...; :mod:`dossier.claims`)."""
     responds_to: str | None = Field(default=None, foreign_key="record.id")
     """Another party's claim these words answer."""
+
+
+class Speaker(SQLModel, table=True):
+    """Everyone who speaks in the quotes, and a row for the unattributed ones, with every spelling
+    of their name. A ``speaker:`` filter looks the name up here (``speaker_fts``), then finds the
+    quotes by ``key`` in ``quote.speaker_keys``: one token per speaker, where the names' words
+    would have to be matched as a phrase in every quote."""
+
+    key: int = Field(primary_key=True)
+    entity: str | None = Field(default=None, foreign_key="entity.id")
+    """NULL for the row of the unattributed quotes."""
+    names: str
 
 
 class Dispute(SQLModel, table=True):
@@ -312,6 +327,7 @@ def tables(specs: tuple[kinds.KindSpec, ...] | None = None) -> list[Table]:
     for model in (
         Meta,
         Alias,
+        Speaker,
         ChargeStatus,
         SentencePart,
         Inference,

@@ -101,7 +101,15 @@ PANE_COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 HIDDEN_COLUMNS = frozenset(
-    {"id", "kind", "search_speakers", "search_mentions", "source_voice", "assertion"}
+    {
+        "id",
+        "kind",
+        "search_speakers",
+        "speaker_keys",
+        "search_mentions",
+        "source_voice",
+        "assertion",
+    }
 )
 """Columns no detail lists: the key, the kind (said by the heading) and search helpers. A kind's
 own hidden columns are in its spec; reference columns are shown as links instead."""

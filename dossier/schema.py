@@ -7,7 +7,7 @@ which declares the tables.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when the tables change in a way an older reader cannot read."""
 
 APPLICATION_ID = 0x444F5353  # "DOSS": PRAGMA application_id of every dossier database
@@ -25,6 +25,8 @@ REQUIRED_TABLES = frozenset(
         "quote",
         "quote_fts",
         "record_fts",
+        "speaker",
+        "speaker_fts",
     }
 )
 
@@ -32,3 +34,13 @@ PANES = ("overview", "people", "charges", "sentences", "asylum", "quotes", "sour
 """The panes of the app, in key order (1–7). ``overview`` lists the timeline."""
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+SPEAKER_MARK = "\ue010"
+"""Begins a speaker's search key in ``quote.speaker_keys``: a private-use character, which the
+tokenizer keeps in a token and no query text can contain (:func:`dossier.search.fts_phrase` drops
+private-use characters), so only a ``speaker:`` filter ever matches a key."""
+
+
+def speaker_key(number: int) -> str:
+    """The search token of speaker ``number`` (``speaker.key``): one FTS5 token."""
+    return f"{SPEAKER_MARK}{number}"

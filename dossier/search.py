@@ -20,7 +20,8 @@ Query syntax, as :func:`parse` reads it:
   ``-word*``).
 * ``a OR b`` — either; words without ``OR`` between them are all required (``AND`` is allowed and
   changes nothing).
-* ``speaker:zera``, ``speaker:"de zera"`` — said by someone with that name or alias.
+* ``speaker:zera``, ``speaker:"de zera"`` — said by someone with that name or alias (the words
+  within one speaker's names); ``speaker:unattributed`` — said by no one named.
 
 Ranking: bm25 of the quote's own words, best first; ties (and quotes that match only by a speaker's
 or a mentioned person's name) newest first, undated quotes last.
@@ -29,12 +30,15 @@ Speed on a dossier of a million quotes: bm25 costs time in proportion to the num
 (over a second for ``de``), while listing matches in rowid order (= date order) costs almost
 nothing. So a search reads the newest :data:`CAP` + 1 matches without scoring them; only when no
 more than :data:`CAP` match does it score and rank them, otherwise it shows the newest first and
-says so (``ranked=False``, "1,000+"). A prefix of four letters or more is beyond the index's
-prefix sizes (``prefix='2 3'``): FTS5 then merges every matching word's postings before the first
+says so (``ranked=False``, "1,000+"). A prefix of five letters or more is beyond the index's
+prefix sizes (``prefix='2 3 4'``): FTS5 then merges every matching word's postings before the first
 match, whatever the LIMIT, so only the word being typed is a prefix. Snippets are made in Python
 from the quotes shown, not with FTS5's ``snippet()``, which would run the MATCH again (once per
-quote for ``rowid IN (…)``). A :class:`Searcher` can be interrupted from another thread when the
-user types on.
+quote for ``rowid IN (…)``). A ``speaker:`` filter is looked up among the speakers first
+(``speaker_fts``, a row per speaker), then found in the quotes' index as the keys of the speakers it
+names, one token each (``quote.speaker_keys``): matching ``"de zela"`` as a phrase in every quote's
+speakers instead cost 16–26 ms with ``asilo`` at a million quotes, the keys 4–7 ms. A
+:class:`Searcher` can be interrupted from another thread when the user types on.
 
 Standard library only: no Textual, no ORM (this module is on the app's path to its first screen).
 """
@@ -46,12 +50,13 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dossier import store
+from dossier import schema, store
 from dossier.dates import UNDATED, display_date
 from dossier.deferred import dataclass
 from dossier.errors import DossierError
@@ -77,16 +82,25 @@ MARK_END = "\ue001"
 ELLIPSIS = "…"
 
 SPEAKER_COLUMN = "search_speakers"
-RANK_EXPR = "bm25(quote_fts, 1.0, 0.0, 0.0)"
+RANK_EXPR = "bm25(quote_fts, 1.0, 0.0, 0.0, 0.0)"
 """bm25 of the quote's own words only. The name columns repeat each person's name in every
 spelling, and FTS5's bm25 scores a row as one document, so weighting them in would rank "The two
 deny the charges." (said by Chávez, five spellings) above a quote that says "Chávez"; quotes that
 match only by a name score 0 and follow, newest first."""
 
 
+MAX_SPEAKERS = 64
+"""A ``speaker:`` filter that names more speakers than this (``speaker:ma`` as one types) is
+matched as words in the speakers' names instead of by their keys."""
+
+_UNSAID = re.compile("[\x00\ue000-\uf8ff]")
+"""NUL, and the private-use characters: the match marks and the speakers' keys are made of them."""
+
+
 def fts_phrase(text: str) -> str:
-    """Quote ``text`` as one FTS5 string: the only way user text enters a MATCH expression."""
-    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
+    """Quote ``text`` as one FTS5 string: the only way user text enters a MATCH expression. It
+    never holds a private-use character, so it cannot name a speaker's key."""
+    return '"' + _UNSAID.sub("", text).replace('"', '""') + '"'
 
 
 def words(text: str) -> list[str]:
@@ -135,16 +149,31 @@ class Query:
 
     @property
     def expression(self) -> str | None:
-        """The FTS5 MATCH expression, or ``None`` when there is nothing to search for."""
+        """The FTS5 MATCH expression, or ``None`` when there is nothing to search for.
+        ``speaker:`` filters are matched as words in the speakers' names (a :class:`Searcher`
+        looks them up by key instead)."""
+        return self.expression_with(Term.fts)
+
+    def expression_with(self, write: Callable[[Term], str | None]) -> str | None:
+        """The MATCH expression with each term as ``write`` writes it (``None``: the term matches
+        no quote). ``None`` when there is nothing to search for, :data:`NO_MATCH` when nothing
+        can match."""
         if not self.groups:
             return None
-        required = " AND ".join(
-            group[0].fts() if len(group) == 1 else "(" + " OR ".join(t.fts() for t in group) + ")"
-            for group in self.groups
-        )
-        if not self.excluded:
-            return required
-        return f"({required}) NOT ({' OR '.join(t.fts() for t in self.excluded)})"
+        required = []
+        for group in self.groups:
+            either = [e for e in map(write, group) if e is not None]
+            if not either:
+                return NO_MATCH
+            required.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
+        excluded = [e for e in map(write, self.excluded) if e is not None]
+        if not excluded:
+            return " AND ".join(required)
+        return f"({' AND '.join(required)}) NOT ({' OR '.join(excluded)})"
+
+
+NO_MATCH = ""
+"""The expression of a query that no quote can match (a ``speaker:`` filter that names nobody)."""
 
 
 HINT_EMPTY = 'Type a word to search for, a "phrase", -word to leave out, or speaker:name.'
@@ -377,6 +406,7 @@ _SCAN_SQL = (
 )
 _FIND_SQL = _SCAN_SQL.format(score="0.0")
 _RANK_SQL = _SCAN_SQL.format(score=RANK_EXPR)
+_SPEAKERS_SQL = "SELECT rowid FROM speaker_fts WHERE speaker_fts MATCH ? ORDER BY rowid LIMIT ?"
 _QUOTE_SQL = (
     "SELECT pos, id, coalesce(speaker_names, 'unattributed'), date, date_precision, date_approx, kind, text, source, "
     'start, "end" FROM quote WHERE pos IN ({marks})'
@@ -521,6 +551,8 @@ class Searcher:
         self._generation = 0
         self._running = 0
         self._closed = False
+        self._speakers: dict[Term, str | None] = {}
+        """How each ``speaker:`` filter searched so far is written (:meth:`_write`)."""
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -533,6 +565,34 @@ class Searcher:
             conn.set_progress_handler(self._stale, 1000)
             self._conn = conn
         return self._conn
+
+    def _write(self, conn: sqlite3.Connection, term: Term) -> str | None:
+        """``term`` as it is searched: a ``speaker:`` filter as the keys of the speakers it names
+        (``None`` if it names nobody); the rest as written."""
+        if not term.speaker:
+            return term.fts()
+        if term in self._speakers:
+            return self._speakers[term]
+        phrase = fts_phrase(term.text) + ("*" if term.prefix else "")
+        try:
+            keys = [k for (k,) in conn.execute(_SPEAKERS_SQL, (phrase, MAX_SPEAKERS + 1))]
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            keys = []  # a dossier of an older schema: its speakers are found by name
+            written: str | None = term.fts()
+        else:
+            tokens = [f'"{schema.speaker_key(k)}"' for k in keys]
+            if len(tokens) > MAX_SPEAKERS:
+                written = term.fts()
+            elif len(tokens) > 1:
+                written = "(" + " OR ".join(tokens) + ")"
+            else:
+                written = tokens[0] if tokens else None
+        if len(self._speakers) >= 256:
+            self._speakers.clear()
+        self._speakers[term] = written
+        return written
 
     def _stale(self) -> bool:
         return self._running != self._generation
@@ -575,7 +635,10 @@ class Searcher:
             self._running = ticket
             try:
                 conn = self._connect()
-                result = self._search(conn, text, query, expression, limit)
+                searched = query.expression_with(lambda term: self._write(conn, term))
+                if searched == NO_MATCH:  # a speaker: filter that names nobody
+                    return SearchResult(text, hint=query.hint, expression=expression)
+                result = self._search(conn, text, query, searched or expression, limit)
             except sqlite3.OperationalError as exc:
                 if ticket != self._generation or "interrupt" in str(exc):
                     raise SearchCancelled from None

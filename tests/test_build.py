@@ -84,6 +84,31 @@ def test_people_keep_source_spellings_and_aliases(db: sqlite3.Connection) -> Non
     assert [r["alias"] for r in editorial] == ["Ramiro de Laza", "de Laza"]
 
 
+def test_each_speaker_has_a_key_that_their_quotes_carry(db: sqlite3.Connection) -> None:
+    speakers = {r["key"]: (r["entity"], r["names"]) for r in db.execute("SELECT * FROM speaker")}
+    assert speakers[0] == (None, "unattributed")
+    assert speakers[max(speakers)] == (
+        "raul-tavernilla",
+        "Raul Tavernilla Raúl Tabernilla Tabernilla",
+    )  # every spelling, as search matches it; numbered in the order of the speakers' ids
+    entities = [e for e, _ in speakers.values() if e is not None]
+    assert entities == sorted(entities)
+    key_of = {entity: key for key, (entity, _) in speakers.items()}
+    said: dict[str, list[str]] = {}
+    for r in db.execute("SELECT quote, entity FROM quote_speakers ORDER BY quote, seq"):
+        said.setdefault(r["quote"], []).append(r["entity"])
+    for quote in db.execute("SELECT id, speaker_keys FROM quote"):
+        keys = [schema.speaker_key(key_of[e]) for e in said.get(quote["id"], [])]
+        assert quote["speaker_keys"] == (" ".join(keys) or schema.speaker_key(0)), quote["id"]
+    # Each key is one token of the quotes' index, found only where it is.
+    both = schema.speaker_key(key_of["mateo-ibarra"]), schema.speaker_key(key_of["nora-mendez"])
+    found = db.execute(
+        "SELECT q.id FROM quote_fts f JOIN quote q ON q.pos = f.rowid WHERE quote_fts MATCH ?",
+        (" AND ".join(f'"{k}"' for k in both),),
+    ).fetchall()
+    assert [r["id"] for r in found] == ["defendants-deny-charges"]
+
+
 def test_roles_with_dates_and_precision(db: sqlite3.Connection) -> None:
     pm = db.execute("SELECT * FROM role WHERE id = 'mendez-prime-minister'").fetchone()
     assert (pm["title"], pm["start"], pm["start_precision"]) == (

@@ -67,7 +67,7 @@ def test_every_table_a_reader_sees_is_described(bundled_db: Path, metadata: dict
         )
     }
     conn.close()
-    shadows = {n for n in names if n.startswith(("quote_fts_", "record_fts_"))}
+    shadows = {n for n in names if n.startswith(("quote_fts_", "record_fts_", "speaker_fts_"))}
     for name in sorted(names - shadows):
         assert tables.get(name, {}).get("description"), f"table {name} has no description"
     for name in ("entity", "role", "charge", "sentence", "quote", "event", "note", "evidence"):
@@ -125,6 +125,15 @@ async def test_search_the_quotes_with_the_metadata(
     ids = {row["id"] for row in data["rows"]}
     assert "de-zera-asylum-regret" in ids  # "Chávez" in the text: accents folded
     assert "first-poor-president" not in ids
+
+
+@pytest.mark.parametrize("described", [True, False], ids=["metadata", "found"])
+async def test_search_the_speakers_by_any_spelling(
+    bundled_db: Path, metadata: dict[str, Any], described: bool
+) -> None:
+    ds = _ds(bundled_db, metadata) if described else _ds(bundled_db)
+    data = await _json(ds, f"/{NAME}/speaker.json?_search=zela&_shape=objects")
+    assert [row["entity"] for row in data["rows"]] == ["hugo-de-zera"]  # an editorial spelling
 
 
 async def test_datasette_finds_the_quote_index_on_its_own(bundled_db: Path) -> None:

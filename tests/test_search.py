@@ -199,6 +199,121 @@ def test_speaker_filter_is_alias_and_accent_insensitive(searcher: Searcher) -> N
     assert ids(searcher.search("speaker:ibarra speaker:mendez")) == [DENY]
 
 
+def _by_names(db: Path, text: str) -> set[str]:
+    """The quotes ``text`` finds when its ``speaker:`` filters are matched as words in every
+    quote's speakers' names (``search_speakers``), as they were before speakers had keys."""
+    expression = parse(text).expression
+    assert expression is not None
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT q.id FROM quote q WHERE q.pos IN "
+            "(SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)",
+            (expression,),
+        ).fetchall()
+    finally:
+        conn.close()
+    return {r[0] for r in rows}
+
+
+def _speakers(db: Path) -> list[tuple[int, str]]:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [(int(k), str(n)) for k, n in conn.execute("SELECT key, names FROM speaker")]
+    finally:
+        conn.close()
+
+
+def test_speaker_filters_find_what_the_speakers_names_find(small_db: Path) -> None:
+    # Every word, every pair of words and every prefix of a speaker's names, alone and with a
+    # word of the quotes: looked up by the speakers' keys, the same quotes as by their names.
+    searcher = Searcher(small_db)
+    speakers = _speakers(small_db)
+    assert len(speakers) >= 5 and speakers[0] == (0, "unattributed")
+    asked = 0
+    for _, names in speakers:
+        found = words(names)
+        filters = {f"speaker:{w}" for w in found}
+        filters |= {f'speaker:"{a} {b}"' for a, b in itertools.pairwise(found)}
+        filters |= {f"speaker:{w[:3]}*" for w in found if len(w) >= 3}
+        for text in sorted(filters):
+            for query in (text, f"{text} the", f"-{text} the"):
+                result = searcher.search(query, limit=1000)
+                assert set(ids(result)) == _by_names(small_db, query), query
+                asked += 1
+    assert asked > 100
+
+
+def test_a_speaker_phrase_stays_within_one_speakers_names(small_db: Path) -> None:
+    # DENY is said by Ibarra and Méndez together: the last word of one's names and the first of
+    # the other's are next to each other in the quote's speakers, but name nobody.
+    conn = sqlite3.connect(f"{small_db.resolve().as_uri()}?mode=ro", uri=True)
+    names = [
+        n
+        for (n,) in conn.execute(
+            "SELECT s.names FROM quote_speakers qs JOIN speaker s ON s.entity = qs.entity "
+            "WHERE qs.quote = ? ORDER BY qs.seq",
+            (DENY,),
+        )
+    ]
+    conn.close()
+    assert len(names) == 2
+    across = f'speaker:"{words(names[0])[-1]} {words(names[1])[0]}"'
+    assert DENY in _by_names(small_db, across)
+    result = Searcher(small_db).search(across)
+    assert (result.total, result.hits) == (0, ())
+    assert result.expression  # "No quotes match.", not a hint to type something
+
+
+def test_speaker_unattributed_finds_the_quotes_of_no_one_named(searcher: Searcher) -> None:
+    result = searcher.search("speaker:unattributed", limit=1000)
+    assert result.hits and all(hit.speaker == "unattributed" for hit in result.hits)
+    assert not any(h.speaker == "unattributed" for h in searcher.search("speaker:lasa").hits)
+
+
+def test_a_speaker_filter_that_names_nobody_matches_nothing(searcher: Searcher) -> None:
+    for text in ("speaker:zzyzx", "speaker:zzyzx OR speaker:zzyzy", "the speaker:zzyzx"):
+        result = searcher.search(text)
+        assert (result.total, result.hits, result.hint) == (0, (), None), text
+        assert result.expression, text
+    # Left out, a speaker nobody is leaves nothing out; OR with someone, it is that someone.
+    assert ids(searcher.search("-speaker:zzyzx sever")) == ids(searcher.search("sever"))
+    assert set(ids(searcher.search("speaker:zzyzx OR speaker:lasa"))) == {ASYLUM_REGRET, SEVER}
+
+
+def test_a_filter_naming_many_speakers_is_matched_by_their_names(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dossier.search as search_module
+
+    keyed = Searcher(small_db).search("speaker:ra*", limit=1000)
+    assert len({h.speaker for h in keyed.hits}) > 1
+    monkeypatch.setattr(search_module, "MAX_SPEAKERS", 1)
+    named = Searcher(small_db).search("speaker:ra*", limit=1000)
+    assert named.expression == parse("speaker:ra*").expression  # by name: too many speakers
+    assert set(ids(named)) == set(ids(keyed)) == _by_names(small_db, "speaker:ra*")
+
+
+def test_a_dossier_without_speaker_keys_is_searched_by_name(small_db_copy: Path) -> None:
+    conn = sqlite3.connect(small_db_copy)
+    conn.execute("DROP TABLE speaker_fts")
+    conn.commit()
+    conn.close()
+    result = Searcher(small_db_copy).search('speaker:"de lasa"')
+    assert set(ids(result)) == {ASYLUM_REGRET, SEVER}
+
+
+def test_no_query_text_can_name_a_speakers_key(small_db: Path) -> None:
+    # The keys are private-use tokens: typed, pasted or quoted, they are dropped from a query.
+    key = next(k for k, _ in _speakers(small_db) if k)
+    token = f"\ue010{key}"
+    searcher = Searcher(small_db)
+    for text in (token, f'"{token}"', f"{token}*", f"-{token} the", f"speaker:{token}"):
+        result = searcher.search(text)
+        assert "\ue010" not in (result.expression or ""), text
+        assert ids(result) == ids(searcher.search(text.replace("\ue010", ""))), text
+
+
 def test_reported_statements_and_epithets_say_their_kind(searcher: Searcher) -> None:
     (epithet,) = searcher.search('"first poor president"').hits
     assert (epithet.kind, epithet.speaker, epithet.date) == (
@@ -300,6 +415,7 @@ def test_many_matches_are_counted_to_a_cap_and_listed_newest_first(tmp_path: Pat
                     "date": None if i == 1500 else f"{2000 + i // 100}",
                     "date_precision": "year",
                     "search_speakers": "X",
+                    "speaker_keys": "",
                     "search_mentions": "",
                     "date_approx": False,
                     "context": None,
@@ -348,6 +464,7 @@ def test_user_text_reaches_fts5_only_quoted(text: str) -> None:
     if expression is not None:
         assert _outside_quotes(expression) <= _OPERATORS
         assert "\x00" not in expression
+        assert not re.search("[\ue000-\uf8ff]", expression)  # the marks and speakers' keys
 
 
 @settings(
