@@ -438,21 +438,19 @@ class SearchScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#search-results", ResultList).display = False
-        self.query_one(Input).focus()
-        if self._initial:
-            self._changed()
+        box = self.query_one(Input)
+        box.focus()
+        # Searched as the text changes, before anything is drawn: the box's Changed message
+        # reached this screen after the box's own frame (3-7 ms a key).
+        self.watch(box, "value", self._changed, init=bool(self._initial))
 
     def on_unmount(self) -> None:
         self.searcher.close()
 
     # -- searching ------------------------------------------------------------------------------
 
-    @on(Input.Changed, "#search-input")
-    def _changed(self) -> None:
-        # Started at once, not after the next refresh (call_later waited for the box's own
-        # repaint, 3-7 ms a key). Keys of a burst are all handled before the first Changed is:
-        # that one searches the whole text, and the burst's later ones find it asked already.
-        text = self.query_one(Input).value
+    def _changed(self, text: str) -> None:
+        """Search ``text``, the box's new value; the search still running is stopped."""
         if text == self._asked:
             return
         self._asked = text
