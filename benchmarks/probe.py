@@ -250,6 +250,12 @@ async def _session(db: Path, queries: list[str], reps: int, typed: bool) -> dict
     # is alive frozen (dossier.ui.launch.resume_collection), where this tree does so.
     from dossier.ui import launch
 
+    try:  # the frame timer as the console script has it, where this tree fixes it
+        from dossier.ui import frames
+
+        frames.install()
+    except ImportError:
+        pass
     resume = getattr(launch, "resume_collection", None)
     if resume is not None:
         import gc

@@ -52,9 +52,10 @@ def resume_collection() -> None:
 
 
 def _run(app_kwargs: dict[str, object], db: Path) -> None:
-    from dossier.ui import csscache
+    from dossier.ui import csscache, frames
 
     csscache.install()
+    frames.install()
     from dossier.ui.app import DossierApp
 
     if "build_from" not in app_kwargs:
