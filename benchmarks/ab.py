@@ -2,6 +2,7 @@
 
     git archive COMMIT dossier | tar -x -C /tmp/before
     uv run python benchmarks/ab.py --before /tmp/before --db DB --runs 7
+    uv run python benchmarks/ab.py --before /tmp/before --db DB --before-db OLD_DB  # schema changed
 
 Each run starts, in turn, the one-label Textual app, ``dossier open DB`` from the older tree (its
 ``dossier`` package first on ``PYTHONPATH``) and ``dossier open DB`` from this one, each a process
@@ -27,6 +28,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, required=True, help="a tree with the old dossier/")
     parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument(
+        "--before-db",
+        type=Path,
+        help="the older tree's dossier of the same case, when the schema changed between them",
+    )
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     load = os.getloadavg()[0]
@@ -42,7 +48,8 @@ def main() -> None:
             if kind == "base":
                 start = start_probe("start-baseline")
             else:
-                start = start_probe("start-dossier", args.db, entry)
+                db = args.before_db if kind == "before" and args.before_db else args.db
+                start = start_probe("start-dossier", db, entry)
         finally:
             if saved is None:
                 os.environ.pop("PYTHONPATH", None)

@@ -112,7 +112,7 @@ def compile_case(case: Case) -> Compiled:
     # Quotes are numbered in date order, so that their order is chronological. Who said a quote
     # and whom it names repeat from quote to quote: their search columns are made once per group.
     quotes.sort(key=lambda q: (kinds.date_key(q.date), order[q.id]))
-    speaker_names: dict[tuple[str, ...], tuple[str, str]] = {}
+    speaker_columns: dict[tuple[str, ...], tuple[str, str]] = {}
     mention_names: dict[tuple[str, ...], str] = {}
     # A key per speaker (0: nobody named), for speaker: filters (models.Speaker).
     speaking_ids = sorted({s for q in quotes for s in q.speakers})
@@ -123,9 +123,9 @@ def compile_case(case: Case) -> Compiled:
     )
     quote_rows = out.bulk["quote"]
     for pos, q in enumerate(quotes, start=1):
-        speakers = speaker_names.get(q.speakers)
+        speakers = speaker_columns.get(q.speakers)
         if speakers is None:
-            speakers = speaker_names[q.speakers] = (
+            speakers = speaker_columns[q.speakers] = (
                 ctx.all_names(q.speakers) or UNATTRIBUTED,
                 " ".join(schema.speaker_key(speaker_key[s]) for s in q.speakers)
                 or schema.speaker_key(0),
