@@ -37,8 +37,9 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 SPEAKER_MARK = "\ue010"
 """Begins a speaker's search key in ``quote.speaker_keys``: a private-use character, which the
-tokenizer keeps in a token and no query text can contain (:func:`dossier.search.fts_phrase` drops
-private-use characters), so only a ``speaker:`` filter ever matches a key."""
+tokenizer keeps in a token and no query text can contain (:mod:`dossier.search` drops private-use
+characters from queries), so only a ``speaker:`` filter ever matches a key; it looks for keys in
+their own column, since a quote's own words may hold one."""
 
 
 def speaker_key(number: int) -> str:

@@ -82,6 +82,7 @@ MARK_END = "\ue001"
 ELLIPSIS = "…"
 
 SPEAKER_COLUMN = "search_speakers"
+KEYS_COLUMN = "speaker_keys"
 RANK_EXPR = "bm25(quote_fts, 1.0, 0.0, 0.0, 0.0)"
 """bm25 of the quote's own words only. The name columns repeat each person's name in every
 spelling, and FTS5's bm25 scores a row as one document, so weighting them in would rank "The two
@@ -91,7 +92,8 @@ match only by a name score 0 and follow, newest first."""
 
 MAX_SPEAKERS = 64
 """A ``speaker:`` filter that names more speakers than this (``speaker:ma`` as one types) is
-matched as words in the speakers' names instead of by their keys."""
+matched as words in the quotes' speakers' names instead of by their keys: then, as before the keys,
+a phrase may also match across the names of two speakers of one quote."""
 
 _UNSAID = re.compile("[\x00\ue000-\uf8ff]")
 """NUL, and the private-use characters: the match marks and the speakers' keys are made of them."""
@@ -182,8 +184,9 @@ HINT_ONLY_EXCLUDED = "Add a word to search for: -word only leaves quotes out."
 
 
 def _clean(text: str) -> str:
-    """Drop what SQLite cannot take: NUL, and lone surrogates (from undecodable command lines)."""
-    text = text.replace("\x00", " ")
+    """Drop what SQLite cannot take: NUL, and lone surrogates (from undecodable command lines);
+    and the private-use characters of the match marks and speakers' keys (:data:`_UNSAID`)."""
+    text = _UNSAID.sub("", text.replace("\x00", " "))
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         text = text.encode("utf-8", "ignore").decode("utf-8")
     return text
@@ -368,7 +371,8 @@ class SearchResult:
     """Hits are best first (bm25, ties newest first); ``False``: newest first, unranked."""
     hint: str | None = None
     expression: str | None = field(default=None, repr=False)
-    """The FTS5 expression searched (for debugging)."""
+    """The FTS5 expression searched (for debugging); when a ``speaker:`` filter names nobody,
+    nothing is searched and this is the query's expression by names (:attr:`Query.expression`)."""
 
     @property
     def count_label(self) -> str:
@@ -579,16 +583,17 @@ class Searcher:
         except sqlite3.OperationalError as exc:
             if "no such table" not in str(exc):
                 raise
-            keys = []  # a dossier of an older schema: its speakers are found by name
+            keys = []  # no speakers' index (a table dropped): the speakers found by name
             written: str | None = term.fts()
         else:
+            # In their own column: a quote's words may hold a private-use character too.
             tokens = [f'"{schema.speaker_key(k)}"' for k in keys]
             if len(tokens) > MAX_SPEAKERS:
                 written = term.fts()
-            elif len(tokens) > 1:
-                written = "(" + " OR ".join(tokens) + ")"
+            elif tokens:
+                written = f"{KEYS_COLUMN} : ({' OR '.join(tokens)})"
             else:
-                written = tokens[0] if tokens else None
+                written = None
         if len(self._speakers) >= 256:
             self._speakers.clear()
         self._speakers[term] = written

@@ -301,6 +301,26 @@ def test_a_dossier_without_speaker_keys_is_searched_by_name(small_db_copy: Path)
     conn.close()
     result = Searcher(small_db_copy).search('speaker:"de lasa"')
     assert set(ids(result)) == {ASYLUM_REGRET, SEVER}
+    assert result.expression == 'search_speakers : "de lasa"'
+
+
+def test_a_key_in_a_quotes_own_words_is_not_its_speaker(small_db_copy: Path) -> None:
+    # Quote text is the source's, and may hold a private-use character: keys are looked for in
+    # their own column only.
+    (ibarra,) = [k for k, n in _speakers(small_db_copy) if n.startswith("Mateo")]
+    conn = sqlite3.connect(small_db_copy)
+    conn.execute("UPDATE quote SET text = text || ? WHERE id = ?", (f" \ue010{ibarra}", EPITHET))
+    conn.commit()
+    conn.close()
+    assert EPITHET not in ids(Searcher(small_db_copy).search("speaker:ibarra", limit=1000))
+
+
+def test_private_use_characters_in_a_query_are_dropped() -> None:
+    # As if never typed: no one-letter prefix made of "a" + a key's mark, no empty phrase.
+    assert parse("a\ue010").expression == parse("a").expression == '"a"'
+    assert parse("the \ue010").expression == parse("the ").expression
+    assert parse("\ue010\ue0001").expression == parse("1").expression
+    assert parse("\ue010").expression is None
 
 
 def test_no_query_text_can_name_a_speakers_key(small_db: Path) -> None:
@@ -532,14 +552,15 @@ def test_a_damaged_dossier_is_a_one_line_error(tmp_path: Path) -> None:
 class SearchApp(App[None]):
     """The search screen alone over an empty app, as the dossier app pushes it."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, query: str = "") -> None:
         super().__init__()
         self.db = db
+        self.query = query
         self.chosen: list[str | None] = []
         self.worker_errors: list[BaseException] = []
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.db), callback=self.chosen.append)
+        self.push_screen(SearchScreen(self.db, query=self.query), callback=self.chosen.append)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
@@ -606,15 +627,47 @@ async def test_keys_typed_on_the_results_edit_the_query(small_db: Path) -> None:
         assert app.search.result is not None and app.search.result.total == 0
 
 
+class _Counting(Searcher):
+    """A searcher that notes each text it is asked to search."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(db)
+        self.asked: list[str] = []
+
+    def search(self, text: str, limit: int = 50) -> SearchResult:
+        self.asked.append(text)
+        return super().search(text, limit)
+
+
 async def test_escape_clears_and_closes(small_db: Path) -> None:
     app = SearchApp(small_db)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.search.searcher = counting = _Counting(small_db)
         await pilot.press(*"mendez")
         await _settle(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await _settle(app)
         assert not isinstance(app.screen, SearchScreen)
+        assert "" not in counting.asked  # the box is emptied for next time, not searched
     assert app.chosen == [None]
+
+
+async def test_a_query_given_at_opening_is_searched_once(small_db: Path) -> None:
+    app = SearchApp(small_db, query="mendez")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.search.searcher = counting = _Counting(small_db)
+        app.search.query_one(Input).value = "ibarra"
+        await _settle(app)
+        assert app.search.result is not None and app.search.result.query == "ibarra"
+        assert counting.asked == ["ibarra"]  # each text once, as it is set
+        await pilot.press("escape")
+    app = SearchApp(small_db, query="mendez")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app)
+        result = app.search.result
+        assert result is not None and result.query == "mendez" and len(result.hits) == 4
 
 
 async def test_a_hint_shows_when_there_is_nothing_to_search(small_db: Path) -> None:

@@ -552,5 +552,6 @@ class SearchScreen(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.searcher.cancel()
+        self._asked = ""  # the box is emptied for next time: nothing to search for as it closes
         self.query_one(Input).value = ""
         self.dismiss(None)
