@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +85,32 @@ async def test_a_zero_interval_never_divides_by_zero(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(frames, "sleep", sleep)
     await frames._run(Recorder(_Target(), 0.0, skip=True))  # type: ignore[arg-type]
     assert ticks == [0.0, 0.5, 1.0]
+
+
+def test_install_replaces_the_timer_only_over_a_known_textual(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Timer, "_run", UPSTREAM_RUN)
+    monkeypatch.setattr(frames, "_installed", False)
+    monkeypatch.setattr(frames, "_textual_version", lambda: "0.1.0")
+    assert frames.install() is False
+    assert Timer._run is UPSTREAM_RUN
+    monkeypatch.setattr(frames, "_textual_version", lambda: frames.FOR_TEXTUAL[0])
+    assert frames.install() is True
+    assert Timer._run is frames._run
+    assert frames.install() is True  # a second call changes nothing
+
+
+def test_the_version_is_read_from_exactly_one_installed_textual(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    package = tmp_path / "site" / "textual"
+    package.mkdir(parents=True)
+    fake = types.SimpleNamespace(__file__=str(package / "__init__.py"))
+    monkeypatch.setattr(frames, "textual", fake)
+    assert frames._textual_version() is None  # no metadata
+    (tmp_path / "site" / "textual-8.2.8.dist-info").mkdir()
+    (tmp_path / "site" / "textual_serve-1.1.2.dist-info").mkdir()
+    assert frames._textual_version() == "8.2.8"
+    (tmp_path / "site" / "textual-0.9.dist-info").mkdir()  # a leftover of another install
+    assert frames._textual_version() is None

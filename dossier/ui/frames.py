@@ -8,9 +8,11 @@ after a frame (search results ready a few milliseconds after the keystroke's fra
 two periods for its frame instead of at most one: 8–17 ms at 120 frames a second, where 0–8 ms
 is due. Textual 8.2.8 still does so; the arithmetic here is the intended one.
 
-Only :mod:`dossier.ui.launch` installs it, for the console script, and only over the Textual
-version it was written against (:data:`FOR_TEXTUAL`): another version keeps its own timer. A test
-says so when the locked Textual changes.
+It applies to every timer that skips missed ticks (the screens' updates, ``set_interval``): after
+a late tick, the next may come less than a period after it, as the next one due. Only
+:mod:`dossier.ui.launch` installs it, for the console script, and only over the Textual version
+it was written against (:data:`FOR_TEXTUAL`): another version keeps its own timer. A test says so
+when the locked Textual changes.
 """
 
 from __future__ import annotations
@@ -82,7 +84,5 @@ def _textual_version() -> str | None:
         names = [p.name for p in site.iterdir() if p.name.startswith("textual-")]
     except OSError:
         return None
-    for name in names:
-        if name.endswith(".dist-info"):
-            return name[len("textual-") : -len(".dist-info")]
-    return None
+    found = [n[len("textual-") : -len(".dist-info")] for n in names if n.endswith(".dist-info")]
+    return found[0] if len(found) == 1 else None  # none, or leftovers of another: not known
