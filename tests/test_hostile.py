@@ -527,9 +527,12 @@ def test_a_fifo_in_place_of_a_dossier_is_one_line(tmp_path: Path) -> None:
 
 SLOW_BUILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     from pathlib import Path
     from dossier import build
+
+    # As a build started from a terminal has it, whatever started the tests (nohup ignores it).
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
     def slow(conn):
         conn.execute("CREATE TABLE IF NOT EXISTS pad(a)")
