@@ -21,9 +21,11 @@ class _Target:
     """Something for a timer to point at (it keeps a weak reference)."""
 
 
-async def _ticks(run: Run, monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """When a timer of interval 1 s ticks, on a clock that only sleeping moves, if its first tick
-    takes 2.5 s (a frame drawn after a long pause, say)."""
+async def _ticks(
+    run: Run, monkeypatch: pytest.MonkeyPatch, interval: float, durations: list[float]
+) -> list[float]:
+    """When a timer of ``interval`` seconds ticks, on a clock that only sleeping and ticking move,
+    if its ticks take ``durations`` (it stops after as many ticks)."""
     clock = [0.0]
     ticks: list[float] = []
 
@@ -33,32 +35,31 @@ async def _ticks(run: Run, monkeypatch: pytest.MonkeyPatch) -> list[float]:
     class Recorder(Timer):
         async def _tick(self, *, next_timer: float, count: int) -> None:
             ticks.append(clock[0])
-            if len(ticks) == 1:
-                clock[0] += 2.5
-            else:
+            clock[0] += durations[len(ticks) - 1]
+            if len(ticks) == len(durations):
                 raise EventTargetGone
 
     monkeypatch.setattr(textual._time, "get_time", lambda: clock[0])
     monkeypatch.setattr(frames, "sleep", sleep)
     monkeypatch.setattr("textual.timer.sleep", sleep)
     target = _Target()
-    await run(Recorder(target, 1.0, skip=True))  # type: ignore[arg-type]
+    await run(Recorder(target, interval, skip=True))  # type: ignore[arg-type]
     return ticks
 
 
 async def test_after_a_late_tick_the_next_is_the_first_still_ahead(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Ticks are due at 1, 2, 3, 4, 5 s. The first ends at 3.5 s: 2 and 3 have passed, and the next
-    # is at 4 s, half a period on.
-    assert await _ticks(frames._run, monkeypatch) == [1.0, 4.0]
+    # Ticks are due at 1, 2, 3, 4, 5 s. The first takes 2.5 s (a frame drawn after a long pause,
+    # say) and ends at 3.5 s: 2 and 3 have passed, and the next is at 4 s, half a period on.
+    assert await _ticks(frames._run, monkeypatch, 1.0, [2.5, 0.0]) == [1.0, 4.0]
 
 
 async def test_textuals_own_timer_waits_a_period_more(monkeypatch: pytest.MonkeyPatch) -> None:
     # What the fix is for: Textual 8.2.8 skips 4 s as well, and ticks at 5 s.
     if frames._textual_version() not in frames.FOR_TEXTUAL:
         pytest.skip("another Textual: see whether its timer still needs dossier.ui.frames")
-    assert await _ticks(UPSTREAM_RUN, monkeypatch) == [1.0, 5.0]
+    assert await _ticks(UPSTREAM_RUN, monkeypatch, 1.0, [2.5, 0.0]) == [1.0, 5.0]
 
 
 def test_the_fix_is_for_the_locked_textual() -> None:
@@ -68,23 +69,7 @@ def test_the_fix_is_for_the_locked_textual() -> None:
 
 
 async def test_a_zero_interval_never_divides_by_zero(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = [0.0]
-    ticks: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        clock[0] += seconds
-
-    class Recorder(Timer):
-        async def _tick(self, *, next_timer: float, count: int) -> None:
-            ticks.append(clock[0])
-            clock[0] += 0.5
-            if len(ticks) == 3:
-                raise EventTargetGone
-
-    monkeypatch.setattr(textual._time, "get_time", lambda: clock[0])
-    monkeypatch.setattr(frames, "sleep", sleep)
-    await frames._run(Recorder(_Target(), 0.0, skip=True))  # type: ignore[arg-type]
-    assert ticks == [0.0, 0.5, 1.0]
+    assert await _ticks(frames._run, monkeypatch, 0.0, [0.5, 0.5, 0.5]) == [0.0, 0.5, 1.0]
 
 
 def test_install_replaces_the_timer_only_over_a_known_textual(
