@@ -583,8 +583,7 @@ class Searcher:
         except sqlite3.OperationalError as exc:
             if "no such table" not in str(exc):
                 raise
-            keys = []  # no speakers' index (a table dropped): the speakers found by name
-            written: str | None = term.fts()
+            written: str | None = term.fts()  # no speakers' index (a table dropped): by name
         else:
             # In their own column: a quote's words may hold a private-use character too.
             tokens = [f'"{schema.speaker_key(k)}"' for k in keys]
